@@ -1,0 +1,2 @@
+export type { ErrorCode, ErrorDetail, UaipErrorOptions } from './errors';
+export { ERROR_CODES, UaipError } from './errors';
