@@ -1,2 +1,97 @@
+export type { Auth, Principal } from './auth/types';
+export type { Clock } from './clock';
+export { systemClock } from './clock';
 export type { ErrorCode, ErrorDetail, UaipErrorOptions } from './errors';
 export { ERROR_CODES, UaipError } from './errors';
+export { delimit } from './llm/delimit';
+export { attemptsOf, LlmCallError } from './llm/errors';
+export type { GeneratedObject, ObjectRequest } from './llm/structured';
+export { generateObject } from './llm/structured';
+export type {
+  GenerateOptions,
+  LlmAttempt,
+  LlmMessage,
+  LlmProvider,
+  LlmRequest,
+  LlmResult,
+  Tier,
+  TokenUsage,
+} from './llm/types';
+export type { Logger } from './logger';
+export { silentLogger } from './logger';
+export type {
+  AnswerOptions,
+  Orchestrator,
+  OrchestratorOptions,
+} from './orchestrator/create-orchestrator';
+export { createOrchestrator } from './orchestrator/create-orchestrator';
+export { defaultPrompts } from './orchestrator/default-prompts';
+export type {
+  EventBus,
+  SessionEvent,
+  SessionEventType,
+  SessionListener,
+} from './orchestrator/events';
+export { createInProcessEventBus } from './orchestrator/events';
+export type { AnswerInput, ListSessionsInput, StartSessionInput } from './orchestrator/inputs';
+export {
+  answerInput,
+  listSessionsInput,
+  MAX_ANSWER_LENGTH,
+  parseInput,
+  startSessionInput,
+} from './orchestrator/inputs';
+export type {
+  AnswerScore,
+  QualityDecision,
+  QualityOptions,
+  QualitySettings,
+} from './orchestrator/quality';
+export { answerScoreSchema, decideQuality, qualitySettings } from './orchestrator/quality';
+export type {
+  AnswerOutcome,
+  AnswerResult,
+  PendingQuestion,
+  Session,
+  SessionStage,
+  Turn,
+} from './orchestrator/views';
+export { createMemoryStorage } from './storage/memory-storage';
+export type {
+  ClaimResult,
+  GateResult,
+  IdempotencyStart,
+  IdempotencyState,
+  Lease,
+  LlmCallRecord,
+  Page,
+  PageRequest,
+  PendingQuestionRecord,
+  QuestionClaim,
+  QuestionKind,
+  SessionRecord,
+  SessionStatus,
+  SessionSummary,
+  SessionUpdate,
+  StageRecord,
+  StageStatus,
+  Storage,
+  TurnCommit,
+  TurnRecord,
+  UsageTotals,
+  UserPatch,
+  UserRecord,
+} from './storage/types';
+export { defineStage, defineTopic, defineWorkflow } from './workflow/define';
+export type {
+  ExtractionPromptInput,
+  FinishContext,
+  PromptParts,
+  ScoringPromptInput,
+  Stage,
+  StageContext,
+  Topic,
+  TopicAnswers,
+  Workflow,
+  WorkflowPrompts,
+} from './workflow/types';

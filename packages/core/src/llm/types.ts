@@ -1,0 +1,63 @@
+/** Which class of model a request needs: cheap and quick, or more capable. */
+export type Tier = 'fast' | 'balanced';
+
+export interface LlmMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** One request to a language model. */
+export interface LlmRequest {
+  tier: Tier;
+  /** The system prompt; providers that support it mark it for prompt caching. */
+  system: string;
+  messages: LlmMessage[];
+  /** When set, the reply must be a JSON text matching this JSON Schema. */
+  output?: { name: string; schema: Record<string, unknown> };
+  /** Upper bound on the reply's tokens. */
+  maxTokens?: number;
+}
+
+/** Tokens of one call, as the provider reported them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** One attempt at a provider, successful or not: what the usage ledger records. */
+export interface LlmAttempt extends TokenUsage {
+  provider: string;
+  model: string;
+  tier: Tier;
+  /** Null when the model has no known price. */
+  costUsd: number | null;
+  latencyMs: number;
+  outcome: 'ok' | 'error' | 'invalid_output';
+  errorKind: string | null;
+  /** When the attempt started (ISO time). */
+  at: string;
+}
+
+/** A reply, with every attempt it took (a fallback chain may have made several). */
+export interface LlmResult {
+  text: string;
+  provider: string;
+  model: string;
+  attempts: LlmAttempt[];
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The LLM plug point: one method. A fallback chain is itself an `LlmProvider`.
+ * A failed call throws an error whose `attempts` (when present) lists the paid attempts.
+ */
+export interface LlmProvider {
+  /** A stable name, recorded with every call (`anthropic`, `ollama`, `demo`, ...). */
+  id: string;
+  generate(request: LlmRequest, options?: GenerateOptions): Promise<LlmResult>;
+}

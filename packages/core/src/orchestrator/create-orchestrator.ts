@@ -1,0 +1,405 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/types';
+import type { Clock } from '../clock';
+import { UaipError } from '../errors';
+import { LlmCallError } from '../llm/errors';
+import type { LlmProvider } from '../llm/types';
+import { type Logger, silentLogger } from '../logger';
+import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
+import type { Workflow } from '../workflow/types';
+import { createAgentRegistry } from './agent-registry';
+import { defaultPrompts } from './default-prompts';
+import {
+  createInProcessEventBus,
+  type EventBus,
+  type SessionEvent,
+  type SessionListener,
+} from './events';
+import {
+  type AnswerInput,
+  answerInput,
+  type ListSessionsInput,
+  listSessionsInput,
+  parseInput,
+  type StartSessionInput,
+  startSessionInput,
+} from './inputs';
+import { type QualityOptions, qualitySettings } from './quality';
+import { createSessionManager } from './session-manager';
+import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
+import { initialStages, topicQuestion } from './transitions';
+import { type AnswerResult, type Session, type Turn, toSession, toTurn } from './views';
+
+/** Options of {@link createOrchestrator}. */
+export interface OrchestratorOptions {
+  storage: Storage;
+  /** The LLM, usually a fallback chain. */
+  llm: LlmProvider;
+  /** Every workflow (and every version still in use by sessions) this orchestrator serves. */
+  workflows: Workflow[];
+  /** Where session events go. @default an in-process bus */
+  events?: EventBus;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Ids of sessions, questions, turns and calls. @default crypto.randomUUID */
+  generateId?: () => string;
+  logger?: Logger;
+  quality?: QualityOptions;
+  /** How long an answer holds its question while the LLM works. @default 120000 */
+  leaseMs?: number;
+  /** How long an idempotency key is remembered. @default 24 hours */
+  idempotencyTtlMs?: number;
+}
+
+/** Options of {@link Orchestrator.answer}. */
+export interface AnswerOptions {
+  /** Replays the first response to a repeated request instead of running it again. */
+  idempotencyKey?: string;
+  /** Aborts the LLM calls (the session is then left unchanged). */
+  signal?: AbortSignal;
+}
+
+/** The engine: every call is scoped to a principal, and another user's session is `not_found`. */
+export interface Orchestrator {
+  /** The workflows new sessions can start on (newest version of each). */
+  workflows(): Workflow[];
+  start(principal: Principal, input: StartSessionInput): Promise<Session>;
+  get(principal: Principal, sessionId: string): Promise<Session>;
+  list(principal: Principal, input?: ListSessionsInput): Promise<Page<SessionSummary>>;
+  /** The transcript, oldest first. */
+  turns(principal: Principal, sessionId: string): Promise<Turn[]>;
+  delete(principal: Principal, sessionId: string): Promise<void>;
+  /** Answers the pending question: one turn of the quality loop, committed exactly once. */
+  answer(
+    principal: Principal,
+    sessionId: string,
+    input: AnswerInput,
+    options?: AnswerOptions,
+  ): Promise<AnswerResult>;
+  /** Follows a session's events; returns the function that stops following. */
+  subscribe(
+    principal: Principal,
+    sessionId: string,
+    listener: SessionListener,
+  ): Promise<() => void>;
+}
+
+/**
+ * Creates the engine over a storage, an LLM and workflows.
+ *
+ * @example
+ * ```ts
+ * const orchestrator = createOrchestrator({ storage: createMemoryStorage(), llm, workflows: [workflow] });
+ * const session = await orchestrator.start({ userId: 'u1' }, { workflowId: workflow.id, idea: 'Cut churn' });
+ * const { outcome } = await orchestrator.answer({ userId: 'u1' }, session.id, {
+ *   questionId: session.pendingQuestion!.id,
+ *   answer: 'Monthly churn is 8%; we want 5% by Q3.',
+ * });
+ * ```
+ */
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  const { storage, llm } = options;
+  const registry = createAgentRegistry(options.workflows);
+  const events = options.events ?? createInProcessEventBus();
+  const now = options.clock ? () => options.clock!.now() : () => Date.now();
+  const newId = options.generateId ?? randomUUID;
+  const logger = options.logger ?? silentLogger;
+  const quality = qualitySettings(options.quality);
+  const leaseMs = options.leaseMs ?? 120_000;
+  const sessions = createSessionManager(storage, leaseMs);
+  const idempotencyTtlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000;
+  const iso = (ms = now()) => new Date(ms).toISOString();
+
+  const view = (record: SessionRecord) =>
+    toSession(record, registry.resolve(record.workflowId, record.workflowVersion));
+
+  const publish = async (event: SessionEvent) => {
+    try {
+      await events.publish(event);
+    } catch (error) {
+      logger.warn(
+        { err: error, sessionId: event.sessionId, type: event.type },
+        'publishing a session event failed',
+      );
+    }
+  };
+
+  async function start(principal: Principal, input: StartSessionInput): Promise<Session> {
+    const parsed = parseInput(startSessionInput, input);
+    const workflowId = parsed.workflowId ?? 'uaip';
+    const workflow = registry.latest(workflowId);
+    if (!workflow) {
+      throw new UaipError('validation_failed', `Unknown workflow "${workflowId}"`, {
+        details: [{ path: 'workflowId', message: 'No such workflow' }],
+      });
+    }
+    const at = iso();
+    const title = parsed.title ?? [...parsed.idea].slice(0, 80).join('');
+    const stages = initialStages(workflow);
+    const record: SessionRecord = {
+      id: newId(),
+      ownerId: principal.userId,
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      promptVersion: (workflow.prompts ?? defaultPrompts).version,
+      title,
+      idea: parsed.idea,
+      status: 'active',
+      currentStageId: workflow.stages[0]!.id,
+      stages,
+      pending: topicQuestion(
+        workflow,
+        0,
+        0,
+        { title, idea: parsed.idea, artifacts: {} },
+        quality.maxAttempts,
+        {
+          id: `q-${newId()}`,
+          now: at,
+        },
+      ),
+      result: null,
+      usage: {
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 0,
+        unpricedCalls: 0,
+      },
+      version: 1,
+      lease: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await storage.createSession(record);
+    logger.info({ sessionId: record.id, workflowId: workflow.id }, 'session started');
+    return view(record);
+  }
+
+  async function answer(
+    principal: Principal,
+    sessionId: string,
+    input: AnswerInput,
+    answerOptions: AnswerOptions = {},
+  ): Promise<AnswerResult> {
+    const { questionId, answer: text } = parseInput(answerInput, input);
+    const session = await sessions.load(principal.userId, sessionId);
+    const key = answerOptions.idempotencyKey;
+    let keyed: KeyedRequest | undefined;
+    if (key !== undefined) {
+      const begun = await beginIdempotent(principal, key, [sessionId, questionId, text]);
+      if ('replay' in begun) return begun.replay;
+      keyed = begun;
+    }
+    try {
+      return await runClaimedTurn(session, questionId, text, keyed, answerOptions.signal);
+    } catch (error) {
+      if (key !== undefined) await storage.abandonIdempotent(principal.userId, key);
+      throw error;
+    }
+  }
+
+  async function beginIdempotent(
+    principal: Principal,
+    key: string,
+    request: unknown,
+  ): Promise<KeyedRequest | { replay: AnswerResult }> {
+    if (key.length < 1 || key.length > 255) {
+      throw new UaipError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', {
+        details: [{ path: 'Idempotency-Key', message: 'Must be 1 to 255 characters' }],
+      });
+    }
+    const at = now();
+    const keyed: KeyedRequest = {
+      key,
+      requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
+      expiresAt: iso(at + idempotencyTtlMs),
+    };
+    const state = await storage.beginIdempotent(principal.userId, {
+      ...keyed,
+      now: iso(at),
+      lockedUntil: iso(at + leaseMs),
+    });
+    if (state.status === 'completed') return { replay: state.response as AnswerResult };
+    if (state.status === 'in_flight')
+      throw new UaipError('conflict', 'A request with this Idempotency-Key is still running');
+    if (state.status === 'mismatch')
+      throw new UaipError('conflict', 'This Idempotency-Key was used with another request');
+    return keyed;
+  }
+
+  async function runClaimedTurn(
+    session: SessionRecord,
+    questionId: string,
+    text: string,
+    keyed: KeyedRequest | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<AnswerResult> {
+    if (session.status === 'completed')
+      throw new UaipError('session_completed', 'This session is completed');
+    if (session.pending?.id !== questionId)
+      throw new UaipError('conflict', 'This question is no longer pending');
+    const workflow = registry.resolve(session.workflowId, session.workflowVersion);
+    const leaseId = newId();
+    await sessions.claim(session, questionId, leaseId, now());
+    await publish({
+      type: 'turn.started',
+      sessionId: session.id,
+      version: session.version,
+      at: iso(),
+      questionId,
+    });
+
+    const ledger = new CallLedger(session.id, session.promptVersion, newId);
+    let plan: TurnPlan;
+    try {
+      plan = await runTurn(
+        session,
+        workflow,
+        text,
+        {
+          llm,
+          prompts: workflow.prompts ?? defaultPrompts,
+          quality,
+          now,
+          newId,
+          stageTurns: (stageId) => storage.listTurns(session.ownerId, session.id, stageId),
+          signal,
+        },
+        ledger,
+      );
+    } catch (error) {
+      // Nothing of the turn is kept but what it cost; the answer can be sent again.
+      await sessions.release(session, leaseId);
+      if (ledger.calls.length > 0)
+        await storage.recordUsage(session.ownerId, session.id, ledger.calls);
+      throw toTurnError(error);
+    }
+
+    const version = session.version + 1;
+    const committed: SessionRecord = {
+      ...session,
+      ...plan.update,
+      stages: session.stages.map(
+        (stage) => plan.stages.find((changed) => changed.stageId === stage.stageId) ?? stage,
+      ),
+      version,
+      lease: null,
+      usage: addUsage(session.usage, ledger),
+    };
+    const result: AnswerResult = { session: toSession(committed, workflow), outcome: plan.outcome };
+    try {
+      await sessions.commit(session, {
+        expectedVersion: session.version,
+        leaseId,
+        session: plan.update,
+        stages: plan.stages,
+        turn: plan.turn,
+        calls: ledger.calls,
+        ...(keyed === undefined ? {} : { idempotency: { ...keyed, response: result } }),
+      });
+    } catch (error) {
+      // Lost the lease to another answer: its calls were still paid for.
+      if (ledger.calls.length > 0)
+        await storage.recordUsage(session.ownerId, session.id, ledger.calls);
+      throw error;
+    }
+    await announce(committed, plan);
+    return result;
+  }
+
+  async function announce(session: SessionRecord, plan: TurnPlan) {
+    const base = { sessionId: session.id, version: session.version, at: session.updatedAt };
+    await publish({
+      ...base,
+      type: 'answer.scored',
+      questionId: plan.turn.questionId,
+      score: plan.turn.score,
+      threshold: quality.threshold,
+      escalated: plan.turn.escalated,
+    });
+    if (plan.completedStage) {
+      await publish({
+        ...base,
+        type: 'stage.completed',
+        stageId: plan.completedStage.stageId,
+        gatePassed: plan.completedStage.gate?.passed ?? true,
+      });
+    }
+    if (session.pending) {
+      await publish({
+        ...base,
+        type: 'question.asked',
+        questionId: session.pending.id,
+        stageId: session.pending.stageId,
+        kind: session.pending.kind,
+      });
+    }
+    if (session.status === 'completed') await publish({ ...base, type: 'session.completed' });
+  }
+
+  return {
+    workflows: () => registry.list(),
+    start,
+    answer,
+    async get(principal, sessionId) {
+      return view(await sessions.load(principal.userId, sessionId));
+    },
+    async list(principal, input = {}) {
+      const page = parseInput(listSessionsInput, input);
+      return storage.listSessions(principal.userId, {
+        limit: page.limit,
+        cursor: page.cursor ?? null,
+      });
+    },
+    async turns(principal, sessionId) {
+      await sessions.load(principal.userId, sessionId);
+      return (await storage.listTurns(principal.userId, sessionId)).map(toTurn);
+    },
+    async delete(principal, sessionId) {
+      if (!(await storage.deleteSession(principal.userId, sessionId))) {
+        throw new UaipError('not_found', 'Session not found');
+      }
+    },
+    async subscribe(principal, sessionId, listener) {
+      await sessions.load(principal.userId, sessionId);
+      return events.subscribe(sessionId, listener);
+    },
+  };
+}
+
+/** An idempotency key begun for a request, carried to the turn's commit. */
+interface KeyedRequest {
+  key: string;
+  requestHash: string;
+  expiresAt: string;
+}
+
+function addUsage(totals: SessionRecord['usage'], ledger: CallLedger): SessionRecord['usage'] {
+  const next = { ...totals };
+  for (const call of ledger.calls) {
+    next.calls += 1;
+    next.inputTokens += call.inputTokens;
+    next.outputTokens += call.outputTokens;
+    next.cacheReadTokens += call.cacheReadTokens;
+    next.cacheWriteTokens += call.cacheWriteTokens;
+    if (call.costUsd === null) next.unpricedCalls += 1;
+    else next.costUsd += call.costUsd;
+  }
+  return next;
+}
+
+function toTurnError(error: unknown): unknown {
+  if (!(error instanceof LlmCallError)) return error;
+  const retryAfterMs = error.retryAfterMs;
+  return new UaipError(
+    'llm_unavailable',
+    'No language model could answer; the answer was not used and can be sent again',
+    {
+      cause: error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
+}

@@ -1,0 +1,81 @@
+import type { QuestionKind } from '../storage/types';
+
+interface EventBase {
+  sessionId: string;
+  /** The session version the event belongs to (the SSE event id). */
+  version: number;
+  /** ISO time. */
+  at: string;
+}
+
+/** Everything that happens to a session, as subscribers see it. */
+export type SessionEvent =
+  | (EventBase & { type: 'turn.started'; questionId: string })
+  | (EventBase & {
+      type: 'llm.attempt';
+      provider: string;
+      model: string;
+      outcome: string;
+      purpose: string;
+    })
+  | (EventBase & { type: 'llm.fallback'; from: string; to: string; reason: string })
+  | (EventBase & {
+      type: 'answer.scored';
+      questionId: string;
+      score: number;
+      threshold: number;
+      escalated: boolean;
+    })
+  | (EventBase & {
+      type: 'question.asked';
+      questionId: string;
+      stageId: string;
+      kind: QuestionKind;
+    })
+  | (EventBase & { type: 'stage.completed'; stageId: string; gatePassed: boolean })
+  | (EventBase & { type: 'session.completed' })
+  | (EventBase & { type: 'error'; code: string; message: string });
+
+export type SessionEventType = SessionEvent['type'];
+
+export type SessionListener = (event: SessionEvent) => void;
+
+/**
+ * Carries session events to subscribers. The in-process bus is the default; a bus on
+ * PostgreSQL LISTEN/NOTIFY carries them between server instances.
+ */
+export interface EventBus {
+  publish(event: SessionEvent): void | Promise<void>;
+  /** Returns a function that ends the subscription. */
+  subscribe(sessionId: string, listener: SessionListener): () => void;
+}
+
+/**
+ * An {@link EventBus} inside one process. A listener that throws breaks neither the turn nor
+ * the other listeners: its error goes to `onListenerError`.
+ */
+export function createInProcessEventBus(
+  onListenerError: (error: unknown) => void = () => {},
+): EventBus {
+  const listeners = new Map<string, Set<SessionListener>>();
+  return {
+    publish(event) {
+      for (const listener of listeners.get(event.sessionId) ?? []) {
+        try {
+          listener(event);
+        } catch (error) {
+          onListenerError(error);
+        }
+      }
+    },
+    subscribe(sessionId, listener) {
+      const set = listeners.get(sessionId) ?? new Set<SessionListener>();
+      set.add(listener);
+      listeners.set(sessionId, set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(sessionId);
+      };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { UaipError } from '../errors';
+
+/** The longest answer accepted, in characters. */
+export const MAX_ANSWER_LENGTH = 10_000;
+
+const characters = (text: string) => [...text].length;
+
+/** The body that starts a session. */
+export const startSessionInput = z.object({
+  workflowId: z.string().min(1).max(100).optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+  idea: z
+    .string()
+    .trim()
+    .min(1, 'Describe the idea')
+    .refine((idea) => characters(idea) <= 2_000, 'At most 2,000 characters'),
+});
+export type StartSessionInput = z.input<typeof startSessionInput>;
+
+/** The body of an answer. */
+export const answerInput = z.object({
+  questionId: z.string().min(1).max(200),
+  answer: z
+    .string()
+    .refine((answer) => answer.trim().length > 0, 'The answer is empty')
+    .refine(
+      (answer) => characters(answer) <= MAX_ANSWER_LENGTH,
+      `Answers are limited to ${MAX_ANSWER_LENGTH.toLocaleString('en')} characters`,
+    ),
+});
+export type AnswerInput = z.input<typeof answerInput>;
+
+/** Paging through a user's sessions. */
+export const listSessionsInput = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).nullish(),
+});
+export type ListSessionsInput = z.input<typeof listSessionsInput>;
+
+/** Parses with a zod schema, or throws `validation_failed` listing each problem. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new UaipError('validation_failed', 'The request is not valid', {
+    details: result.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    })),
+  });
+}

@@ -1,0 +1,319 @@
+import type { z } from 'zod';
+import { attemptsOf, LlmCallError } from '../llm/errors';
+import { generateObject } from '../llm/structured';
+import type { LlmAttempt, LlmProvider, LlmRequest, Tier } from '../llm/types';
+import type {
+  LlmCallRecord,
+  PendingQuestionRecord,
+  SessionRecord,
+  SessionUpdate,
+  StageRecord,
+  TurnRecord,
+} from '../storage/types';
+import type {
+  FinishContext,
+  Stage,
+  TopicAnswers,
+  Workflow,
+  WorkflowPrompts,
+} from '../workflow/types';
+import {
+  type AnswerScore,
+  answerScoreSchema,
+  decideQuality,
+  type QualitySettings,
+} from './quality';
+import {
+  afterGate,
+  followUpQuestion,
+  gapQuestion,
+  nextTopic,
+  stageContext,
+  topicQuestion,
+} from './transitions';
+import type { AnswerOutcome } from './views';
+
+/** What a turn needs from outside. */
+export interface TurnDependencies {
+  llm: LlmProvider;
+  prompts: WorkflowPrompts;
+  quality: QualitySettings;
+  now: () => number;
+  newId: () => string;
+  /** The session's earlier turns of one stage, oldest first. */
+  stageTurns: (stageId: string) => Promise<TurnRecord[]>;
+  signal?: AbortSignal;
+}
+
+/** Everything a turn produced, ready for one atomic commit. */
+export interface TurnPlan {
+  update: SessionUpdate;
+  stages: StageRecord[];
+  turn: TurnRecord;
+  outcome: AnswerOutcome;
+  /** The stage it completed, if any. */
+  completedStage: StageRecord | null;
+}
+
+/** Collects every LLM attempt of a turn, so even a failed turn's paid attempts are kept. */
+export class CallLedger {
+  readonly calls: LlmCallRecord[] = [];
+  constructor(
+    private readonly sessionId: string,
+    private readonly promptVersion: string,
+    private readonly newId: () => string,
+  ) {}
+
+  add(attempts: LlmAttempt[], purpose: string, stageId: string | null): void {
+    for (const attempt of attempts) {
+      this.calls.push({
+        id: this.newId(),
+        sessionId: this.sessionId,
+        stageId,
+        purpose,
+        provider: attempt.provider,
+        model: attempt.model,
+        tier: attempt.tier,
+        inputTokens: attempt.inputTokens,
+        outputTokens: attempt.outputTokens,
+        cacheReadTokens: attempt.cacheReadTokens,
+        cacheWriteTokens: attempt.cacheWriteTokens,
+        costUsd: attempt.costUsd,
+        latencyMs: attempt.latencyMs,
+        outcome: attempt.outcome,
+        errorKind: attempt.errorKind,
+        promptVersion: this.promptVersion,
+        createdAt: attempt.at,
+      });
+    }
+  }
+}
+
+/**
+ * One turn of the quality loop: score the answer, then ask a follow-up, move to the next
+ * topic, or finish the stage (extract the artifact, run the gate, maybe ask the gap question)
+ * and start the next stage or finish the session. Reads, calls the LLM, writes nothing.
+ */
+export async function runTurn(
+  session: SessionRecord,
+  workflow: Workflow,
+  answer: string,
+  deps: TurnDependencies,
+  ledger: CallLedger,
+): Promise<TurnPlan> {
+  const pending = session.pending!;
+  const stage = workflow.stages.find((candidate) => candidate.id === pending.stageId)!;
+  const context = stageContext(session);
+  const ask = async <T>(
+    schema: z.ZodType<T>,
+    purpose: string,
+    request: Omit<LlmRequest, 'output'>,
+  ) => {
+    try {
+      const result = await generateObject(
+        deps.llm,
+        schema,
+        { ...request, name: purpose },
+        { signal: deps.signal },
+      );
+      ledger.add(result.attempts, purpose, pending.stageId);
+      return result;
+    } catch (error) {
+      if (deps.signal?.aborted) throw error;
+      const attempts = attemptsOf(error);
+      // A provider that failed without saying what it cost still made a call: record one.
+      ledger.add(
+        attempts.length > 0 ? attempts : [unknownAttempt(deps, request.tier)],
+        purpose,
+        pending.stageId,
+      );
+      throw error instanceof LlmCallError
+        ? error
+        : new LlmCallError(`The ${purpose} call failed`, attempts, { cause: error });
+    }
+  };
+
+  const earlier = pending.attempt > 1 ? await deps.stageTurns(stage.id) : [];
+  const scored = await ask(answerScoreSchema, 'scoring', {
+    tier: 'fast',
+    ...deps.prompts.scoring({
+      stage,
+      topic: stage.topics.find((topic) => topic.id === pending.topicId) ?? null,
+      question: pending.text,
+      answer,
+      previousAnswers: sameTopic(earlier, pending).map((turn) => turn.answer),
+      context,
+    }),
+  });
+  const score: AnswerScore = scored.value;
+  const decision = decideQuality(score.score, pending.attempt, deps.quality);
+  const nowIso = new Date(deps.now()).toISOString();
+  const turn: TurnRecord = {
+    id: deps.newId(),
+    stageId: pending.stageId,
+    topicId: pending.topicId,
+    questionId: pending.id,
+    kind: pending.kind,
+    question: pending.text,
+    answer,
+    attempt: pending.attempt,
+    score: score.score,
+    issues: score.issues,
+    escalated: decision.kind === 'accept' && decision.escalated,
+    accepted: decision.kind === 'accept',
+    provider: scored.provider,
+    model: scored.model,
+    promptVersion: deps.prompts.version,
+    createdAt: nowIso,
+  };
+  const outcome = (kind: AnswerOutcome['kind']): AnswerOutcome => ({
+    kind,
+    quality: { score: score.score, threshold: deps.quality.threshold, issues: score.issues },
+    escalated: turn.escalated,
+  });
+  const seed = () => ({ id: `q-${deps.newId()}`, now: nowIso });
+  const plan = (
+    next: PendingQuestionRecord | null,
+    stages: StageRecord[],
+    kind: AnswerOutcome['kind'],
+  ): TurnPlan => ({
+    update: {
+      status: 'active',
+      currentStageId: pending.stageId,
+      pending: next,
+      result: null,
+      updatedAt: nowIso,
+    },
+    stages,
+    turn,
+    outcome: outcome(kind),
+    completedStage: null,
+  });
+
+  if (decision.kind === 'follow_up')
+    return plan(followUpQuestion(pending, score, seed()), [], 'follow_up');
+  const next = nextTopic(workflow, pending);
+  if (next) {
+    return plan(
+      topicQuestion(
+        workflow,
+        next.stageIndex,
+        next.topicIndex,
+        context,
+        deps.quality.maxAttempts,
+        seed(),
+      ),
+      [],
+      'accepted',
+    );
+  }
+
+  // The stage's last question is answered: extract its artifact from every answer it got.
+  const stageTurns = [...(earlier.length > 0 ? earlier : await deps.stageTurns(stage.id)), turn];
+  const extracted = await ask(stage.artifact, 'extraction', {
+    tier: 'balanced',
+    ...deps.prompts.extraction({ stage, answers: groupByTopic(stageTurns, stage), context }),
+  });
+  const artifact = extracted.value;
+  const gate = stage.gate ? stage.gate(artifact, context) : { passed: true, missing: [] };
+  const record = session.stages.find((candidate) => candidate.stageId === stage.id)!;
+  const after = afterGate(workflow, record, gate);
+  if (after.kind === 'ask_gap') {
+    const updated: StageRecord = { ...record, artifact, gate, gapAsked: true };
+    return plan(
+      gapQuestion(workflow, stage.id, gate.missing, context, deps.quality.maxAttempts, seed()),
+      [updated],
+      'accepted',
+    );
+  }
+
+  const completed: StageRecord = {
+    ...record,
+    status: 'completed',
+    artifact,
+    gate,
+    completedAt: nowIso,
+  };
+  const stages = session.stages.map((candidate) =>
+    candidate.stageId === stage.id ? completed : candidate,
+  );
+  const nextContext = stageContext({ ...session, stages });
+  if (after.nextStageIndex !== null) {
+    const nextStage = stages[after.nextStageIndex]!;
+    const activated: StageRecord = { ...nextStage, status: 'active' };
+    const question = topicQuestion(
+      workflow,
+      after.nextStageIndex,
+      0,
+      nextContext,
+      deps.quality.maxAttempts,
+      seed(),
+    );
+    const result = plan(question, [completed, activated], 'stage_completed');
+    return {
+      ...result,
+      update: { ...result.update, currentStageId: activated.stageId },
+      completedStage: completed,
+    };
+  }
+
+  const generate: FinishContext['generate'] = async (schema, { purpose, ...request }) =>
+    (await ask(schema, purpose, request)).value;
+  const result = workflow.finish ? await workflow.finish({ ...nextContext, generate }) : null;
+  return {
+    update: { status: 'completed', currentStageId: null, pending: null, result, updatedAt: nowIso },
+    stages: [completed],
+    turn,
+    outcome: outcome('session_completed'),
+    completedStage: completed,
+  };
+}
+
+function sameTopic(turns: TurnRecord[], pending: PendingQuestionRecord): TurnRecord[] {
+  // The answers since the topic's (or gap's) last accepted answer.
+  const result: TurnRecord[] = [];
+  for (const turn of turns) {
+    if (turn.topicId !== pending.topicId) continue;
+    if (turn.accepted) result.length = 0;
+    else result.push(turn);
+  }
+  return result;
+}
+
+function groupByTopic(turns: TurnRecord[], stage: Stage): TopicAnswers[] {
+  const groups = new Map<string, TopicAnswers>();
+  for (const turn of turns) {
+    const key = turn.topicId ?? '(gap)';
+    let group = groups.get(key);
+    if (!group) {
+      // A topic's first turn carries its own question; later ones carry the follow-ups.
+      group = { topicId: turn.topicId, question: turn.question, answers: [] };
+      groups.set(key, group);
+    }
+    group.answers.push(turn.answer);
+  }
+  // Topics in the stage's order, then the gap answers.
+  const order = new Map(stage.topics.map((topic, index) => [topic.id, index]));
+  return [...groups.values()].sort(
+    (a, b) =>
+      (order.get(a.topicId ?? '') ?? Number.MAX_SAFE_INTEGER) -
+      (order.get(b.topicId ?? '') ?? Number.MAX_SAFE_INTEGER),
+  );
+}
+
+function unknownAttempt(deps: TurnDependencies, tier: Tier): LlmAttempt {
+  return {
+    provider: deps.llm.id,
+    model: 'unknown',
+    tier,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: null,
+    latencyMs: 0,
+    outcome: 'error',
+    errorKind: 'unknown',
+    at: new Date(deps.now()).toISOString(),
+  };
+}

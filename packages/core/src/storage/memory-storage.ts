@@ -1,0 +1,316 @@
+import { UaipError } from '../errors';
+import type {
+  LlmCallRecord,
+  SessionRecord,
+  SessionSummary,
+  Storage,
+  TurnRecord,
+  UsageTotals,
+  UserRecord,
+} from './types';
+
+/** A session as kept here: the transcript and ledger live beside the record, never inside it. */
+interface SessionEntry {
+  record: SessionRecord;
+  turns: TurnRecord[];
+  calls: LlmCallRecord[];
+}
+
+interface IdempotencyEntry {
+  requestHash: string;
+  completed: boolean;
+  response: unknown;
+  lockedUntil: number;
+  expiresAt: number;
+}
+
+/** One priced call in an owner's spending ledger. */
+interface Spend {
+  at: number;
+  costUsd: number;
+}
+
+/** Where a page ends: the sort key of its last session. */
+interface CursorKey {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * The reference {@link Storage}, kept in process memory: for tests, demos and embedding where
+ * nothing has to outlive the process. It stores copies and hands out copies, so a caller can
+ * never change stored state by mutating an object. A turn costs the same however long the
+ * session is: the transcript is appended to, never copied or rewritten.
+ *
+ * Spending is kept in a per-owner ledger apart from the sessions: deleting a session removes
+ * its calls from `listUsage` but they still count in `spentSince`, so deleting sessions does
+ * not reset a user's budget.
+ *
+ * @example
+ * ```ts
+ * const storage = createMemoryStorage();
+ * const orchestrator = createOrchestrator({ storage, llm, workflows });
+ * // Or drive it directly: another owner's session reads as missing.
+ * await storage.getSession('someone-else', sessionId); // null
+ * ```
+ */
+export function createMemoryStorage(): Storage {
+  const sessions = new Map<string, SessionEntry>();
+  const users = new Map<string, UserRecord>();
+  const userIdsByEmail = new Map<string, string>();
+  const idempotency = new Map<string, IdempotencyEntry>();
+  const spending = new Map<string, Spend[]>();
+
+  // Another owner's session must look exactly like a missing one, so every lookup goes here.
+  function owned(ownerId: string, sessionId: string): SessionEntry | undefined {
+    const entry = sessions.get(sessionId);
+    return entry?.record.ownerId === ownerId ? entry : undefined;
+  }
+
+  // Takes calls already copied: callers clone first, so a clone that throws writes nothing.
+  function addCalls(entry: SessionEntry, calls: LlmCallRecord[]): void {
+    const usage = entry.record.usage;
+    let ledger = spending.get(entry.record.ownerId);
+    if (!ledger) {
+      ledger = [];
+      spending.set(entry.record.ownerId, ledger);
+    }
+    for (const call of calls) {
+      entry.calls.push(call);
+      addToTotals(usage, call);
+      if (call.costUsd !== null) {
+        ledger.push({ at: Date.parse(call.createdAt), costUsd: call.costUsd });
+      }
+    }
+  }
+
+  return {
+    async createSession(session) {
+      if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
+      sessions.set(session.id, { record: structuredClone(session), turns: [], calls: [] });
+    },
+
+    async getSession(ownerId, sessionId) {
+      const entry = owned(ownerId, sessionId);
+      return entry ? structuredClone(entry.record) : null;
+    },
+
+    async listSessions(ownerId, page) {
+      // A zero limit would return an empty "last" page and hide every session.
+      if (!Number.isInteger(page.limit) || page.limit < 1) {
+        throw new UaipError('validation_failed', 'Invalid page limit');
+      }
+      const after = page.cursor ? decodeCursor(page.cursor) : null;
+      const remaining: SessionRecord[] = [];
+      for (const { record } of sessions.values()) {
+        if (record.ownerId !== ownerId) continue;
+        if (after && compareNewestFirst(record, after) <= 0) continue;
+        remaining.push(record);
+      }
+      remaining.sort(compareNewestFirst);
+      const items = remaining.slice(0, page.limit).map(toSummary);
+      // Looking one item ahead means a page ending exactly at the last session says so.
+      const last = items.at(-1);
+      const nextCursor = last && remaining.length > items.length ? encodeCursor(last) : null;
+      return { items, nextCursor };
+    },
+
+    async deleteSession(ownerId, sessionId) {
+      if (!owned(ownerId, sessionId)) return false;
+      sessions.delete(sessionId);
+      return true;
+    },
+
+    async claimQuestion(ownerId, sessionId, claim) {
+      const record = owned(ownerId, sessionId)?.record;
+      if (!record) return 'not_found';
+      if (
+        record.status !== 'active' ||
+        record.version !== claim.version ||
+        record.pending?.id !== claim.questionId
+      ) {
+        return 'stale';
+      }
+      if (record.lease && Date.parse(record.lease.expiresAt) > Date.parse(claim.now)) return 'busy';
+      record.lease = { id: claim.leaseId, expiresAt: claim.expiresAt };
+      return 'claimed';
+    },
+
+    async releaseClaim(ownerId, sessionId, leaseId) {
+      const record = owned(ownerId, sessionId)?.record;
+      if (record?.lease?.id === leaseId) record.lease = null;
+    },
+
+    async commitTurn(ownerId, sessionId, commit) {
+      const entry = owned(ownerId, sessionId);
+      if (!entry) return false;
+      const record = entry.record;
+      if (record.version !== commit.expectedVersion || record.lease?.id !== commit.leaseId) {
+        return false;
+      }
+      // Copy everything before the first write: if a value cannot be cloned, nothing changes.
+      const { session, stages, turn, calls, idempotency: keyed } = structuredClone(commit);
+
+      record.status = session.status;
+      record.currentStageId = session.currentStageId;
+      record.pending = session.pending;
+      record.result = session.result;
+      record.updatedAt = session.updatedAt;
+      for (const stage of stages) {
+        const index = record.stages.findIndex((s) => s.stageId === stage.stageId);
+        if (index === -1) record.stages.push(stage);
+        else record.stages[index] = stage;
+      }
+      record.version += 1;
+      record.lease = null;
+      entry.turns.push(turn);
+      addCalls(entry, calls);
+
+      if (keyed) {
+        const key = idempotencyKey(ownerId, keyed.key);
+        idempotency.set(key, {
+          requestHash: keyed.requestHash,
+          completed: true,
+          response: keyed.response,
+          lockedUntil: Number.NEGATIVE_INFINITY,
+          expiresAt: Date.parse(keyed.expiresAt),
+        });
+      }
+      return true;
+    },
+
+    async listTurns(ownerId, sessionId, stageId) {
+      const turns = owned(ownerId, sessionId)?.turns ?? [];
+      const chosen = stageId === undefined ? turns : turns.filter((t) => t.stageId === stageId);
+      return structuredClone(chosen);
+    },
+
+    async recordUsage(ownerId, sessionId, calls) {
+      const entry = owned(ownerId, sessionId);
+      // A failed turn's calls for a session deleted (or never owned) meanwhile have nowhere to go.
+      if (entry) addCalls(entry, structuredClone(calls));
+    },
+
+    async listUsage(ownerId, sessionId) {
+      return structuredClone(owned(ownerId, sessionId)?.calls ?? []);
+    },
+
+    async spentSince(ownerId, since) {
+      const from = Date.parse(since);
+      let total = 0;
+      for (const spend of spending.get(ownerId) ?? []) {
+        if (spend.at >= from) total += spend.costUsd;
+      }
+      return total;
+    },
+
+    async beginIdempotent(ownerId, start) {
+      const key = idempotencyKey(ownerId, start.key);
+      const now = Date.parse(start.now);
+      const existing = idempotency.get(key);
+      const absent =
+        !existing ||
+        existing.expiresAt <= now ||
+        (!existing.completed && existing.lockedUntil <= now);
+      if (absent) {
+        idempotency.set(key, {
+          requestHash: start.requestHash,
+          completed: false,
+          response: null,
+          lockedUntil: Date.parse(start.lockedUntil),
+          expiresAt: Date.parse(start.expiresAt),
+        });
+        return { status: 'started' };
+      }
+      if (existing.requestHash !== start.requestHash) return { status: 'mismatch' };
+      if (!existing.completed) return { status: 'in_flight' };
+      return { status: 'completed', response: structuredClone(existing.response) };
+    },
+
+    async abandonIdempotent(ownerId, key) {
+      const id = idempotencyKey(ownerId, key);
+      if (idempotency.get(id)?.completed === false) idempotency.delete(id);
+    },
+
+    async createUser(user) {
+      const email = user.email.toLowerCase();
+      if (userIdsByEmail.has(email)) throw new UaipError('conflict', 'Email already registered');
+      if (users.has(user.id)) throw new UaipError('conflict', 'User already exists');
+      users.set(user.id, structuredClone(user));
+      userIdsByEmail.set(email, user.id);
+    },
+
+    async findUserByEmail(email) {
+      const id = userIdsByEmail.get(email.toLowerCase());
+      const user = id === undefined ? undefined : users.get(id);
+      return user ? structuredClone(user) : null;
+    },
+
+    async getUser(userId) {
+      const user = users.get(userId);
+      return user ? structuredClone(user) : null;
+    },
+
+    async updateUser(userId, patch) {
+      const user = users.get(userId);
+      if (!user) return false;
+      if (patch.passwordHash !== undefined) user.passwordHash = patch.passwordHash;
+      if (patch.tokenVersion !== undefined) user.tokenVersion = patch.tokenVersion;
+      return true;
+    },
+  };
+}
+
+function addToTotals(usage: UsageTotals, call: LlmCallRecord): void {
+  usage.calls += 1;
+  usage.inputTokens += call.inputTokens;
+  usage.outputTokens += call.outputTokens;
+  usage.cacheReadTokens += call.cacheReadTokens;
+  usage.cacheWriteTokens += call.cacheWriteTokens;
+  if (call.costUsd === null) usage.unpricedCalls += 1;
+  else usage.costUsd += call.costUsd;
+}
+
+// JSON of the pair keeps `a:b` + `c` and `a` + `b:c` apart, whatever the characters.
+function idempotencyKey(ownerId: string, key: string): string {
+  return JSON.stringify([ownerId, key]);
+}
+
+function toSummary(record: SessionRecord): SessionSummary {
+  const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = record;
+  return { id, workflowId, title, status, currentStageId, createdAt, updatedAt };
+}
+
+/** Newest first, ties by larger id first: the order of `listSessions`. */
+function compareNewestFirst(a: CursorKey, b: CursorKey): number {
+  const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+// base64url through btoa/TextEncoder rather than Buffer: the core also runs outside Node.
+function encodeCursor(key: CursorKey): string {
+  const bytes = new TextEncoder().encode(JSON.stringify({ createdAt: key.createdAt, id: key.id }));
+  const base64 = btoa(String.fromCharCode(...bytes));
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): CursorKey {
+  const key = parseCursor(cursor);
+  if (!key) throw new UaipError('validation_failed', 'Invalid cursor');
+  return key;
+}
+
+function parseCursor(cursor: string): CursorKey | null {
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    if (typeof value !== 'object' || value === null) return null;
+    const { createdAt, id } = value as Partial<Record<keyof CursorKey, unknown>>;
+    if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
+    return Number.isNaN(Date.parse(createdAt)) ? null : { createdAt, id };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The persistence plug point, in domain words. Every method that touches a user's data takes
+ * the owner's id and never reads or writes another owner's rows: a session of another owner
+ * is reported exactly like a missing one. Implementations: `createMemoryStorage()` here,
+ * `@uaip/storage-pg` for PostgreSQL; `storageContract()` in `@uaip/core/testing` checks them.
+ */
+export interface Storage {
+  /** Stores a new session with its stage rows; `conflict` when the id exists. */
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session, or `null` when missing, deleted or owned by someone else. */
+  getSession(ownerId: string, sessionId: string): Promise<SessionRecord | null>;
+  /**
+   * The owner's sessions, newest `createdAt` first (ties: larger id first). `limit` is a
+   * whole number from 1 to 100; a garbled cursor is `validation_failed`.
+   */
+  listSessions(ownerId: string, page: PageRequest): Promise<Page<SessionSummary>>;
+  /**
+   * Deletes a session and everything that hangs off it; false when there was none. Its LLM
+   * calls still count in `spentSince`, so deleting sessions never resets a budget.
+   */
+  deleteSession(ownerId: string, sessionId: string): Promise<boolean>;
+
+  /**
+   * Claims the pending question before any LLM call: succeeds only when the session is
+   * active, at `version`, its pending question is `questionId`, and no unexpired lease is
+   * held (a completed session is `stale`).
+   */
+  claimQuestion(ownerId: string, sessionId: string, claim: QuestionClaim): Promise<ClaimResult>;
+  /** Drops a lease (after a failed turn), so the question can be answered again at once. */
+  releaseClaim(ownerId: string, sessionId: string, leaseId: string): Promise<void>;
+  /**
+   * Commits everything one turn produced, atomically: the session's new state (and
+   * `version + 1`, lease cleared), the stage results it changed, the turn, its LLM calls
+   * (which also add to the session's usage totals) and, when keyed, the idempotent response.
+   * Returns false, writing nothing, when the session is no longer at `expectedVersion` or the
+   * lease is not `leaseId` anymore.
+   */
+  commitTurn(ownerId: string, sessionId: string, commit: TurnCommit): Promise<boolean>;
+  /** The transcript in commit order; only the given stage's turns when `stageId` is set. */
+  listTurns(ownerId: string, sessionId: string, stageId?: string): Promise<TurnRecord[]>;
+
+  /**
+   * Adds LLM calls outside a committed turn (the paid attempts of a failed one); does
+   * nothing for a session that is missing or not the owner's.
+   */
+  recordUsage(ownerId: string, sessionId: string, calls: LlmCallRecord[]): Promise<void>;
+  /** Every LLM call of a session, in the order recorded. */
+  listUsage(ownerId: string, sessionId: string): Promise<LlmCallRecord[]>;
+  /** What the owner's priced calls cost since `since` (ISO time), over all sessions. */
+  spentSince(ownerId: string, since: string): Promise<number>;
+
+  /**
+   * Starts a request under an idempotency key, or says why not: a finished one with the same
+   * request hash replays its response; a running one or another hash is a conflict. Expired
+   * entries (and in-flight ones whose lock passed) count as absent.
+   */
+  beginIdempotent(ownerId: string, entry: IdempotencyStart): Promise<IdempotencyState>;
+  /** Forgets an in-flight key after a failed request, so it can be retried. */
+  abandonIdempotent(ownerId: string, key: string): Promise<void>;
+
+  /** Stores a new user; throws `UaipError('conflict')` when the email (any case) is taken. */
+  createUser(user: UserRecord): Promise<void>;
+  /** The user with this email, compared case-insensitively. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  getUser(userId: string): Promise<UserRecord | null>;
+  /** Changes a user's password hash and/or token version; false when there is no such user. */
+  updateUser(userId: string, patch: UserPatch): Promise<boolean>;
+}
+
+/** Cursor pagination: `cursor` is what the previous page returned as `nextCursor`. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export type SessionStatus = 'active' | 'completed';
+export type StageStatus = 'pending' | 'active' | 'completed';
+export type QuestionKind = 'question' | 'follow_up' | 'gap';
+
+/** The result of a stage's gate: which requirements its artifact misses. */
+export interface GateResult {
+  passed: boolean;
+  missing: string[];
+}
+
+/** One stage of a session. */
+export interface StageRecord {
+  stageId: string;
+  status: StageStatus;
+  artifact: unknown | null;
+  gate: GateResult | null;
+  /** Whether the stage's one gap question has been asked. */
+  gapAsked: boolean;
+  completedAt: string | null;
+}
+
+/** The question a session waits on. */
+export interface PendingQuestionRecord {
+  id: string;
+  stageId: string;
+  /** The topic it belongs to; `null` for a gap question. */
+  topicId: string | null;
+  kind: QuestionKind;
+  text: string;
+  /** 1 for a topic's first answer; the number of the answer this question asks for. */
+  attempt: number;
+  maxAttempts: number;
+  lastScore: number | null;
+  issues: string[];
+  askedAt: string;
+}
+
+/** Token and cost totals. `costUsd` sums priced calls; unpriced ones are counted apart. */
+export interface UsageTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  unpricedCalls: number;
+}
+
+/** A session as stored. */
+export interface SessionRecord {
+  id: string;
+  ownerId: string;
+  workflowId: string;
+  workflowVersion: string;
+  promptVersion: string;
+  title: string;
+  idea: string;
+  status: SessionStatus;
+  currentStageId: string | null;
+  stages: StageRecord[];
+  pending: PendingQuestionRecord | null;
+  /** What the workflow's `finish` step produced when the session completed. */
+  result: unknown | null;
+  usage: UsageTotals;
+  /** Grows by one with every committed turn. */
+  version: number;
+  lease: Lease | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A short claim on a session's pending question, fenced by the session version. */
+export interface Lease {
+  id: string;
+  expiresAt: string;
+}
+
+/** A row of a session list. */
+export interface SessionSummary {
+  id: string;
+  workflowId: string;
+  title: string;
+  status: SessionStatus;
+  currentStageId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface QuestionClaim {
+  version: number;
+  questionId: string;
+  leaseId: string;
+  /** ISO time the lease ends. */
+  expiresAt: string;
+  /** ISO time now, to judge whether an existing lease has expired. */
+  now: string;
+}
+
+/** `stale`: the session moved on (another version or question); `busy`: a lease is held. */
+export type ClaimResult = 'claimed' | 'not_found' | 'stale' | 'busy';
+
+/** One answered question of the transcript. */
+export interface TurnRecord {
+  id: string;
+  stageId: string;
+  topicId: string | null;
+  questionId: string;
+  kind: QuestionKind;
+  question: string;
+  answer: string;
+  attempt: number;
+  score: number;
+  issues: string[];
+  /** Accepted after the last allowed answer although it scored under the threshold. */
+  escalated: boolean;
+  /** Whether this answer closed its topic (accepted or escalated). */
+  accepted: boolean;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  createdAt: string;
+}
+
+/** The new state a turn leaves the session in. */
+export interface SessionUpdate {
+  status: SessionStatus;
+  currentStageId: string | null;
+  pending: PendingQuestionRecord | null;
+  result: unknown | null;
+  updatedAt: string;
+}
+
+export interface TurnCommit {
+  expectedVersion: number;
+  leaseId: string;
+  session: SessionUpdate;
+  /** Only the stages this turn changed. */
+  stages: StageRecord[];
+  turn: TurnRecord;
+  calls: LlmCallRecord[];
+  /** The keyed request this turn answers: stored completed, replacing its in-flight entry. */
+  idempotency?: { key: string; requestHash: string; expiresAt: string; response: unknown };
+}
+
+/** One LLM attempt, failed or not: the usage ledger's row. */
+export interface LlmCallRecord {
+  id: string;
+  sessionId: string;
+  /** The stage the call served, when it served one. */
+  stageId: string | null;
+  /** What the call was for: `scoring`, `extraction`, ... */
+  purpose: string;
+  provider: string;
+  model: string;
+  tier: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Null when the model has no known price. */
+  costUsd: number | null;
+  latencyMs: number;
+  outcome: 'ok' | 'error' | 'invalid_output';
+  /** The kind of failure, when it failed (`timeout`, `rate_limited`, ...). */
+  errorKind: string | null;
+  promptVersion: string;
+  createdAt: string;
+}
+
+export interface IdempotencyStart {
+  key: string;
+  /** A hash of what was asked, so a reuse with another body is recognised. */
+  requestHash: string;
+  now: string;
+  /** Until when an in-flight request blocks retries (then it counts as abandoned). */
+  lockedUntil: string;
+  /** When the key is forgotten. */
+  expiresAt: string;
+}
+
+export type IdempotencyState =
+  | { status: 'started' }
+  | { status: 'in_flight' }
+  | { status: 'mismatch' }
+  | { status: 'completed'; response: unknown };
+
+export interface UserRecord {
+  id: string;
+  /** Normalised: trimmed, lower case. */
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  /** Bumped to revoke every token issued before. */
+  tokenVersion: number;
+  createdAt: string;
+}
+
+export interface UserPatch {
+  passwordHash?: string;
+  tokenVersion?: number;
+}

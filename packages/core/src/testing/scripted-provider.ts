@@ -1,0 +1,85 @@
+import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest, LlmResult } from '../llm/types';
+
+/** One scripted reply: a JSON value, raw text, or an error to throw. */
+export type ScriptedReply =
+  | {
+      json: unknown;
+      model?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      costUsd?: number | null;
+    }
+  | {
+      text: string;
+      model?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      costUsd?: number | null;
+    }
+  | { error: Error };
+
+/** A reply chosen by looking at the request (the `index`-th call, from 0). */
+export type ScriptedResponder = (request: LlmRequest, index: number) => ScriptedReply;
+
+/** A provider that answers from a script and records every request it got. */
+export interface ScriptedProvider extends LlmProvider {
+  /** Every request, in order, with the options' signal left out. */
+  readonly requests: LlmRequest[];
+}
+
+/**
+ * An `LlmProvider` for tests: answers each call from a list of replies, in order, or from a
+ * function of the request. Running out of replies throws, so a test notices an unexpected
+ * call.
+ *
+ * @example
+ * ```ts
+ * const llm = scriptedProvider([{ json: { score: 9, issues: [], followUp: '' } }]);
+ * // ... run a turn ...
+ * expect(llm.requests).toHaveLength(1);
+ * ```
+ */
+export function scriptedProvider(
+  script: ScriptedReply[] | ScriptedResponder,
+  options: { id?: string; now?: () => number } = {},
+): ScriptedProvider {
+  const requests: LlmRequest[] = [];
+  const id = options.id ?? 'scripted';
+  const now = options.now ?? Date.now;
+  return {
+    id,
+    requests,
+    async generate(request: LlmRequest, generateOptions: GenerateOptions = {}): Promise<LlmResult> {
+      generateOptions.signal?.throwIfAborted();
+      const index = requests.length;
+      requests.push(structuredClone(request));
+      const reply = typeof script === 'function' ? script(request, index) : script[index];
+      if (!reply) throw new Error(`scriptedProvider: no reply scripted for call ${index + 1}`);
+      if ('error' in reply) throw reply.error;
+      const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+      const model = reply.model ?? `${id}-model`;
+      const attempt: LlmAttempt = {
+        provider: id,
+        model,
+        tier: request.tier,
+        inputTokens: reply.inputTokens ?? 0,
+        outputTokens: reply.outputTokens ?? 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: reply.costUsd === undefined ? 0 : reply.costUsd,
+        latencyMs: 0,
+        outcome: 'ok',
+        errorKind: null,
+        at: new Date(now()).toISOString(),
+      };
+      return { text, provider: id, model, attempts: [attempt] };
+    },
+  };
+}
+
+/** A provider whose every call fails with `error` (a connection error by default). */
+export function failingProvider(
+  error: () => Error = () => new Error('connect ECONNREFUSED 127.0.0.1:1'),
+): ScriptedProvider {
+  return scriptedProvider(() => ({ error: error() }), { id: 'failing' });
+}

@@ -1,0 +1,65 @@
+import type { Stage, Topic, Workflow } from './types';
+
+/**
+ * Declares a topic. An identity function that exists for type inference and readability.
+ *
+ * @example
+ * ```ts
+ * const goal = defineTopic({ id: 'goal', question: 'What outcome do you want, by when?' });
+ * ```
+ */
+export function defineTopic(topic: Topic): Topic {
+  return topic;
+}
+
+/**
+ * Declares a stage; the gate's artifact type is inferred from the zod schema.
+ *
+ * @example
+ * ```ts
+ * const scope = defineStage({
+ *   id: 'scope',
+ *   title: 'Scope',
+ *   description: 'What is in and out',
+ *   topics: [goal],
+ *   artifact: z.object({ goal: z.string() }),
+ *   gate: (artifact) => ({ passed: artifact.goal !== '', missing: artifact.goal ? [] : ['goal'] }),
+ * });
+ * ```
+ */
+export function defineStage<Artifact>(stage: Stage<Artifact>): Stage {
+  return stage as Stage;
+}
+
+/**
+ * Declares a workflow and checks that it can run: at least one stage, each with at least one
+ * topic, and no duplicate stage or topic ids.
+ *
+ * @example
+ * ```ts
+ * const workflow = defineWorkflow({
+ *   id: 'scoping', version: '1', title: 'Scoping', description: 'Scope a project',
+ *   stages: [scope],
+ * });
+ * ```
+ */
+export function defineWorkflow(workflow: Workflow): Workflow {
+  const problems: string[] = [];
+  if (workflow.stages.length === 0) problems.push('it has no stages');
+  const stageIds = new Set<string>();
+  for (const stage of workflow.stages) {
+    if (stageIds.has(stage.id)) problems.push(`stage id "${stage.id}" is used twice`);
+    stageIds.add(stage.id);
+    if (stage.topics.length === 0) problems.push(`stage "${stage.id}" has no topics`);
+    const topicIds = new Set<string>();
+    for (const topic of stage.topics) {
+      if (topicIds.has(topic.id))
+        problems.push(`topic id "${topic.id}" is used twice in "${stage.id}"`);
+      topicIds.add(topic.id);
+    }
+  }
+  if (problems.length > 0) {
+    throw new TypeError(`Workflow "${workflow.id}" is invalid: ${problems.join('; ')}`);
+  }
+  return workflow;
+}

@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import type { LlmRequest } from '../llm/types';
+import type { GateResult } from '../storage/types';
+
+/** What a question, a gate or a prompt can see of the session so far. */
+export interface StageContext {
+  title: string;
+  idea: string;
+  /** The artifacts of the stages completed so far, by stage id. */
+  artifacts: Readonly<Record<string, unknown>>;
+}
+
+/** One question put to the user; the answer goes through the quality loop. */
+export interface Topic {
+  id: string;
+  /** The question, or a function of earlier artifacts that writes it. */
+  question: string | ((context: StageContext) => string);
+  /** What a complete answer covers: shown to the scorer so it can name what is missing. */
+  criteria?: string;
+}
+
+/** One accepted answer (with any follow-ups) of a stage, as handed to the extractor. */
+export interface TopicAnswers {
+  topicId: string | null;
+  question: string;
+  answers: string[];
+}
+
+/** A stage: topics asked in order, then an artifact extracted and checked by a gate. */
+export interface Stage<Artifact = unknown> {
+  id: string;
+  title: string;
+  description: string;
+  topics: Topic[];
+  /** The artifact the LLM extracts from the stage's answers, validated by this schema. */
+  artifact: z.ZodType<Artifact>;
+  /** Plain code, no LLM: what the artifact still misses. Passes when omitted. */
+  gate?: (artifact: Artifact, context: StageContext) => GateResult;
+  /** The gap question asked once when the gate fails. */
+  gapQuestion?: (missing: string[], context: StageContext) => string;
+}
+
+/** What the prompts of a workflow receive to score an answer. */
+export interface ScoringPromptInput {
+  stage: Stage;
+  topic: Topic | null;
+  question: string;
+  answer: string;
+  /** Earlier answers to the same topic, oldest first. */
+  previousAnswers: string[];
+  context: StageContext;
+}
+
+/** What the prompts of a workflow receive to extract an artifact. */
+export interface ExtractionPromptInput {
+  stage: Stage;
+  answers: TopicAnswers[];
+  context: StageContext;
+}
+
+/** A prompt without its tier and output schema, which the engine sets. */
+export type PromptParts = Pick<LlmRequest, 'system' | 'messages'>;
+
+/** The prompts a workflow's turns use; the engine has defaults for each. */
+export interface WorkflowPrompts {
+  /** Recorded with every session and LLM call, so a transcript says which prompts made it. */
+  version: string;
+  scoring(input: ScoringPromptInput): PromptParts;
+  extraction(input: ExtractionPromptInput): PromptParts;
+}
+
+/** What a workflow's `finish` step gets after its last stage. */
+export interface FinishContext extends StageContext {
+  /**
+   * Asks the session's LLM chain for a zod-validated object; the call is recorded in the
+   * session's usage like any other.
+   */
+  generate<T>(
+    schema: z.ZodType<T>,
+    request: Omit<LlmRequest, 'schema'> & { purpose: string },
+  ): Promise<T>;
+}
+
+/** A workflow: stages in order, defined as data. */
+export interface Workflow {
+  id: string;
+  /** Sessions keep the version they started with; register old versions to keep serving them. */
+  version: string;
+  title: string;
+  description: string;
+  stages: Stage[];
+  prompts?: WorkflowPrompts;
+  /** Runs once after the last stage, inside the last turn; its value is the session `result`. */
+  finish?: (context: FinishContext) => Promise<unknown>;
+}
