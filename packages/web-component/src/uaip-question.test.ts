@@ -67,6 +67,12 @@ describe('<uaip-question>', () => {
     expect(root.querySelector('textarea')!.value).toBe(long);
   });
 
+  it('counts characters, not UTF-16 units, like the server', async () => {
+    const { send, answers } = await mount(followUp);
+    await send('🙂'.repeat(MAX_ANSWER_LENGTH));
+    expect(answers).toHaveLength(1);
+  });
+
   it('sends nothing while busy', async () => {
     const { element, send, answers } = await mount(followUp);
     element.busy = true;

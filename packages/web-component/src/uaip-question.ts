@@ -103,8 +103,10 @@ export class UaipQuestion extends LitElement {
       this.problem = 'Please write an answer first.';
       return;
     }
-    if (answer.length > MAX_ANSWER_LENGTH) {
-      this.problem = `Answers are limited to ${MAX_ANSWER_LENGTH.toLocaleString('en')} characters; this one has ${answer.length.toLocaleString('en')}.`;
+    // Characters as people count them (code points), as the server does.
+    const length = [...answer].length;
+    if (length > MAX_ANSWER_LENGTH) {
+      this.problem = `Answers are limited to ${MAX_ANSWER_LENGTH.toLocaleString('en')} characters; this one has ${length.toLocaleString('en')}.`;
       return;
     }
     this.problem = '';

@@ -507,7 +507,10 @@ describe('exactly-once turns', () => {
     const answers = [0, 1, 2, 3].map(() => orchestrator.answer(alice, session.id, input));
     const settled: string[] = [];
     const codes = answers.map((answer) =>
-      codeOf(answer).then((code) => (settled.push(code), code)),
+      codeOf(answer).then((code) => {
+        settled.push(code);
+        return code;
+      }),
     );
     await blocking.arrived(1);
     // The losers are refused while the winner's provider call is still blocked.
