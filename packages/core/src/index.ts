@@ -27,6 +27,7 @@ export type {
 export { createOrchestrator } from './orchestrator/create-orchestrator';
 export { defaultPrompts } from './orchestrator/default-prompts';
 export type {
+  EventBase,
   EventBus,
   SessionEvent,
   SessionEventType,

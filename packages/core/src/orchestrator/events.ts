@@ -1,6 +1,7 @@
 import type { QuestionKind } from '../storage/types';
 
-interface EventBase {
+/** What every session event carries. */
+export interface EventBase {
   sessionId: string;
   /** The session version the event belongs to (the SSE event id). */
   version: number;
