@@ -3,8 +3,25 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { ErrorCode, ErrorDetail, UaipErrorOptions } from './errors';
 export { ERROR_CODES, UaipError } from './errors';
+export type { AnthropicProviderOptions } from './llm/anthropic';
+export { anthropicProvider, DEFAULT_ANTHROPIC_MODELS } from './llm/anthropic';
+export type { CircuitBreakerOptions } from './llm/circuit-breaker';
 export { delimit } from './llm/delimit';
-export { attemptsOf, LlmCallError } from './llm/errors';
+export type { DemoProviderOptions } from './llm/demo-provider';
+export { demoProvider } from './llm/demo-provider';
+export type { ProviderErrorKind, ProviderErrorOptions } from './llm/errors';
+export { AllProvidersFailedError, attemptsOf, LlmCallError, ProviderError } from './llm/errors';
+export type { FallbackChainOptions } from './llm/fallback';
+export { fallbackChain } from './llm/fallback';
+export type {
+  ConfiguredProvider,
+  LlmConfig,
+  ProbeResult,
+  ProvidersFromEnvOptions,
+} from './llm/from-env';
+export { providersFromEnv } from './llm/from-env';
+export type { OllamaProviderOptions } from './llm/ollama';
+export { ollamaProvider } from './llm/ollama';
 export type { GeneratedObject, ObjectRequest } from './llm/structured';
 export { generateObject } from './llm/structured';
 export type {
@@ -83,6 +100,9 @@ export type {
   UserPatch,
   UserRecord,
 } from './storage/types';
+export type { BudgetOptions } from './usage/budget';
+export type { ModelPrice, Pricing } from './usage/pricing';
+export { createPricing, DEFAULT_PRICES } from './usage/pricing';
 export { defineStage, defineTopic, defineWorkflow } from './workflow/define';
 export type {
   ExtractionPromptInput,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LlmCallError } from './errors';
+import { attemptsOf, LlmCallError } from './errors';
+import { withReask } from './reask';
 import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest } from './types';
 
 /** A validated object and the attempts it took. */
@@ -11,13 +12,13 @@ export interface GeneratedObject<T> {
 }
 
 /** The request of {@link generateObject}: the output schema comes from the zod schema. */
-export type ObjectRequest = Omit<LlmRequest, 'output'> & { name?: string };
+export type ObjectRequest = Omit<LlmRequest, 'output' | 'validate'> & { name?: string };
 
 /**
  * Asks for a JSON object that matches a zod schema: the JSON Schema sent to the model is
  * derived from it (`z.toJSONSchema`), and the reply is validated by it. An invalid reply is
- * re-asked once with the validation errors; a second invalid reply throws `LlmCallError`
- * (never a placeholder value).
+ * re-asked once with the validation errors; on a fallback chain, the next provider is tried
+ * after that; in the end it throws `LlmCallError` (never a placeholder value).
  *
  * @example
  * ```ts
@@ -33,43 +34,34 @@ export async function generateObject<T>(
   options: GenerateOptions = {},
 ): Promise<GeneratedObject<T>> {
   const { name = 'result', ...rest } = request;
-  const output = { name, schema: jsonSchemaOf(schema) };
+  const validate = (text: string) => {
+    const parsed = parseReply(schema, text);
+    return parsed.ok ? null : parsed.problems;
+  };
   const attempts: LlmAttempt[] = [];
-  let messages = rest.messages;
-  for (let round = 1; ; round++) {
-    let result: Awaited<ReturnType<LlmProvider['generate']>>;
+  const call = async (attemptRequest: LlmRequest) => {
     try {
-      result = await provider.generate({ ...rest, messages, output }, options);
+      const result = await provider.generate(attemptRequest, options);
+      attempts.push(...result.attempts);
+      return result;
     } catch (error) {
-      const earlier = attempts.slice();
-      if (error instanceof LlmCallError)
-        throw new LlmCallError(error.message, [...earlier, ...error.attempts], {
-          cause: error,
-          retryAfterMs: error.retryAfterMs,
-        });
+      attempts.push(...attemptsOf(error));
       throw error;
     }
+  };
+  try {
+    const full: LlmRequest = { ...rest, output: { name, schema: jsonSchemaOf(schema) }, validate };
+    const result = await withReask(call, full, validate);
     const parsed = parseReply(schema, result.text);
-    if (parsed.ok) {
-      attempts.push(...result.attempts);
-      return { value: parsed.value, provider: result.provider, model: result.model, attempts };
-    }
-    // The attempt was paid for but its output is unusable: record it as such.
-    attempts.push(...markLastInvalid(result.attempts));
-    if (round === 2) {
-      throw new LlmCallError(
-        `The model's reply did not match the schema twice: ${parsed.problems}`,
-        attempts,
-      );
-    }
-    messages = [
-      ...rest.messages,
-      { role: 'assistant', content: result.text },
-      {
-        role: 'user',
-        content: `Your reply was not valid: ${parsed.problems}. Reply again with only a JSON object that matches the schema.`,
-      },
-    ];
+    if (!parsed.ok) throw new LlmCallError(parsed.problems, attempts);
+    return { value: parsed.value, provider: result.provider, model: result.model, attempts };
+  } catch (error) {
+    if (!(error instanceof LlmCallError)) throw error;
+    // Every attempt of this call, whichever step failed.
+    throw new LlmCallError(error.message, attempts, {
+      cause: error,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    });
   }
 }
 
@@ -107,12 +99,4 @@ function parseReply<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
 function stripFence(text: string): string {
   const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   return fenced ? fenced[1]! : text;
-}
-
-function markLastInvalid(attempts: LlmAttempt[]): LlmAttempt[] {
-  return attempts.map((attempt, index) =>
-    index === attempts.length - 1 && attempt.outcome === 'ok'
-      ? { ...attempt, outcome: 'invalid_output', errorKind: 'invalid_output' }
-      : attempt,
-  );
 }

@@ -16,6 +16,11 @@ export interface LlmRequest {
   output?: { name: string; schema: Record<string, unknown> };
   /** Upper bound on the reply's tokens. */
   maxTokens?: number;
+  /**
+   * Checks a reply: `null` when it is usable, else what is wrong with it. Providers ignore it;
+   * a fallback chain re-asks once with the problems, then moves on to the next provider.
+   */
+  validate?: (text: string) => string | null;
 }
 
 /** Tokens of one call, as the provider reported them. */
@@ -50,6 +55,10 @@ export interface LlmResult {
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** Called for each attempt as it ends (a chain may make several). */
+  onAttempt?: (attempt: LlmAttempt) => void;
+  /** Called when a chain gives up on one provider and tries the next. */
+  onFallback?: (fallback: { from: string; to: string; reason: string }) => void;
 }
 
 /**

@@ -6,6 +6,7 @@ import { LlmCallError } from '../llm/errors';
 import type { LlmProvider } from '../llm/types';
 import { type Logger, silentLogger } from '../logger';
 import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
+import { type BudgetOptions, checkBudget } from '../usage/budget';
 import type { Workflow } from '../workflow/types';
 import { createAgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
@@ -49,6 +50,8 @@ export interface OrchestratorOptions {
   leaseMs?: number;
   /** How long an idempotency key is remembered. @default 24 hours */
   idempotencyTtlMs?: number;
+  /** Cost caps checked before each turn. @default no caps */
+  budgets?: BudgetOptions;
 }
 
 /** Options of {@link Orchestrator.answer}. */
@@ -242,6 +245,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (session.pending?.id !== questionId)
       throw new UaipError('conflict', 'This question is no longer pending');
     const workflow = registry.resolve(session.workflowId, session.workflowVersion);
+    if (options.budgets) await checkBudget(storage, session, options.budgets, now());
     const leaseId = newId();
     await sessions.claim(session, questionId, leaseId, now());
     await publish({
@@ -252,7 +256,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       questionId,
     });
 
-    const ledger = new CallLedger(session.id, session.promptVersion, newId);
+    const base = { sessionId: session.id, version: session.version };
+    const ledger = new CallLedger(session.id, session.promptVersion, newId, (call) =>
+      publish({
+        ...base,
+        type: 'llm.attempt',
+        at: call.createdAt,
+        provider: call.provider,
+        model: call.model,
+        outcome: call.outcome,
+        purpose: call.purpose,
+      }),
+    );
     let plan: TurnPlan;
     try {
       plan = await runTurn(
@@ -267,6 +282,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           newId,
           stageTurns: (stageId) => storage.listTurns(session.ownerId, session.id, stageId),
           signal,
+          onFallback: ({ from, to, reason }) => {
+            void publish({ ...base, type: 'llm.fallback', at: iso(), from, to, reason });
+          },
         },
         ledger,
       );

@@ -161,21 +161,32 @@ describe('a session from start to finish', () => {
     });
 
     expect(events.map((event) => event.type)).toEqual([
-      'turn.started',
-      'answer.scored',
-      'question.asked',
-      'turn.started',
-      'answer.scored',
-      'question.asked',
-      'turn.started',
-      'answer.scored',
-      'stage.completed',
-      'question.asked',
-      'turn.started',
-      'answer.scored',
-      'stage.completed',
-      'session.completed',
+      ...['turn.started', 'llm.attempt', 'answer.scored', 'question.asked'],
+      ...['turn.started', 'llm.attempt', 'answer.scored', 'question.asked'],
+      ...[
+        'turn.started',
+        'llm.attempt',
+        'llm.attempt',
+        'answer.scored',
+        'stage.completed',
+        'question.asked',
+      ],
+      ...[
+        'turn.started',
+        'llm.attempt',
+        'llm.attempt',
+        'answer.scored',
+        'stage.completed',
+        'session.completed',
+      ],
     ]);
+    expect(events[1]).toMatchObject({
+      type: 'llm.attempt',
+      provider: 'scripted',
+      purpose: 'scoring',
+      outcome: 'ok',
+      version: 1,
+    });
     expect(events.at(-1)).toMatchObject({
       type: 'session.completed',
       sessionId: session.id,

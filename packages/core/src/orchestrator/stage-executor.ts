@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { attemptsOf, LlmCallError } from '../llm/errors';
 import { generateObject } from '../llm/structured';
-import type { LlmAttempt, LlmProvider, LlmRequest, Tier } from '../llm/types';
+import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest, Tier } from '../llm/types';
 import type {
   LlmCallRecord,
   PendingQuestionRecord,
@@ -43,6 +43,7 @@ export interface TurnDependencies {
   /** The session's earlier turns of one stage, oldest first. */
   stageTurns: (stageId: string) => Promise<TurnRecord[]>;
   signal?: AbortSignal;
+  onFallback?: GenerateOptions['onFallback'];
 }
 
 /** Everything a turn produced, ready for one atomic commit. */
@@ -62,11 +63,12 @@ export class CallLedger {
     private readonly sessionId: string,
     private readonly promptVersion: string,
     private readonly newId: () => string,
+    private readonly onCall: (call: LlmCallRecord) => void = () => {},
   ) {}
 
   add(attempts: LlmAttempt[], purpose: string, stageId: string | null): void {
     for (const attempt of attempts) {
-      this.calls.push({
+      const call: LlmCallRecord = {
         id: this.newId(),
         sessionId: this.sessionId,
         stageId,
@@ -84,7 +86,9 @@ export class CallLedger {
         errorKind: attempt.errorKind,
         promptVersion: this.promptVersion,
         createdAt: attempt.at,
-      });
+      };
+      this.calls.push(call);
+      this.onCall(call);
     }
   }
 }
@@ -114,7 +118,10 @@ export async function runTurn(
         deps.llm,
         schema,
         { ...request, name: purpose },
-        { signal: deps.signal },
+        {
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.onFallback ? { onFallback: deps.onFallback } : {}),
+        },
       );
       ledger.add(result.attempts, purpose, pending.stageId);
       return result;

@@ -52,7 +52,9 @@ export function scriptedProvider(
     async generate(request: LlmRequest, generateOptions: GenerateOptions = {}): Promise<LlmResult> {
       generateOptions.signal?.throwIfAborted();
       const index = requests.length;
-      requests.push(structuredClone(request));
+      // The validator is a function: keep the request's data only.
+      const { validate: _validate, ...data } = request;
+      requests.push(structuredClone(data));
       const reply = typeof script === 'function' ? script(request, index) : script[index];
       if (!reply) throw new Error(`scriptedProvider: no reply scripted for call ${index + 1}`);
       if ('error' in reply) throw reply.error;
