@@ -1,4 +1,4 @@
-/** Options of {@link createCircuitBreaker}. */
+/** The circuit breaker of each provider in a fallback chain. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit. @default 5 */
   failureThreshold?: number;
