@@ -33,6 +33,22 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+describe('the U-AIP workflow uses the public SDK only', () => {
+  it('imports nothing from the core but its public index', () => {
+    const uaip = join(import.meta.dirname, 'uaip');
+    const offenders = sourceFiles(uaip).flatMap((file) =>
+      importedModules(readFileSync(file, 'utf8'))
+        .filter((name) => name.startsWith('.'))
+        .filter((name) => {
+          const target = join(file, '..', name);
+          return !target.startsWith(uaip) && target !== join(import.meta.dirname, 'index');
+        })
+        .map((name) => `${relative(uaip, file)} imports ${name}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('core import boundaries', () => {
   it('spots every form of a forbidden import', () => {
     const sample = [

@@ -65,7 +65,12 @@ export type {
   QualityOptions,
   QualitySettings,
 } from './orchestrator/quality';
-export { answerScoreSchema, decideQuality, qualitySettings } from './orchestrator/quality';
+export {
+  answerScoreSchema,
+  decideQuality,
+  followUpSchema,
+  qualitySettings,
+} from './orchestrator/quality';
 export type {
   AnswerOutcome,
   AnswerResult,
@@ -73,7 +78,10 @@ export type {
   Session,
   SessionStage,
   Turn,
+  UsageFigures,
+  UsageSummary,
 } from './orchestrator/views';
+export { toUsageSummary } from './orchestrator/views';
 export { createMemoryStorage } from './storage/memory-storage';
 export type {
   ClaimResult,
@@ -107,7 +115,9 @@ export { defineStage, defineTopic, defineWorkflow } from './workflow/define';
 export type {
   ExtractionPromptInput,
   FinishContext,
+  FollowUpPromptInput,
   PromptParts,
+  ReportInput,
   ScoringPromptInput,
   Stage,
   StageContext,
@@ -115,4 +125,5 @@ export type {
   TopicAnswers,
   Workflow,
   WorkflowPrompts,
+  WorkflowReport,
 } from './workflow/types';

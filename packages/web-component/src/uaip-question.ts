@@ -7,6 +7,8 @@ export const MAX_ANSWER_LENGTH = 10_000;
 export interface PendingQuestion {
   id: string;
   stageId: string;
+  /** The topic it belongs to; null for a gap question. */
+  topicId?: string | null;
   text: string;
   kind: 'question' | 'follow_up' | 'gap';
   attempt: number;

@@ -66,6 +66,14 @@ function reply(request: LlmRequest): string {
   if (!request.output) return summary(source, request.maxTokens);
   const { name, schema } = request.output;
   const value = demoValue(schema, source);
+  if (name === 'follow_up') {
+    // A workflow's follow-up prompt: the question the scorer would have suggested.
+    const { followUp } = scoreLastAnswer(request);
+    return JSON.stringify({
+      ...(value as object),
+      question: followUp || 'Could you add one more concrete detail?',
+    });
+  }
   if (name !== 'scoring') return JSON.stringify(value);
   // A workflow's own scoring schema may add fields: those stay filled from the answers.
   const properties = schema.properties;

@@ -29,7 +29,15 @@ import { type QualityOptions, qualitySettings } from './quality';
 import { createSessionManager } from './session-manager';
 import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
 import { initialStages, topicQuestion } from './transitions';
-import { type AnswerResult, type Session, type Turn, toSession, toTurn } from './views';
+import {
+  type AnswerResult,
+  type Session,
+  type Turn,
+  toSession,
+  toTurn,
+  toUsageSummary,
+  type UsageSummary,
+} from './views';
 
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -53,6 +61,14 @@ export interface OrchestratorOptions {
   /** Cost caps checked before each turn. @default no caps */
   budgets?: BudgetOptions;
 }
+
+/** A report format. */
+export type ReportFormat = 'json' | 'markdown' | 'html';
+
+/** A rendered report: the structured value for `json`, a string otherwise. */
+export type ReportOutput =
+  | { format: 'json'; body: unknown }
+  | { format: 'markdown' | 'html'; body: string };
 
 /** Options of {@link Orchestrator.answer}. */
 export interface AnswerOptions {
@@ -79,6 +95,14 @@ export interface Orchestrator {
     input: AnswerInput,
     options?: AnswerOptions,
   ): Promise<AnswerResult>;
+  /** A session's LLM usage: totals, per provider and model, per stage (failed calls included). */
+  usage(principal: Principal, sessionId: string): Promise<UsageSummary>;
+  /**
+   * The report of a completed session (U-AIP's AI Project Charter) in one format:
+   * `json` (the structured report), `markdown` or `html`. `invalid_state` before completion;
+   * `not_found` when the workflow has no report.
+   */
+  report(principal: Principal, sessionId: string, format: ReportFormat): Promise<ReportOutput>;
   /** Follows a session's events; returns the function that stops following. */
   subscribe(
     principal: Principal,
@@ -380,6 +404,33 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (!(await storage.deleteSession(principal.userId, sessionId))) {
         throw new UaipError('not_found', 'Session not found');
       }
+    },
+    async usage(principal, sessionId) {
+      await sessions.load(principal.userId, sessionId);
+      return toUsageSummary(await storage.listUsage(principal.userId, sessionId));
+    },
+    async report(principal, sessionId, format) {
+      const record = await sessions.load(principal.userId, sessionId);
+      const workflow = registry.resolve(record.workflowId, record.workflowVersion);
+      if (!workflow.report)
+        throw new UaipError('not_found', `Workflow "${workflow.id}" has no report`);
+      if (record.status !== 'completed') {
+        throw new UaipError('invalid_state', 'The report is ready once the session is completed');
+      }
+      const [turnRecords, calls] = await Promise.all([
+        storage.listTurns(principal.userId, sessionId),
+        storage.listUsage(principal.userId, sessionId),
+      ]);
+      const built = workflow.report.build({
+        session: toSession(record, workflow),
+        turns: turnRecords.map(toTurn),
+        usage: toUsageSummary(calls),
+      });
+      if (format === 'json') return { format, body: built };
+      return {
+        format,
+        body: format === 'html' ? workflow.report.html(built) : workflow.report.markdown(built),
+      };
     },
     async subscribe(principal, sessionId, listener) {
       await sessions.load(principal.userId, sessionId);

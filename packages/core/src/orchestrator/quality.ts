@@ -40,6 +40,14 @@ export const answerScoreSchema = z.object({
 
 export type AnswerScore = z.infer<typeof answerScoreSchema>;
 
+/** What a workflow's follow-up prompt returns. */
+export const followUpSchema = z.object({
+  question: z
+    .string()
+    .min(1)
+    .describe('One question that asks for exactly what the answer is missing'),
+});
+
 /** What to do with a scored answer. */
 export type QualityDecision = { kind: 'accept'; escalated: boolean } | { kind: 'follow_up' };
 

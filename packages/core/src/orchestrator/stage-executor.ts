@@ -21,6 +21,7 @@ import {
   type AnswerScore,
   answerScoreSchema,
   decideQuality,
+  followUpSchema,
   type QualitySettings,
 } from './quality';
 import {
@@ -141,16 +142,17 @@ export async function runTurn(
   };
 
   const earlier = pending.attempt > 1 ? await deps.stageTurns(stage.id) : [];
+  const scoringInput = {
+    stage,
+    topic: stage.topics.find((topic) => topic.id === pending.topicId) ?? null,
+    question: pending.text,
+    answer,
+    previousAnswers: sameTopic(earlier, pending).map((turn) => turn.answer),
+    context,
+  };
   const scored = await ask(answerScoreSchema, 'scoring', {
     tier: 'fast',
-    ...deps.prompts.scoring({
-      stage,
-      topic: stage.topics.find((topic) => topic.id === pending.topicId) ?? null,
-      question: pending.text,
-      answer,
-      previousAnswers: sameTopic(earlier, pending).map((turn) => turn.answer),
-      context,
-    }),
+    ...deps.prompts.scoring(scoringInput),
   });
   const score: AnswerScore = scored.value;
   const decision = decideQuality(score.score, pending.attempt, deps.quality);
@@ -197,8 +199,16 @@ export async function runTurn(
     completedStage: null,
   });
 
-  if (decision.kind === 'follow_up')
-    return plan(followUpQuestion(pending, score, seed()), [], 'follow_up');
+  if (decision.kind === 'follow_up') {
+    const written = deps.prompts.followUp
+      ? await ask(followUpSchema, 'follow_up', {
+          tier: 'fast',
+          ...deps.prompts.followUp({ ...scoringInput, score: score.score, issues: score.issues }),
+        })
+      : null;
+    const suggested = written ? { ...score, followUp: written.value.question } : score;
+    return plan(followUpQuestion(pending, suggested, seed()), [], 'follow_up');
+  }
   const next = nextTopic(workflow, pending);
   if (next) {
     return plan(
@@ -221,7 +231,7 @@ export async function runTurn(
     tier: 'balanced',
     ...deps.prompts.extraction({ stage, answers: groupByTopic(stageTurns, stage), context }),
   });
-  const artifact = extracted.value;
+  const artifact = stage.derive ? stage.derive(extracted.value, context) : extracted.value;
   const gate = stage.gate ? stage.gate(artifact, context) : { passed: true, missing: [] };
   const record = session.stages.find((candidate) => candidate.stageId === stage.id)!;
   const after = afterGate(workflow, record, gate);

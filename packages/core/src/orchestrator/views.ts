@@ -1,5 +1,6 @@
 import type {
   GateResult,
+  LlmCallRecord,
   QuestionKind,
   SessionRecord,
   SessionStatus,
@@ -38,6 +39,8 @@ export interface SessionStage {
 export interface PendingQuestion {
   id: string;
   stageId: string;
+  /** The topic it belongs to; null for a gap question. */
+  topicId: string | null;
   text: string;
   kind: QuestionKind;
   attempt: number;
@@ -49,6 +52,7 @@ export interface PendingQuestion {
 /** One answered question of the transcript. */
 export interface Turn {
   stageId: string;
+  topicId: string | null;
   questionId: string;
   kind: QuestionKind;
   question: string;
@@ -98,6 +102,7 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
     pendingQuestion: pending && {
       id: pending.id,
       stageId: pending.stageId,
+      topicId: pending.topicId,
       text: pending.text,
       kind: pending.kind,
       attempt: pending.attempt,
@@ -118,6 +123,7 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
 export function toTurn(record: TurnRecord): Turn {
   return {
     stageId: record.stageId,
+    topicId: record.topicId,
     questionId: record.questionId,
     kind: record.kind,
     question: record.question,
@@ -130,4 +136,67 @@ export function toTurn(record: TurnRecord): Turn {
     model: record.model,
     createdAt: record.createdAt,
   };
+}
+
+/** Token and cost totals of a group of calls. */
+export interface UsageFigures {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** A session's LLM usage: the HTTP contract's usage object. */
+export interface UsageSummary {
+  total: UsageFigures & {
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    unpricedCalls: number;
+  };
+  byProvider: Array<UsageFigures & { provider: string; model: string }>;
+  byStage: Array<UsageFigures & { stageId: string }>;
+}
+
+/** Sums a session's calls (failed ones included) in total, per provider and model, per stage. */
+export function toUsageSummary(calls: LlmCallRecord[]): UsageSummary {
+  const total = {
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0,
+    unpricedCalls: 0,
+  };
+  const byProvider = new Map<string, UsageFigures & { provider: string; model: string }>();
+  const byStage = new Map<string, UsageFigures & { stageId: string }>();
+  const add = (figures: UsageFigures, call: LlmCallRecord) => {
+    figures.calls += 1;
+    figures.inputTokens += call.inputTokens;
+    figures.outputTokens += call.outputTokens;
+    figures.costUsd += call.costUsd ?? 0;
+  };
+  for (const call of calls) {
+    add(total, call);
+    total.cacheReadTokens += call.cacheReadTokens;
+    total.cacheWriteTokens += call.cacheWriteTokens;
+    if (call.costUsd === null) total.unpricedCalls += 1;
+    const providerKey = `${call.provider}\u0000${call.model}`;
+    if (!byProvider.has(providerKey)) {
+      byProvider.set(providerKey, {
+        provider: call.provider,
+        model: call.model,
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      });
+    }
+    add(byProvider.get(providerKey)!, call);
+    const stageId = call.stageId ?? '(session)';
+    if (!byStage.has(stageId))
+      byStage.set(stageId, { stageId, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    add(byStage.get(stageId)!, call);
+  }
+  return { total, byProvider: [...byProvider.values()], byStage: [...byStage.values()] };
 }

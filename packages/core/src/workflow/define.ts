@@ -27,8 +27,10 @@ export function defineTopic(topic: Topic): Topic {
  * });
  * ```
  */
-export function defineStage<Artifact>(stage: Stage<Artifact>): Stage {
-  return stage as Stage;
+export function defineStage<Extracted, Artifact = Extracted>(
+  stage: Stage<Extracted, Artifact>,
+): Stage {
+  return stage as unknown as Stage;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { LlmRequest } from '../llm/types';
+import type { Session, Turn, UsageSummary } from '../orchestrator/views';
 import type { GateResult } from '../storage/types';
 
 /** What a question, a gate or a prompt can see of the session so far. */
@@ -26,14 +27,23 @@ export interface TopicAnswers {
   answers: string[];
 }
 
-/** A stage: topics asked in order, then an artifact extracted and checked by a gate. */
-export interface Stage<Artifact = unknown> {
+/**
+ * A stage: topics asked in order, then an artifact extracted and checked by a gate.
+ * `Extracted` is what the LLM writes; `Artifact` is what `derive` makes of it (the same when
+ * there is no `derive`).
+ */
+export interface Stage<Extracted = unknown, Artifact = Extracted> {
   id: string;
   title: string;
   description: string;
   topics: Topic[];
-  /** The artifact the LLM extracts from the stage's answers, validated by this schema. */
-  artifact: z.ZodType<Artifact>;
+  /** What the LLM extracts from the stage's answers, validated by this schema. */
+  artifact: z.ZodType<Extracted>;
+  /**
+   * Plain code run on the extracted value: adds what rules decide rather than the model
+   * (scores, levels, decisions). The stored artifact is its result.
+   */
+  derive?: (extracted: Extracted, context: StageContext) => Artifact;
   /** Plain code, no LLM: what the artifact still misses. Passes when omitted. */
   gate?: (artifact: Artifact, context: StageContext) => GateResult;
   /** The gap question asked once when the gate fails. */
@@ -51,6 +61,12 @@ export interface ScoringPromptInput {
   context: StageContext;
 }
 
+/** What a workflow's follow-up prompt receives: the answer and what the scorer found. */
+export interface FollowUpPromptInput extends ScoringPromptInput {
+  score: number;
+  issues: string[];
+}
+
 /** What the prompts of a workflow receive to extract an artifact. */
 export interface ExtractionPromptInput {
   stage: Stage;
@@ -66,7 +82,28 @@ export interface WorkflowPrompts {
   /** Recorded with every session and LLM call, so a transcript says which prompts made it. */
   version: string;
   scoring(input: ScoringPromptInput): PromptParts;
+  /**
+   * Writes the follow-up question (fast tier, `{ question }`) after a low score. Without it,
+   * the scorer's suggested follow-up is used, which saves a call.
+   */
+  followUp?(input: FollowUpPromptInput): PromptParts;
   extraction(input: ExtractionPromptInput): PromptParts;
+}
+
+/** What a workflow's report is built from: a completed session, its transcript and its usage. */
+export interface ReportInput {
+  session: Session;
+  turns: Turn[];
+  usage: UsageSummary;
+}
+
+/** A completed session's report (U-AIP's AI Project Charter), in three formats. */
+export interface WorkflowReport {
+  /** The structured report: plain JSON, validated by the workflow's own schema. */
+  build(input: ReportInput): unknown;
+  markdown(report: unknown): string;
+  /** A standalone, printable HTML page. */
+  html(report: unknown): string;
 }
 
 /** What a workflow's `finish` step gets after its last stage. */
@@ -92,4 +129,6 @@ export interface Workflow {
   prompts?: WorkflowPrompts;
   /** Runs once after the last stage, inside the last turn; its value is the session `result`. */
   finish?: (context: FinishContext) => Promise<unknown>;
+  /** The report of a completed session, when the workflow has one. */
+  report?: WorkflowReport;
 }

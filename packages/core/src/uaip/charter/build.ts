@@ -1,0 +1,129 @@
+import type { ReportInput } from '../../index';
+import type { UaipResult } from '../finish';
+import { feasibilityOf } from '../rules/governance';
+import type { DataQualityScorecard } from '../schemas/data-quality';
+import { PRINCIPLES } from '../schemas/ethical-risk';
+import type { MetricAlignmentMatrix } from '../schemas/metric-alignment';
+import type { ProblemStatement } from '../schemas/problem-statement';
+import type { UserContext } from '../schemas/user-context';
+import type { EthicalRiskReport } from '../stages/ethical-governance';
+import { type Charter, charterSchema } from './schema';
+
+const DEMO_NOTICE =
+  'Produced by the demo provider: no language model was used. Scores and records were built from the answers by simple rules, for trying uaip out; do not base decisions on this charter.';
+
+/**
+ * Builds the AI Project Charter of a completed U-AIP session: the five artifacts, the
+ * consistency review and the decision, open items, usage and cost. The result is validated by
+ * {@link charterSchema}.
+ */
+export function buildCharter({ session, turns, usage }: ReportInput): Charter {
+  const artifact = <T>(stageId: string) =>
+    session.stages.find((stage) => stage.id === stageId)?.artifact as T;
+  const problem = artifact<ProblemStatement>('business-translation');
+  const metrics = artifact<MetricAlignmentMatrix>('value-quantification');
+  const data = artifact<DataQualityScorecard>('data-feasibility');
+  const users = artifact<UserContext>('user-centricity');
+  const ethics = artifact<EthicalRiskReport>('ethical-governance');
+  const result = session.result as UaipResult;
+  const governance = ethics.governance;
+  const demo = usage.byProvider.some((entry) => entry.provider === 'demo');
+
+  const openItems: Charter['openItems'] = [];
+  for (const stage of session.stages) {
+    for (const missing of stage.gate?.passed === false ? stage.gate.missing : []) {
+      openItems.push({
+        kind: 'failed_gate',
+        stageId: stage.id,
+        description: `${stage.title}: missing ${missing}`,
+      });
+    }
+  }
+  for (const turn of turns.filter((candidate) => candidate.escalated)) {
+    openItems.push({
+      kind: 'escalated_answer',
+      stageId: turn.stageId,
+      description: `Accepted after ${turn.attempt} answers with a score of ${turn.score}/10: "${turn.question}"`,
+    });
+  }
+  for (const dimension of data.warnings) {
+    openItems.push({
+      kind: 'warning',
+      stageId: 'data-feasibility',
+      description: `Data ${dimension} scored ${data.quality[dimension]}/10 (4–5 is a warning)`,
+    });
+  }
+  if (users.interpretabilityRaisedBecause.length > 0) {
+    openItems.push({
+      kind: 'warning',
+      stageId: 'user-centricity',
+      description: `Interpretability raised to high (${users.interpretabilityRaisedBecause.join(', ')})`,
+    });
+  }
+  for (const contradiction of result.consistencyReview.contradictions) {
+    openItems.push({
+      kind: 'contradiction',
+      stageId: contradiction.stages[0] ?? null,
+      description: `${contradiction.severity.toUpperCase()}: ${contradiction.description}`,
+    });
+  }
+
+  const highest = PRINCIPLES.flatMap((principle) =>
+    ethics.assessed[principle].map((risk) => ({
+      principle,
+      level: risk.residualLevel,
+      residual: risk.residual,
+    })),
+  ).sort((a, b) => b.residual - a.residual)[0];
+
+  const charter: Charter = {
+    kind: 'uaip-charter',
+    title: session.title,
+    idea: session.idea,
+    date: session.updatedAt,
+    sessionId: session.id,
+    workflowVersion: session.workflowVersion,
+    producedBy: {
+      providers: usage.byProvider
+        .filter((entry) => entry.calls > 0)
+        .map(({ provider, model }) => ({ provider, model })),
+      demo,
+      notice: demo ? DEMO_NOTICE : null,
+    },
+    decision: { ...governance, feasibility: feasibilityOf(governance.decision) },
+    quickFacts: {
+      archetype: problem.mlArchetype,
+      primaryKpi: metrics.kpis[0]
+        ? `${metrics.kpis[0].name}: ${metrics.kpis[0].baseline} → ${metrics.kpis[0].target} (${metrics.kpis[0].timeFrame})`
+        : null,
+      meanDataQuality: data.meanQuality,
+      highestResidualRisk: highest ?? null,
+      decision: governance.decision,
+    },
+    executiveSummary: result.executiveSummary,
+    stages: {
+      businessTranslation: problem,
+      valueQuantification: metrics,
+      dataFeasibility: data,
+      userCentricity: users,
+      ethicalGovernance: ethics,
+    },
+    gates: session.stages.map((stage) => ({
+      stageId: stage.id,
+      title: stage.title,
+      passed: stage.gate?.passed ?? true,
+      missing: stage.gate?.missing ?? [],
+    })),
+    consistencyReview: result.consistencyReview,
+    openItems,
+    usage: { ...usage.total, byProvider: usage.byProvider },
+    approval: {
+      approvers: [
+        'Project sponsor',
+        'Data owner',
+        ...(governance.requiresCommitteeReview ? ['AI ethics committee'] : []),
+      ],
+    },
+  };
+  return charterSchema.parse(charter);
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The five principles every project is assessed on, in charter order. */
+export const PRINCIPLES = ['fairness', 'privacy', 'transparency', 'safety', 'humanAgency'] as const;
+export type Principle = (typeof PRINCIPLES)[number];
+
+/** Display names of the principles. */
+export const PRINCIPLE_TITLES: Record<Principle, string> = {
+  fairness: 'Fairness and equity',
+  privacy: 'Privacy and data protection',
+  transparency: 'Transparency and accountability',
+  safety: 'Safety and resilience',
+  humanAgency: 'Human agency and oversight',
+};
+
+export const mitigationSchema = z.object({
+  description: z.string(),
+  effectiveness: z
+    .number()
+    .min(0)
+    .lt(1)
+    .describe(
+      'Expected share of the risk removed, from 0 up to but never 1 (no measure is perfect)',
+    ),
+});
+
+export const riskSchema = z.object({
+  description: z.string(),
+  severity: z.number().int().min(1).max(4).describe('1 minor … 4 severe'),
+  likelihood: z.number().int().min(1).max(4).describe('1 rare … 4 almost certain'),
+  affectedStakeholders: z.array(z.string()),
+  mitigations: z.array(mitigationSchema),
+});
+
+export type Risk = z.infer<typeof riskSchema>;
+
+const principleRisks = z.array(riskSchema);
+
+/** Stage 5's artifact as extracted; the governance decision is derived by rule. */
+export const ethicalRiskExtractSchema = z.object({
+  principles: z.object({
+    fairness: principleRisks,
+    privacy: principleRisks,
+    transparency: principleRisks,
+    safety: principleRisks,
+    humanAgency: principleRisks,
+  }),
+  residualAcceptance: z.string().describe('Which residual risks are accepted, and who signs off'),
+  monitoringPlan: z.string(),
+  escalationTriggers: z.array(z.string()),
+  shutdownTriggers: z.array(z.string()),
+});
+
+export type EthicalRiskExtract = z.infer<typeof ethicalRiskExtractSchema>;

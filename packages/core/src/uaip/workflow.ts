@@ -1,0 +1,48 @@
+import { defineWorkflow } from '../index';
+import { buildCharter } from './charter/build';
+import { toHtml } from './charter/html';
+import { toMarkdown } from './charter/markdown';
+import type { Charter } from './charter/schema';
+import { charterDocument } from './charter/sections';
+import { finishUaip } from './finish';
+import { uaipPrompts } from './prompts/index';
+import { businessTranslation } from './stages/business-translation';
+import { dataFeasibility } from './stages/data-feasibility';
+import { ethicalGovernance } from './stages/ethical-governance';
+import { userCentricity } from './stages/user-centricity';
+import { valueQuantification } from './stages/value-quantification';
+
+/**
+ * U-AIP: scopes an AI project in five stages (Business Translation, Value Quantification,
+ * Data Feasibility, User Centricity, Ethical Governance), then reviews the stages against each
+ * other and produces the AI Project Charter with a governance decision.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStorage, createOrchestrator } from '@uaip/core';
+ * import { uaipWorkflow } from '@uaip/core/uaip';
+ *
+ * const orchestrator = createOrchestrator({ storage: createMemoryStorage(), llm, workflows: [uaipWorkflow] });
+ * ```
+ */
+export const uaipWorkflow = defineWorkflow({
+  id: 'uaip',
+  version: '1',
+  title: 'U-AIP: AI project scoping',
+  description:
+    'Takes a business idea through five stages of guided conversation and ends with an AI Project Charter and a governance decision.',
+  stages: [
+    businessTranslation,
+    valueQuantification,
+    dataFeasibility,
+    userCentricity,
+    ethicalGovernance,
+  ],
+  prompts: uaipPrompts,
+  finish: finishUaip,
+  report: {
+    build: buildCharter,
+    markdown: (charter) => toMarkdown(charterDocument(charter as Charter)),
+    html: (charter) => toHtml(charterDocument(charter as Charter)),
+  },
+});
