@@ -1,3 +1,12 @@
+export type {
+  AccessTokenClaims,
+  LoginResult,
+  PasswordAuth,
+  PasswordAuthOptions,
+  PasswordHasher,
+  PublicUser,
+} from './auth/password-auth';
+export { bcryptHasher, createPasswordAuth, loginInput, registerInput } from './auth/password-auth';
 export type { Auth, Principal } from './auth/types';
 export type { Clock } from './clock';
 export { systemClock } from './clock';

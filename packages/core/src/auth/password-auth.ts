@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { UaipError } from '../errors';
+import { parseInput } from '../orchestrator/inputs';
+import type { Storage, UserRecord } from '../storage/types';
+import type { Auth, Principal } from './types';
+
+/** How passwords are hashed; injectable so tests can count compares instead of timing them. */
+export interface PasswordHasher {
+  hash(password: string, cost: number): Promise<string>;
+  compare(password: string, hash: string): Promise<boolean>;
+  /** The cost a stored hash was made with. */
+  rounds(hash: string): number;
+}
+
+/** bcryptjs. */
+export const bcryptHasher: PasswordHasher = {
+  hash: (password, cost) => bcrypt.hash(password, cost),
+  compare: (password, hash) => bcrypt.compare(password, hash),
+  rounds: (hash) => bcrypt.getRounds(hash),
+};
+
+/** Options of {@link createPasswordAuth}. */
+export interface PasswordAuthOptions {
+  storage: Storage;
+  /** The HS256 secret: at least 32 bytes. */
+  secret: string;
+  /** bcrypt cost, 10 to 15. @default 12 */
+  bcryptCost?: number;
+  /** @default 86400 */
+  tokenTtlSeconds?: number;
+  /** @default 'uaip' */
+  issuer?: string;
+  /** @default 'uaip-api' */
+  audience?: string;
+  clock?: Clock;
+  generateId?: () => string;
+  hasher?: PasswordHasher;
+}
+
+/** A user as the API shows it: never a password hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds. */
+  expiresIn: number;
+  user: PublicUser;
+}
+
+/** The claims of an access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  /** The user's token version when it was issued: bumping it revokes the token. */
+  ver: number;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+}
+
+/** Email-and-password accounts with signed access tokens. */
+export interface PasswordAuth extends Auth {
+  register(input: unknown): Promise<PublicUser>;
+  login(input: unknown): Promise<LoginResult>;
+  /** The token's principal, or null for a token that is forged, expired, revoked or malformed. */
+  authenticate(token: string): Promise<Principal | null>;
+  /** Checks claims already verified elsewhere (e.g. by koa-jwt): the user exists, not revoked. */
+  principalOf(claims: unknown): Promise<Principal | null>;
+  getUser(userId: string): Promise<PublicUser | null>;
+  /** Revokes every token of the user ("sign out everywhere"). */
+  revokeTokens(userId: string): Promise<void>;
+  /** Changes the password after checking the current one; revokes every earlier token. */
+  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
+  /** What a JWT middleware needs to verify these tokens itself (algorithm pinned). */
+  readonly verification: {
+    secret: string;
+    algorithms: ['HS256'];
+    issuer: string;
+    audience: string;
+    maxAgeSeconds: number;
+  };
+}
+
+const passwordField = z
+  .string()
+  .refine((password) => Buffer.byteLength(password, 'utf8') >= 8, 'At least 8 bytes')
+  // bcrypt ignores everything past 72 bytes: refuse rather than silently truncate.
+  .refine(
+    (password) => Buffer.byteLength(password, 'utf8') <= 72,
+    "At most 72 bytes of UTF-8 (bcrypt's limit)",
+  );
+const emailField = z.string().trim().toLowerCase().pipe(z.email('Not an email address').max(254));
+
+export const registerInput = z.object({
+  email: emailField,
+  password: passwordField,
+  name: z.string().trim().min(1).max(100).nullish(),
+});
+export const loginInput = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().max(1024),
+});
+
+/**
+ * Accounts with bcryptjs-hashed passwords and HS256 JWT access tokens (algorithm pinned;
+ * `exp`, `iat`, `iss`, `aud`, `sub` set and checked). Unknown emails and wrong passwords get the
+ * same `invalid_credentials` after exactly one bcrypt compare each.
+ *
+ * @example
+ * ```ts
+ * const auth = createPasswordAuth({ storage, secret: process.env.JWT_SECRET! });
+ * await auth.register({ email: 'ada@example.com', password: 'correct horse battery' });
+ * const { accessToken } = await auth.login({ email: 'ada@example.com', password: 'correct horse battery' });
+ * const principal = await auth.authenticate(accessToken); // { userId }
+ * ```
+ */
+export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
+  const { storage, secret } = options;
+  if (Buffer.byteLength(secret, 'utf8') < 32)
+    throw new TypeError('The JWT secret must be at least 32 bytes');
+  const cost = options.bcryptCost ?? 12;
+  if (!Number.isInteger(cost) || cost < 10 || cost > 15)
+    throw new RangeError('bcryptCost must be a whole number from 10 to 15');
+  const ttl = options.tokenTtlSeconds ?? 86_400;
+  const issuer = options.issuer ?? 'uaip';
+  const audience = options.audience ?? 'uaip-api';
+  const now = () => (options.clock ? options.clock.now() : Date.now());
+  const newId = options.generateId ?? randomUUID;
+  const hasher = options.hasher ?? bcryptHasher;
+  let dummyHash: Promise<string> | undefined;
+
+  const publicUser = (user: UserRecord): PublicUser => ({
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    createdAt: user.createdAt,
+  });
+
+  const principalOf = async (claims: unknown): Promise<Principal | null> => {
+    const parsed = claimsSchema.safeParse(claims);
+    if (!parsed.success) return null;
+    const user = await storage.getUser(parsed.data.sub);
+    if (!user || user.tokenVersion !== parsed.data.ver) return null;
+    return { userId: user.id };
+  };
+
+  return {
+    verification: { secret, algorithms: ['HS256'], issuer, audience, maxAgeSeconds: ttl },
+    async register(input) {
+      const { email, password, name } = parseInput(registerInput, input);
+      const user: UserRecord = {
+        id: newId(),
+        email,
+        name: name ?? null,
+        passwordHash: await hasher.hash(password, cost),
+        tokenVersion: 0,
+        createdAt: new Date(now()).toISOString(),
+      };
+      await storage.createUser(user);
+      return publicUser(user);
+    },
+    async login(input) {
+      const { email, password } = parseInput(loginInput, input);
+      const user = await storage.findUserByEmail(email);
+      // One compare either way, so an unknown email costs what a wrong password costs.
+      dummyHash ??= hasher.hash('not a real password', cost);
+      const matches = await hasher.compare(password, user ? user.passwordHash : await dummyHash);
+      if (!user || !matches)
+        throw new UaipError('invalid_credentials', 'Email or password is wrong');
+      if (hasher.rounds(user.passwordHash) < cost) {
+        // Hashed under a lower cost than today's setting: upgrade it now that we know the password.
+        await storage.updateUser(user.id, { passwordHash: await hasher.hash(password, cost) });
+      }
+      const issuedAt = Math.floor(now() / 1000);
+      const accessToken = jwt.sign(
+        { sub: user.id, ver: user.tokenVersion, iat: issuedAt, exp: issuedAt + ttl },
+        secret,
+        {
+          algorithm: 'HS256',
+          issuer,
+          audience,
+        },
+      );
+      return { accessToken, tokenType: 'Bearer', expiresIn: ttl, user: publicUser(user) };
+    },
+    async authenticate(token) {
+      let claims: unknown;
+      try {
+        claims = jwt.verify(token, secret, {
+          algorithms: ['HS256'],
+          issuer,
+          audience,
+          // Without maxAge, jsonwebtoken accepts a token that has no exp forever.
+          maxAge: ttl,
+          clockTimestamp: Math.floor(now() / 1000),
+        });
+      } catch {
+        return null;
+      }
+      return principalOf(claims);
+    },
+    principalOf,
+    async getUser(userId) {
+      const user = await storage.getUser(userId);
+      return user ? publicUser(user) : null;
+    },
+    async revokeTokens(userId) {
+      const user = await storage.getUser(userId);
+      if (!user) throw new UaipError('not_found', 'User not found');
+      await storage.updateUser(userId, { tokenVersion: user.tokenVersion + 1 });
+    },
+    async changePassword(userId, currentPassword, newPassword) {
+      const user = await storage.getUser(userId);
+      if (!user || !(await hasher.compare(currentPassword, user.passwordHash))) {
+        throw new UaipError('invalid_credentials', 'The current password is wrong');
+      }
+      const { password } = parseInput(z.object({ password: passwordField }), {
+        password: newPassword,
+      });
+      await storage.updateUser(userId, {
+        passwordHash: await hasher.hash(password, cost),
+        tokenVersion: user.tokenVersion + 1,
+      });
+    },
+  };
+}
+
+// A token must carry every claim, exp explicitly, whatever the verifier let through.
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  ver: z.number().int().min(0),
+  iat: z.number(),
+  exp: z.number(),
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+});
