@@ -1,2 +1,34 @@
+export type { KoaApp, KoaAppOptions } from './create-app';
+export { createKoaApp } from './create-app';
+export type { UaipRouter, UaipRouterOptions } from './create-router';
+export { createUaipRouter } from './create-router';
 export type { ErrorBody, ErrorResponse } from './error-response';
 export { STATUS_BY_CODE, toErrorResponse } from './error-response';
+export type { HealthOptions, HealthReport } from './health';
+export { createHealthCheck } from './health';
+export type { HttpLogger } from './logging';
+export { createLogger } from './logging';
+export type { Metrics } from './metrics';
+export { createMetrics } from './metrics';
+export { openApiDocument } from './open-api-document';
+export type { RateLimitOptions, RateLimitStore, RateLimits } from './rate-limits';
+export {
+  createRateLimits,
+  memoryRateLimitStore,
+  postgresRateLimitStore,
+  redisRateLimitStore,
+} from './rate-limits';
+export {
+  answerResultSchema,
+  errorBodySchema,
+  healthSchema,
+  loginResultSchema,
+  sessionPageSchema,
+  sessionSchema,
+  turnListSchema,
+  usageSchema,
+  userSchema,
+  workflowListSchema,
+} from './response-schemas';
+export type { RouteSpec } from './route-spec';
+export { API_CSP, securityHeaders } from './security-headers';

@@ -49,6 +49,8 @@ export type {
   AnswerOptions,
   Orchestrator,
   OrchestratorOptions,
+  ReportFormat,
+  ReportOutput,
 } from './orchestrator/create-orchestrator';
 export { createOrchestrator } from './orchestrator/create-orchestrator';
 export { defaultPrompts } from './orchestrator/default-prompts';
@@ -59,7 +61,7 @@ export type {
   SessionEventType,
   SessionListener,
 } from './orchestrator/events';
-export { createInProcessEventBus } from './orchestrator/events';
+export { createInProcessEventBus, tapEventBus } from './orchestrator/events';
 export type { AnswerInput, ListSessionsInput, StartSessionInput } from './orchestrator/inputs';
 export {
   answerInput,

@@ -35,7 +35,7 @@ export function demoProvider(options: DemoProviderOptions = {}): LlmProvider {
     async generate(request: LlmRequest, generateOptions: GenerateOptions = {}): Promise<LlmResult> {
       generateOptions.signal?.throwIfAborted();
       const started = now();
-      const text = reply(request);
+      const text = demoReply(request);
       const input = [
         request.system,
         ...request.messages.map((message) => message.content),
@@ -61,7 +61,8 @@ export function demoProvider(options: DemoProviderOptions = {}): LlmProvider {
   };
 }
 
-function reply(request: LlmRequest): string {
+/** The demo provider's reply to a request, as text (JSON for structured requests). */
+export function demoReply(request: LlmRequest): string {
   const source = readSource(request.messages);
   if (!request.output) return summary(source, request.maxTokens);
   const { name, schema } = request.output;

@@ -290,6 +290,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         model: call.model,
         outcome: call.outcome,
         purpose: call.purpose,
+        inputTokens: call.inputTokens,
+        outputTokens: call.outputTokens,
+        cacheReadTokens: call.cacheReadTokens,
+        cacheWriteTokens: call.cacheWriteTokens,
+        costUsd: call.costUsd,
+        latencyMs: call.latencyMs,
       }),
     );
     let plan: TurnPlan;

@@ -18,6 +18,13 @@ export type SessionEvent =
       model: string;
       outcome: string;
       purpose: string;
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      /** Null when the model has no known price. */
+      costUsd: number | null;
+      latencyMs: number;
     })
   | (EventBase & { type: 'llm.fallback'; from: string; to: string; reason: string })
   | (EventBase & {
@@ -78,5 +85,23 @@ export function createInProcessEventBus(
         if (set.size === 0) listeners.delete(sessionId);
       };
     },
+  };
+}
+
+/**
+ * A bus that also hands every event published through it, in this process, to `onEvent`
+ * (for metrics and logs), then to the wrapped bus.
+ */
+export function tapEventBus(bus: EventBus, onEvent: (event: SessionEvent) => void): EventBus {
+  return {
+    publish(event) {
+      try {
+        onEvent(event);
+      } catch {
+        // An observer's bug must not break a turn.
+      }
+      return bus.publish(event);
+    },
+    subscribe: (sessionId, listener) => bus.subscribe(sessionId, listener),
   };
 }

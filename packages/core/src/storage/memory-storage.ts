@@ -85,6 +85,7 @@ export function createMemoryStorage(): Storage {
   }
 
   return {
+    async ping() {},
     async createSession(session) {
       if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
       sessions.set(session.id, { record: structuredClone(session), turns: [], calls: [] });

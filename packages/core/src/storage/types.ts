@@ -5,6 +5,8 @@
  * `@uaip/storage-pg` for PostgreSQL; `storageContract()` in `@uaip/core/testing` checks them.
  */
 export interface Storage {
+  /** Resolves when the storage can serve requests; throws `storage_unavailable` otherwise. */
+  ping(): Promise<void>;
   /** Stores a new session with its stage rows; `conflict` when the id exists. */
   createSession(session: SessionRecord): Promise<void>;
   /** The session, or `null` when missing, deleted or owned by someone else. */

@@ -2,6 +2,7 @@ export type { BlockingProvider } from './blocking-provider';
 export { blockingProvider } from './blocking-provider';
 export type { FixedClock } from './clock-and-ids';
 export { fixedClock, sequentialIds } from './clock-and-ids';
+export { demoResponder } from './demo-responder';
 export type { FakeAnthropicOptions } from './fake-anthropic-server';
 export { startFakeAnthropic } from './fake-anthropic-server';
 export type { FakeOllamaOptions } from './fake-ollama-server';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage/types';
 import { idempotencyCases } from './storage-contract-idempotency';
 import { isolationCases } from './storage-contract-isolation';
@@ -42,6 +42,10 @@ export function storageContract(
       if (!fixture) throw new Error('storageContract: setup has not run');
       return fixture.storage;
     };
+
+    it('answers a ping when it can serve requests', async () => {
+      await expect(storage().ping()).resolves.toBeUndefined();
+    });
 
     sessionCases(storage);
     turnCases(storage);

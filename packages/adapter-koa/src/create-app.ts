@@ -1,0 +1,119 @@
+import cors from '@koa/cors';
+import { UaipError } from '@uaip/core';
+import Koa, { type Context, type Middleware } from 'koa';
+import { createUaipRouter, type UaipRouter, type UaipRouterOptions } from './create-router';
+import { errorMiddleware } from './error-middleware';
+import { createHealthCheck, type HealthOptions } from './health';
+import { createLogger, type HttpLogger, requestLog } from './logging';
+import type { Metrics } from './metrics';
+import { openApiDocument } from './open-api-document';
+import { requestId } from './request-id';
+import { securityHeaders } from './security-headers';
+
+/** Options of {@link createKoaApp}: the router's, plus the operational parts. */
+export interface KoaAppOptions extends UaipRouterOptions {
+  /** pino logger (or compatible); one JSON line per request. @default a pino logger at info */
+  logger?: HttpLogger;
+  /** `/health`; omitted → no health route. */
+  health?: HealthOptions;
+  /** `/metrics` (create with `createMetrics()`); omitted → no metrics route. */
+  metrics?: Metrics;
+  /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
+  metricsToken?: string;
+  /** Origins allowed to call the API from a browser. @default none (same origin only) */
+  corsOrigins?: string[];
+  /** Honour `X-Forwarded-*` (only behind a proxy you trust). @default false */
+  trustProxy?: boolean;
+  /** More routes (e.g. the demo page), tried after the API and before the 404. */
+  pages?: Middleware;
+  /** Title and version in `/openapi.json`. */
+  apiInfo?: { title?: string; version?: string };
+}
+
+/** A Koa app serving the API with request ids, logs, security headers, CORS, health, metrics, OpenAPI. */
+export interface KoaApp {
+  app: Koa;
+  router: UaipRouter;
+}
+
+/**
+ * The reference server's Koa app: the router under `/api/v1` plus everything an operator needs.
+ *
+ * @example
+ * ```ts
+ * const { app } = createKoaApp({ orchestrator, accounts, health: { storage: storage.ping, llm: providers } });
+ * app.listen(3000);
+ * ```
+ */
+export function createKoaApp(options: KoaAppOptions): KoaApp {
+  const logger = options.logger ?? createLogger();
+  const router = createUaipRouter({ ...options, logger });
+  const app = new Koa({ proxy: options.trustProxy ?? false });
+  const health = options.health ? createHealthCheck(options.health) : undefined;
+  const openapi = openApiDocument(router.routes, options.apiInfo);
+
+  app.use(requestId());
+  app.use(securityHeaders());
+  app.use(requestLog(logger));
+  if (options.metrics) app.use(options.metrics.http);
+  if (options.corsOrigins && options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
+  app.use(errorMiddleware(logger));
+  app.use(router.middleware());
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/health' && health) {
+      ctx.state.route = 'GET /health';
+      allowOnly(ctx, 'GET');
+      const { httpStatus, report } = await health();
+      ctx.status = httpStatus;
+      ctx.body = report;
+      if (httpStatus === 503) ctx.set('Retry-After', '1');
+      return;
+    }
+    if (ctx.path === '/metrics' && options.metrics) {
+      ctx.state.route = 'GET /metrics';
+      allowOnly(ctx, 'GET');
+      if (options.metricsToken && ctx.get('authorization') !== `Bearer ${options.metricsToken}`) {
+        throw new UaipError('unauthorized', 'A valid metrics token is required');
+      }
+      ctx.type = options.metrics.registry.contentType;
+      ctx.body = await options.metrics.registry.metrics();
+      return;
+    }
+    if (ctx.path === '/openapi.json') {
+      ctx.state.route = 'GET /openapi.json';
+      allowOnly(ctx, 'GET');
+      ctx.body = openapi;
+      return;
+    }
+    await next();
+  });
+  if (options.pages) app.use(options.pages);
+  app.use(async (ctx) => {
+    if (ctx.body === undefined && ctx.status === 404)
+      throw new UaipError('not_found', 'No such route');
+  });
+  // Errors outside any request (a socket closed early) go to the log, never to stderr raw.
+  app.on('error', (error: Error) => logger.warn({ err: error }, 'server error'));
+  return { app, router };
+}
+
+function allowOnly(ctx: Context, method: string) {
+  if (ctx.method !== method && !(method === 'GET' && ctx.method === 'HEAD')) {
+    ctx.set('Allow', method);
+    throw new UaipError('method_not_allowed', 'This path does not serve this method');
+  }
+}
+
+function corsFor(origins: string[]): Middleware {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (ctx) => {
+      const origin = ctx.get('origin');
+      return allowed.has(origin) ? origin : '';
+    },
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    exposeHeaders: ['Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id'],
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,172 @@
+import Router from '@koa/router';
+import { type Orchestrator, type PasswordAuth, type Principal, UaipError } from '@uaip/core';
+import type { Context, Middleware } from 'koa';
+import compose from 'koa-compose';
+import koaJwt from 'koa-jwt';
+import { errorMiddleware } from './error-middleware';
+import { jsonBody } from './json-body';
+import type { HttpLogger } from './logging';
+import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits';
+import { requestId } from './request-id';
+import type { RouteSpec } from './route-spec';
+import { routeSpecs } from './routes';
+
+/** Options of {@link createUaipRouter}. */
+export interface UaipRouterOptions {
+  orchestrator: Orchestrator;
+  /**
+   * The accounts the router manages (register, login, me) and whose tokens it verifies with
+   * koa-jwt. Give this or `authenticate`.
+   */
+  accounts?: PasswordAuth;
+  /** A host's own identity: the principal of a request, or null (401). */
+  authenticate?: (ctx: Context) => Promise<Principal | null>;
+  /** Where the API lives. @default '/api/v1' */
+  prefix?: string;
+  /** @default the contract's limits, counted in memory */
+  rateLimits?: RateLimitOptions | RateLimits;
+  /** Largest JSON body. @default 65536 */
+  bodyLimitBytes?: number;
+  /** Interval of the `: ping` comment on event streams. @default 15000 */
+  heartbeatMs?: number;
+  logger?: HttpLogger;
+}
+
+/** The API as one Koa middleware, plus its route table. */
+export interface UaipRouter {
+  readonly prefix: string;
+  /** Every route: method, path (with the prefix), whether it takes a session id, and its contract. */
+  readonly routes: ReadonlyArray<RouteSpec & { fullPath: string }>;
+  /**
+   * Serves every route under the prefix, answering unknown paths with 404 and known paths with
+   * a wrong method with 405 in the contract's error format; passes anything else on.
+   */
+  middleware(): Middleware;
+}
+
+const silent: HttpLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The HTTP API of the contract, mountable in any Koa app under any prefix.
+ *
+ * @example
+ * ```ts
+ * const api = createUaipRouter({ orchestrator, accounts: createPasswordAuth({ storage, secret }) });
+ * app.use(api.middleware());
+ * ```
+ */
+export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
+  if (!options.accounts === !options.authenticate) {
+    throw new TypeError('createUaipRouter needs exactly one of `accounts` or `authenticate`');
+  }
+  const prefix = (options.prefix ?? '/api/v1').replace(/\/+$/, '');
+  const logger = options.logger ?? silent;
+  const rateLimits = isRateLimits(options.rateLimits)
+    ? options.rateLimits
+    : createRateLimits(options.rateLimits);
+  const specs = routeSpecs({
+    orchestrator: options.orchestrator,
+    ...(options.accounts ? { accounts: options.accounts } : {}),
+    rateLimits,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  });
+  const authenticate = authenticator(options);
+  const body = jsonBody(options.bodyLimitBytes ?? 64 * 1024);
+  const router = new Router({ prefix });
+  for (const spec of specs) {
+    const chain: Middleware[] = [
+      async (ctx, next) => {
+        ctx.state.route = `${spec.method.toUpperCase()} ${prefix}${spec.path}`;
+        await next();
+      },
+      rateLimits.global,
+      ...(spec.body ? [body] : []),
+      ...(spec.auth ? [authenticate, rateLimits.user(spec.spendsLlm ?? false)] : []),
+      (ctx) => spec.handle(ctx),
+    ];
+    router[spec.method](spec.path, compose(chain) as never);
+  }
+
+  const handle = compose([
+    requestIdIfMissing,
+    errorMiddleware(logger),
+    async (ctx: Context, next: () => Promise<unknown>) => {
+      await next();
+      if (ctx.body !== undefined) return;
+      // A known path with another method: allowedMethods set 405 (or 501) and the Allow header.
+      if (ctx.status === 405 || ctx.status === 501) {
+        throw new UaipError('method_not_allowed', 'This path does not serve this method');
+      }
+      if (ctx.status === 404) throw new UaipError('not_found', 'No such route');
+    },
+    router.routes() as unknown as Middleware,
+    router.allowedMethods() as unknown as Middleware,
+  ]);
+
+  return {
+    prefix,
+    routes: specs.map((spec) => ({ ...spec, fullPath: `${prefix}${spec.path}` })),
+    middleware: () => async (ctx, next) => {
+      if (ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
+      await handle(ctx, async () => {});
+    },
+  };
+}
+
+const ownRequestId = requestId();
+const requestIdIfMissing: Middleware = async (ctx, next) => {
+  if (ctx.state.requestId) return next();
+  await ownRequestId(ctx, next);
+};
+
+function isRateLimits(value: UaipRouterOptions['rateLimits']): value is RateLimits {
+  return typeof value === 'object' && value !== null && 'loginGuard' in value;
+}
+
+/** koa-jwt over the accounts' tokens (algorithm pinned, iss, aud, maxAge, exp, revocation), or the host's callback. */
+function authenticator(options: UaipRouterOptions): Middleware {
+  const accounts = options.accounts;
+  if (!accounts) {
+    return async (ctx, next) => {
+      const principal = await options.authenticate!(ctx);
+      if (!principal) throw new UaipError('unauthorized', 'A valid bearer token is required');
+      ctx.state.principal = principal;
+      await next();
+    };
+  }
+  const verification = accounts.verification;
+  const verify = koaJwt({
+    secret: verification.secret,
+    algorithms: verification.algorithms,
+    issuer: verification.issuer,
+    audience: verification.audience,
+    // koa-jwt hands its options to jsonwebtoken, which accepts a token without exp forever
+    // unless maxAge is set (its types do not list it).
+    ...({ maxAge: verification.maxAgeSeconds } as object),
+    key: 'tokenClaims',
+    debug: false,
+    isRevoked: async (ctx, claims) => {
+      try {
+        const principal = await accounts.principalOf(claims);
+        if (principal) ctx.state.principal = principal;
+        return principal === null;
+      } catch (error) {
+        // A storage failure is not a bad token: keep it to answer 503, not 401.
+        ctx.state.authFailure = error;
+        return true;
+      }
+    },
+  });
+  return async (ctx, next) => {
+    let passed = false;
+    try {
+      await verify(ctx, async () => {
+        passed = true;
+        await next();
+      });
+    } catch (error) {
+      if (!passed && ctx.state.authFailure) throw ctx.state.authFailure;
+      throw error;
+    }
+  };
+}

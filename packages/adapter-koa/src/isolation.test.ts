@@ -1,0 +1,106 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeSession, RICH_ANSWER } from './session-driver.test-support';
+import { SECRET, startTestApi, type TestApi } from './test-api.test-support';
+
+let api: TestApi;
+let owner: { token: string; id: string };
+let intruder: { token: string; id: string };
+let sessionId: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  owner = await api.user();
+  intruder = await api.user();
+  sessionId = await completeSession(api, owner.token);
+}, 60_000);
+afterAll(() => api.close());
+
+/** What the owner can see of the session: compared before and after every intrusion. */
+async function ownerView() {
+  const [session, turns, usage, charter] = await Promise.all(
+    ['', '/turns', '/usage', '/charter'].map((suffix) =>
+      api.call('GET', `/api/v1/sessions/${sessionId}${suffix}`, { token: owner.token }),
+    ),
+  );
+  return [session!.text, turns!.text, usage!.text, charter!.text];
+}
+
+describe("another user's session is always 404", () => {
+  it("on every route of the router's own table that takes a session id, and the owner sees no change", async () => {
+    const routes = api.app.router.routes.filter((route) => route.fullPath.includes(':id'));
+    expect(routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
+      'DELETE /sessions/:id',
+      'GET /sessions/:id',
+      'GET /sessions/:id/charter',
+      'GET /sessions/:id/events',
+      'GET /sessions/:id/turns',
+      'GET /sessions/:id/usage',
+      'POST /sessions/:id/answers',
+    ]);
+    const before = await ownerView();
+    for (const route of routes) {
+      const path = route.fullPath.replace(':id', sessionId);
+      const response = await api.call(route.method.toUpperCase(), path, {
+        token: intruder.token,
+        ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),
+      });
+      expect(response.status, `${route.method} ${route.path}`).toBe(404);
+      expect(response.json.error.code).toBe('not_found');
+      // Exactly what a session that does not exist gets.
+      const missing = await api.call(
+        route.method.toUpperCase(),
+        route.fullPath.replace(':id', '00000000-0000-4000-8000-000000000000'),
+        {
+          token: intruder.token,
+          ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),
+        },
+      );
+      expect(missing.json.error.message).toBe(response.json.error.message);
+    }
+    expect(await ownerView()).toEqual(before);
+    expect(
+      (await api.call('GET', '/api/v1/sessions', { token: intruder.token })).json.items,
+    ).toEqual([]);
+  });
+});
+
+describe('forged and stale tokens are 401', () => {
+  it('refuses alg none, a tampered payload, another secret, expired, no exp, wrong iss or aud', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: owner.id, ver: 0, iat: now, exp: now + 600 };
+    const sign = (payload: object, options: jwt.SignOptions = {}, secret = SECRET) =>
+      jwt.sign(payload, secret, {
+        algorithm: 'HS256',
+        issuer: 'uaip',
+        audience: 'uaip-api',
+        ...options,
+      });
+    const [header, , signature] = owner.token.split('.');
+    const forged: Record<string, string> = {
+      'alg none': `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, iss: 'uaip', aud: 'uaip-api' })).toString('base64url')}.`,
+      'tampered payload': `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: intruder.id, iss: 'uaip', aud: 'uaip-api' })).toString('base64url')}.${signature}`,
+      'another secret': sign(claims, {}, 'some-other-secret-of-at-least-32-bytes!'),
+      expired: sign({ ...claims, iat: now - 7200, exp: now - 3600 }),
+      'no exp': sign({ sub: owner.id, ver: 0, iat: now }),
+      'wrong iss': sign(claims, { issuer: 'someone-else' }),
+      'wrong aud': sign(claims, { audience: 'another-api' }),
+      'too old (iat beyond the lifetime)': sign({ ...claims, iat: now - 90_000, exp: now + 600 }),
+    };
+    for (const [name, token] of Object.entries(forged)) {
+      const response = await api.call('GET', '/api/v1/auth/me', { token });
+      expect(response.status, name).toBe(401);
+      expect(response.json.error.code).toBe('unauthorized');
+      expect(response.text).not.toMatch(/jwt|signature|expired|malformed/i);
+    }
+    expect((await api.call('GET', '/api/v1/auth/me', { token: sign(claims) })).status).toBe(200);
+  });
+
+  it("refuses a token once its user's tokens are revoked", async () => {
+    const user = await api.user();
+    expect((await api.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(200);
+    const record = (await api.storage.getUser(user.id))!;
+    await api.storage.updateUser(user.id, { tokenVersion: record.tokenVersion + 1 });
+    expect((await api.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
+  });
+});

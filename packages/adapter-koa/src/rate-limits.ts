@@ -1,0 +1,186 @@
+import { UaipError } from '@uaip/core';
+import type { Context, Middleware } from 'koa';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
+/** Makes one limiter; the store (memory, Redis, PostgreSQL) is the caller's choice. */
+export type RateLimitStore = (limiter: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => RateLimiterAbstract;
+
+/** Counters in this process only: for a single instance and for tests. */
+export const memoryRateLimitStore = (): RateLimitStore => (options) =>
+  new RateLimiterMemory(options);
+
+/** Counters in Redis (an ioredis or node-redis client), shared by every instance. */
+export const redisRateLimitStore =
+  (client: unknown): RateLimitStore =>
+  (options) =>
+    new RateLimiterRedis({ ...options, storeClient: client });
+
+/** Counters in PostgreSQL (a `pg.Pool`), shared by every instance; the table is made on first use. */
+export const postgresRateLimitStore =
+  (pool: unknown, tableName = 'uaip_rate_limits'): RateLimitStore =>
+  (options) =>
+    new RateLimiterPostgres({ ...options, storeClient: pool, storeType: 'pool', tableName });
+
+/** The limits of the HTTP contract, with its defaults. */
+export interface RateLimitOptions {
+  store?: RateLimitStore;
+  /** Authenticated requests per user per hour. @default 1000 */
+  userPerHour?: number;
+  /** Requests that spend LLM tokens (session creation, answers) per user per hour. @default 100 */
+  llmPerHour?: number;
+  /** All API requests per hour. @default 10000 */
+  globalPerHour?: number;
+  /** Failed logins per account per 15 minutes; per IP it is ten times this. @default 10 */
+  loginPer15Min?: number;
+}
+
+interface Policy {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  limiter: RateLimiterAbstract;
+}
+
+interface Counted {
+  policy: Policy;
+  remaining: number;
+  resetMs: number;
+}
+
+/** The rate limits, as middleware for the router to place. */
+export interface RateLimits {
+  /** Counts every API request against the global limit. */
+  global: Middleware;
+  /** Counts an authenticated request against the user's limits (and the LLM limit when it spends). */
+  user(spendsLlm: boolean): Middleware;
+  /** Refuses a login while the account or the IP has too many recent failures. */
+  loginGuard(email: string, ip: string): Promise<void>;
+  /** Counts a failed login against the account and the IP. */
+  loginFailed(email: string, ip: string): Promise<void>;
+  /** Forgets an account's failures after a successful login. */
+  loginSucceeded(email: string): Promise<void>;
+}
+
+/**
+ * The contract's rate limits on rate-limiter-flexible. Every limited response carries
+ * `RateLimit-Policy` and `RateLimit` (IETF structured fields) for the policy closest to its
+ * limit; a refused one is a 429 with `Retry-After`. A store that fails makes the request a 503
+ * rather than letting it through unmetered.
+ */
+export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
+  const store = options.store ?? memoryRateLimitStore();
+  const policy = (name: string, limit: number, windowSeconds: number): Policy => ({
+    name,
+    limit,
+    windowSeconds,
+    limiter: store({ keyPrefix: `uaip-rl-${name}`, points: limit, duration: windowSeconds }),
+  });
+  const global = policy('global', options.globalPerHour ?? 10_000, 3600);
+  const user = policy('user', options.userPerHour ?? 1000, 3600);
+  const llm = policy('llm', options.llmPerHour ?? 100, 3600);
+  const loginLimit = options.loginPer15Min ?? 10;
+  const loginAccount = policy('login-account', loginLimit, 900);
+  const loginIp = policy('login-ip', loginLimit * 10, 900);
+
+  const consumeAll = async (ctx: Context, entries: Array<[Policy, string]>) => {
+    const counted = await Promise.all(entries.map(([target, key]) => consume(target, key)));
+    const tightest = counted.reduce((a, b) =>
+      b.remaining / b.policy.limit < a.remaining / a.policy.limit ? b : a,
+    );
+    const previous = ctx.state.rateLimit as Counted | undefined;
+    const shown =
+      previous &&
+      previous.remaining / previous.policy.limit < tightest.remaining / tightest.policy.limit
+        ? previous
+        : tightest;
+    ctx.state.rateLimit = shown;
+    ctx.set(
+      'RateLimit-Policy',
+      `"${shown.policy.name}";q=${shown.policy.limit};w=${shown.policy.windowSeconds}`,
+    );
+    ctx.set(
+      'RateLimit',
+      `"${shown.policy.name}";r=${Math.max(0, shown.remaining)};t=${Math.ceil(shown.resetMs / 1000)}`,
+    );
+    const refused = counted.find((item) => item.remaining < 0);
+    if (refused) throw limited(refused);
+  };
+
+  return {
+    global: async (ctx, next) => {
+      await consumeAll(ctx, [[global, 'all']]);
+      await next();
+    },
+    user: (spendsLlm) => async (ctx, next) => {
+      const userId = ctx.state.principal?.userId as string | undefined;
+      if (userId) {
+        const entries: Array<[Policy, string]> = [[user, userId]];
+        if (spendsLlm) entries.push([llm, userId]);
+        await consumeAll(ctx, entries);
+      }
+      await next();
+    },
+    async loginGuard(email, ip) {
+      for (const [target, key] of [
+        [loginAccount, email],
+        [loginIp, ip],
+      ] as const) {
+        const state = await guarded(() => target.limiter.get(key));
+        if (state && state.consumedPoints >= target.limit)
+          throw limited({ policy: target, remaining: -1, resetMs: state.msBeforeNext });
+      }
+    },
+    async loginFailed(email, ip) {
+      await Promise.all([consume(loginAccount, email), consume(loginIp, ip)]);
+    },
+    async loginSucceeded(email) {
+      await guarded(() => loginAccount.limiter.delete(email));
+    },
+  };
+}
+
+async function consume(policy: Policy, key: string): Promise<Counted> {
+  try {
+    const result = await policy.limiter.consume(key);
+    return { policy, remaining: result.remainingPoints, resetMs: result.msBeforeNext };
+  } catch (rejection) {
+    // rate-limiter-flexible rejects with a RateLimiterRes when the limit is passed.
+    if (rejection instanceof RateLimiterRes)
+      return { policy, remaining: -1, resetMs: rejection.msBeforeNext };
+    throw new UaipError('storage_unavailable', 'The rate-limit store is unavailable', {
+      cause: rejection,
+      retryAfterMs: 1000,
+    });
+  }
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new UaipError('storage_unavailable', 'The rate-limit store is unavailable', {
+      cause: error,
+      retryAfterMs: 1000,
+    });
+  }
+}
+
+function limited(counted: Counted): UaipError {
+  return new UaipError(
+    'rate_limited',
+    `Too many requests (${counted.policy.name} limit); try again later`,
+    {
+      retryAfterMs: Math.max(1000, counted.resetMs),
+    },
+  );
+}

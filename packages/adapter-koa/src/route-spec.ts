@@ -1,0 +1,45 @@
+import { type ErrorCode, parseInput, UaipError } from '@uaip/core';
+import type { Context } from 'koa';
+import type { z } from 'zod';
+
+/** One route of the API: its contract (for the router, the OpenAPI document, the tests) and handler. */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'delete';
+  /** Relative to the router's prefix, with `:id` for a session id. */
+  path: string;
+  operationId: string;
+  summary: string;
+  /** Needs a bearer token. */
+  auth: boolean;
+  /** Counts against the per-user LLM limit. */
+  spendsLlm?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Success responses: status → description and body schema (or a content type). */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentTypes?: string[] }>;
+  /** The error codes this route can answer with (besides the ones every route can). */
+  errors: ErrorCode[];
+  handle(ctx: Context): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` of the path; an id that is not a UUID names no session, so it is a 404. */
+export function sessionIdOf(ctx: Context): string {
+  const id = String((ctx as Context & { params?: Record<string, string> }).params?.id ?? '');
+  if (!UUID.test(id)) throw new UaipError('not_found', 'Session not found');
+  return id;
+}
+
+/** The parsed JSON body. */
+export function bodyOf<T>(ctx: Context, schema: z.ZodType<T>): T {
+  return parseInput(schema, (ctx.request as { body?: unknown }).body ?? {});
+}
+
+/** The parsed query string (first value of each parameter). */
+export function queryOf<T>(ctx: Context, schema: z.ZodType<T>): T {
+  const query = Object.fromEntries(
+    Object.entries(ctx.query).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
+  return parseInput(schema, query);
+}

@@ -1,0 +1,315 @@
+import {
+  answerInput,
+  loginInput,
+  type Orchestrator,
+  type PasswordAuth,
+  type Principal,
+  type ReportFormat,
+  registerInput,
+  startSessionInput,
+  UaipError,
+} from '@uaip/core';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { RateLimits } from './rate-limits';
+import {
+  answerResultSchema,
+  loginResultSchema,
+  sessionPageSchema,
+  sessionSchema,
+  turnListSchema,
+  usageSchema,
+  userSchema,
+  workflowListSchema,
+} from './response-schemas';
+import { bodyOf, queryOf, type RouteSpec, sessionIdOf } from './route-spec';
+import { streamEvents } from './sse';
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(500).optional(),
+});
+export const charterQuery = z.object({ format: z.enum(['md', 'json', 'html']).optional() });
+
+/** What the routes need from the router. */
+export interface RouteContext {
+  orchestrator: Orchestrator;
+  accounts?: PasswordAuth;
+  rateLimits: RateLimits;
+  heartbeatMs: number;
+}
+
+const principalOf = (ctx: Context): Principal => ctx.state.principal as Principal;
+
+/** Every route of the HTTP contract (account routes only when the router manages accounts). */
+export function routeSpecs({
+  orchestrator,
+  accounts,
+  rateLimits,
+  heartbeatMs,
+}: RouteContext): RouteSpec[] {
+  const accountRoutes: RouteSpec[] = accounts
+    ? [
+        {
+          method: 'post',
+          path: '/auth/register',
+          operationId: 'register',
+          summary: 'Create an account (log in next)',
+          auth: false,
+          body: registerInput,
+          responses: {
+            201: { description: 'The new user', schema: z.object({ user: userSchema }) },
+          },
+          errors: ['validation_failed', 'conflict'],
+          async handle(ctx) {
+            ctx.status = 201;
+            ctx.body = { user: await accounts.register(bodyOf(ctx, z.unknown())) };
+          },
+        },
+        {
+          method: 'post',
+          path: '/auth/login',
+          operationId: 'login',
+          summary: 'Exchange an email and password for an access token',
+          auth: false,
+          body: loginInput,
+          responses: {
+            200: { description: 'A bearer token and the user', schema: loginResultSchema },
+          },
+          errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
+          async handle(ctx) {
+            const { email } = bodyOf(ctx, loginInput);
+            await rateLimits.loginGuard(email, ctx.ip);
+            try {
+              ctx.body = await accounts.login(bodyOf(ctx, z.unknown()));
+            } catch (error) {
+              if (UaipError.isInstance(error) && error.code === 'invalid_credentials')
+                await rateLimits.loginFailed(email, ctx.ip);
+              throw error;
+            }
+            await rateLimits.loginSucceeded(email);
+          },
+        },
+        {
+          method: 'get',
+          path: '/auth/me',
+          operationId: 'me',
+          summary: 'The signed-in user',
+          auth: true,
+          responses: { 200: { description: 'The user', schema: z.object({ user: userSchema }) } },
+          errors: [],
+          async handle(ctx) {
+            const user = await accounts.getUser(principalOf(ctx).userId);
+            if (!user) throw new UaipError('unauthorized', 'A valid bearer token is required');
+            ctx.body = { user };
+          },
+        },
+      ]
+    : [];
+
+  return [
+    ...accountRoutes,
+    {
+      method: 'get',
+      path: '/workflows',
+      operationId: 'listWorkflows',
+      summary: 'The workflows sessions can run',
+      auth: true,
+      responses: { 200: { description: 'The workflows', schema: workflowListSchema } },
+      errors: [],
+      async handle(ctx) {
+        ctx.body = {
+          items: orchestrator.workflows().map((workflow) => ({
+            id: workflow.id,
+            title: workflow.title,
+            description: workflow.description,
+            stages: workflow.stages.map(({ id, title, description }) => ({
+              id,
+              title,
+              description,
+            })),
+          })),
+        };
+      },
+    },
+    {
+      method: 'post',
+      path: '/sessions',
+      operationId: 'startSession',
+      summary: 'Start a session; its first question is pending',
+      auth: true,
+      spendsLlm: true,
+      body: startSessionInput,
+      responses: { 201: { description: 'The new session', schema: sessionSchema } },
+      errors: ['validation_failed', 'rate_limited'],
+      async handle(ctx) {
+        ctx.status = 201;
+        ctx.body = await orchestrator.start(principalOf(ctx), bodyOf(ctx, z.unknown()) as never);
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions',
+      operationId: 'listSessions',
+      summary: "The caller's sessions, newest first",
+      auth: true,
+      query: listQuery,
+      responses: { 200: { description: 'A page of sessions', schema: sessionPageSchema } },
+      errors: ['validation_failed'],
+      async handle(ctx) {
+        const { limit, cursor } = queryOf(ctx, listQuery);
+        ctx.body = await orchestrator.list(principalOf(ctx), { limit, cursor: cursor ?? null });
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions/:id',
+      operationId: 'getSession',
+      summary: 'A session',
+      auth: true,
+      responses: { 200: { description: 'The session', schema: sessionSchema } },
+      errors: ['not_found'],
+      async handle(ctx) {
+        ctx.body = await orchestrator.get(principalOf(ctx), sessionIdOf(ctx));
+      },
+    },
+    {
+      method: 'delete',
+      path: '/sessions/:id',
+      operationId: 'deleteSession',
+      summary: 'Delete a session; every route on it answers 404 afterwards',
+      auth: true,
+      responses: { 204: { description: 'Deleted' } },
+      errors: ['not_found'],
+      async handle(ctx) {
+        await orchestrator.delete(principalOf(ctx), sessionIdOf(ctx));
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions/:id/turns',
+      operationId: 'listTurns',
+      summary: 'The transcript: every answered question, oldest first',
+      auth: true,
+      responses: { 200: { description: 'The turns', schema: turnListSchema } },
+      errors: ['not_found'],
+      async handle(ctx) {
+        ctx.body = { items: await orchestrator.turns(principalOf(ctx), sessionIdOf(ctx)) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/sessions/:id/answers',
+      operationId: 'answer',
+      summary: 'Answer the pending question (exactly once; optional Idempotency-Key header)',
+      auth: true,
+      spendsLlm: true,
+      body: answerInput,
+      responses: {
+        200: {
+          description: 'The session after the turn, and what became of the answer',
+          schema: answerResultSchema,
+        },
+      },
+      errors: [
+        'validation_failed',
+        'not_found',
+        'conflict',
+        'session_completed',
+        'budget_exceeded',
+        'llm_unavailable',
+        'rate_limited',
+      ],
+      async handle(ctx) {
+        const sessionId = sessionIdOf(ctx);
+        const key = ctx.headers['idempotency-key'];
+        const abort = new AbortController();
+        // A client that hangs up stops the LLM calls; the session stays as it was.
+        const onClose = () => {
+          if (!ctx.res.writableEnded) abort.abort(new Error('client closed the connection'));
+        };
+        ctx.req.on('close', onClose);
+        try {
+          ctx.body = await orchestrator.answer(
+            principalOf(ctx),
+            sessionId,
+            bodyOf(ctx, z.unknown()) as never,
+            {
+              ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+              signal: abort.signal,
+            },
+          );
+        } finally {
+          ctx.req.off('close', onClose);
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions/:id/events',
+      operationId: 'sessionEvents',
+      summary: 'The session events as Server-Sent Events',
+      auth: true,
+      responses: { 200: { description: 'An event stream', contentTypes: ['text/event-stream'] } },
+      errors: ['not_found'],
+      async handle(ctx) {
+        await streamEvents(ctx, orchestrator, principalOf(ctx), sessionIdOf(ctx), heartbeatMs);
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions/:id/charter',
+      operationId: 'charter',
+      summary: 'The AI Project Charter (?format=md|json|html, or by Accept)',
+      auth: true,
+      query: charterQuery,
+      responses: {
+        200: {
+          description: 'The charter',
+          contentTypes: ['application/json', 'text/markdown', 'text/html'],
+        },
+      },
+      errors: ['not_found', 'invalid_state', 'validation_failed'],
+      async handle(ctx) {
+        const format = charterFormat(ctx);
+        const report = await orchestrator.report(principalOf(ctx), sessionIdOf(ctx), format);
+        if (report.format === 'json') {
+          ctx.body = report.body;
+          return;
+        }
+        ctx.type =
+          report.format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8';
+        // The charter page styles itself inline and runs no script.
+        if (report.format === 'html')
+          ctx.set(
+            'Content-Security-Policy',
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+          );
+        ctx.body = report.body;
+      },
+    },
+    {
+      method: 'get',
+      path: '/sessions/:id/usage',
+      operationId: 'usage',
+      summary: 'Tokens and cost of the session, in total, per provider and per stage',
+      auth: true,
+      responses: { 200: { description: 'The usage', schema: usageSchema } },
+      errors: ['not_found'],
+      async handle(ctx) {
+        ctx.body = await orchestrator.usage(principalOf(ctx), sessionIdOf(ctx));
+      },
+    },
+  ];
+}
+
+/** `?format=` wins over `Accept`; neither means JSON; another format is a 400. */
+function charterFormat(ctx: Context): ReportFormat {
+  const { format } = queryOf(ctx, charterQuery);
+  if (format) return format === 'md' ? 'markdown' : format;
+  const accepted = ctx.accepts('application/json', 'text/markdown', 'text/html');
+  if (accepted === 'text/markdown') return 'markdown';
+  if (accepted === 'text/html') return 'html';
+  return 'json';
+}

@@ -1,0 +1,161 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  anthropicProvider,
+  createInProcessEventBus,
+  createMemoryStorage,
+  createOrchestrator,
+  createPasswordAuth,
+  fallbackChain,
+  type LlmProvider,
+  type OrchestratorOptions,
+  ollamaProvider,
+  providersFromEnv,
+  type Storage,
+  tapEventBus,
+} from '@uaip/core';
+import {
+  demoResponder,
+  type FakeLlmServer,
+  startFakeAnthropic,
+  startFakeOllama,
+} from '@uaip/core/testing';
+import { uaipWorkflow } from '@uaip/core/uaip';
+import { createKoaApp, type KoaAppOptions } from './create-app';
+import { createMetrics } from './metrics';
+
+export const SECRET = 'test-secret-for-the-http-tests-32-bytes';
+export const silentLogger = { info() {}, warn() {}, error() {} };
+
+export interface TestApi {
+  url: string;
+  storage: Storage;
+  claude: FakeLlmServer;
+  ollama: FakeLlmServer;
+  app: ReturnType<typeof createKoaApp>;
+  close(): Promise<void>;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** Registers and logs in a new user; returns the bearer token. */
+  user(email?: string): Promise<{ token: string; id: string }>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON they expect
+  json: any;
+  text: string;
+}
+
+/**
+ * The reference app's pieces on loopback: memory storage, password accounts (bcrypt at the
+ * floor cost), the real LLM chain against fake Claude and Ollama servers that answer like the
+ * demo provider, metrics and health.
+ */
+export async function startTestApi(
+  overrides: Partial<KoaAppOptions> & {
+    llm?: LlmProvider;
+    orchestrator?: Partial<OrchestratorOptions>;
+    storage?: Storage;
+  } = {},
+): Promise<TestApi> {
+  const claude = await startFakeAnthropic();
+  const ollama = await startFakeOllama();
+  claude.respond(demoResponder('anthropic'));
+  ollama.respond(demoResponder('ollama'));
+  const storage = overrides.storage ?? createMemoryStorage();
+  const accounts = createPasswordAuth({ storage, secret: SECRET, bcryptCost: 10 });
+  const metrics = createMetrics({ defaultMetrics: false });
+  const llm =
+    overrides.llm ??
+    fallbackChain(
+      [
+        anthropicProvider({ apiKey: 'sk-test', baseURL: claude.url }),
+        ollamaProvider({ host: ollama.url }),
+      ],
+      {
+        minDelayMs: 1,
+        maxDelayMs: 2,
+      },
+    );
+  const orchestrator = createOrchestrator({
+    storage,
+    llm,
+    workflows: [uaipWorkflow],
+    events: tapEventBus(createInProcessEventBus(), metrics.observeEvent),
+    ...overrides.orchestrator,
+  });
+  const { providers } = providersFromEnv({
+    ANTHROPIC_API_KEY: 'sk-test',
+    ANTHROPIC_BASE_URL: claude.url,
+    OLLAMA_HOST: ollama.url,
+  });
+  const app = createKoaApp({
+    orchestrator,
+    accounts,
+    logger: silentLogger,
+    metrics,
+    health: { storage: () => storage.ping(), llm: providers, cacheMs: 0 },
+    heartbeatMs: 50,
+    ...overrides,
+  });
+  const server: Server = app.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  };
+
+  let users = 0;
+  return {
+    url,
+    storage,
+    claude,
+    ollama,
+    app,
+    call,
+    async user(email = `user${++users}-${Math.random().toString(36).slice(2, 8)}@example.com`) {
+      const password = 'correct horse battery';
+      const registered = await call('POST', '/api/v1/auth/register', { body: { email, password } });
+      const login = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+      return { token: login.json.accessToken as string, id: registered.json.user.id as string };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await claude.close();
+      await ollama.close();
+    },
+  };
+}
