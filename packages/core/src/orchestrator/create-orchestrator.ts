@@ -60,6 +60,11 @@ export interface OrchestratorOptions {
   idempotencyTtlMs?: number;
   /** Cost caps checked before each turn. @default no caps */
   budgets?: BudgetOptions;
+  /**
+   * A sentence added to `llm_unavailable` errors, e.g. how to configure a model when none is
+   * reachable. Called at the time of the failure.
+   */
+  llmUnavailableHint?: () => string | undefined;
 }
 
 /** A report format. */
@@ -323,7 +328,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       await sessions.release(session, leaseId);
       if (ledger.calls.length > 0)
         await storage.recordUsage(session.ownerId, session.id, ledger.calls);
-      throw toTurnError(error);
+      throw toTurnError(error, options.llmUnavailableHint?.());
     }
 
     const version = session.version + 1;
@@ -466,12 +471,12 @@ function addUsage(totals: SessionRecord['usage'], ledger: CallLedger): SessionRe
   return next;
 }
 
-function toTurnError(error: unknown): unknown {
+function toTurnError(error: unknown, hint: string | undefined): unknown {
   if (!(error instanceof LlmCallError)) return error;
   const retryAfterMs = error.retryAfterMs;
   return new UaipError(
     'llm_unavailable',
-    'No language model could answer; the answer was not used and can be sent again',
+    `No language model could answer; the answer was not used and can be sent again.${hint ? ` ${hint}` : ''}`,
     {
       cause: error,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),

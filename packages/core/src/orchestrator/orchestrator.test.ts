@@ -362,6 +362,17 @@ describe('LLM failures', () => {
     expect(retried.outcome.kind).toBe('accepted');
   });
 
+  it('adds the configured hint to llm_unavailable', async () => {
+    setup({
+      llm: scriptedProvider(() => ({ error: new Error('down') })),
+      llmUnavailableHint: () => 'Set ANTHROPIC_API_KEY or LLM_PROVIDERS=demo.',
+    });
+    const session = await startSession();
+    const error = await reply(session.id, 'An answer').catch((caught: UaipError) => caught);
+    expect(error).toMatchObject({ code: 'llm_unavailable' });
+    expect((error as UaipError).message).toMatch(/can be sent again\. Set ANTHROPIC_API_KEY or LLM_PROVIDERS=demo\.$/);
+  });
+
   it('re-asks once with the validation errors, then gives up without a placeholder', async () => {
     setup({ llm: scriptedProvider([{ text: 'not json' }, { json: { score: 'high' } }]) });
     const session = await startSession();

@@ -55,6 +55,8 @@ export interface FakeLlmServer {
   /** The answer when the queue is empty, from the parsed request body. Default: reply `'{}'`. */
   // biome-ignore lint/suspicious/noExplicitAny: the body is the client's JSON
   respond(responder: (body: any) => FakeReply | FakeBehaviour): void;
+  /** Delays every generation request by this much before answering it (a slow model). */
+  setLatency(ms: number): void;
   /** The generation requests only (the ones a test usually counts). */
   generationRequests(): RecordedRequest[];
   /** Stops listening and destroys every open socket, hung ones included. */
@@ -86,6 +88,8 @@ export async function startFakeServer(spec: FakeServerSpec): Promise<FakeLlmServ
   const queue: FakeBehaviour[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: the body is the client's JSON
   let responder: (body: any) => FakeReply | FakeBehaviour = () => ({ text: '{}' });
+  let latencyMs = 0;
+  const timers = new Set<NodeJS.Timeout>();
   // Tracked by hand so close() can end hung and stalled exchanges, which server.close() waits on.
   const sockets = new Set<Socket>();
 
@@ -106,12 +110,23 @@ export async function startFakeServer(spec: FakeServerSpec): Promise<FakeLlmServ
         const answer = responder(recorded.body);
         return 'kind' in answer ? answer : { kind: 'reply', ...answer };
       };
-      try {
-        spec.handle({ request, response, recorded, takeBehaviour });
-      } catch (error) {
-        // A throwing responder must fail the test visibly, not leave the client waiting.
-        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end(`fake server error: ${String(error)}`);
+      const answer = () => {
+        try {
+          spec.handle({ request, response, recorded, takeBehaviour });
+        } catch (error) {
+          // A throwing responder must fail the test visibly, not leave the client waiting.
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end(`fake server error: ${String(error)}`);
+        }
+      };
+      if (latencyMs > 0 && spec.isGeneration(recorded)) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          answer();
+        }, latencyMs);
+        timers.add(timer);
+      } else {
+        answer();
       }
     });
   });
@@ -139,8 +154,13 @@ export async function startFakeServer(spec: FakeServerSpec): Promise<FakeLlmServ
     respond: (next) => {
       responder = next;
     },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
     generationRequests: () => requests.filter((recorded) => spec.isGeneration(recorded)),
     close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();

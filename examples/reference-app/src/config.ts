@@ -1,0 +1,82 @@
+/** The reference app's configuration, read from the environment as the HTTP contract's table says. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  jwtTtlSeconds: number;
+  bcryptCost: number;
+  llmTimeoutMs: number;
+  budgets: { sessionUsd?: number; userDayUsd?: number };
+  rateLimits: { userPerHour: number; llmPerHour: number; globalPerHour: number; loginPer15Min: number };
+  redisUrl: string | undefined;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  metricsToken: string | undefined;
+  logLevel: string;
+  production: boolean;
+}
+
+/** A configuration value the app cannot start with; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment; every variable has a safe default for local use. */
+export function readConfig(env: Env): AppConfig {
+  const number = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+    }
+    return value;
+  };
+  const dollars = (name: string) => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive amount in USD, not "${raw}"`);
+    return value;
+  };
+  const flag = (name: string) => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return false;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    throw new ConfigError(`${name} must be true or false, not "${raw}"`);
+  };
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+  }
+  const sessionUsd = dollars('BUDGET_SESSION_USD');
+  const userDayUsd = dollars('BUDGET_USER_DAY_USD');
+  return {
+    port: number('PORT', 3000, 0, 65_535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl,
+    dataDir: env.DATA_DIR?.trim() || './.data',
+    jwtSecret: env.JWT_SECRET || undefined,
+    jwtTtlSeconds: number('JWT_TTL_SECONDS', 86_400, 60),
+    bcryptCost: number('BCRYPT_COST', 12, 10, 15),
+    llmTimeoutMs: number('LLM_TIMEOUT_MS', 60_000, 1_000),
+    budgets: { ...(sessionUsd ? { sessionUsd } : {}), ...(userDayUsd ? { userDayUsd } : {}) },
+    rateLimits: {
+      userPerHour: number('RATE_LIMIT_USER_PER_HOUR', 1000, 1),
+      llmPerHour: number('RATE_LIMIT_LLM_PER_HOUR', 100, 1),
+      globalPerHour: number('RATE_LIMIT_GLOBAL_PER_HOUR', 10_000, 1),
+      loginPer15Min: number('RATE_LIMIT_LOGIN_PER_15MIN', 10, 1),
+    },
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    trustProxy: flag('TRUST_PROXY'),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    production: env.NODE_ENV === 'production',
+  };
+}

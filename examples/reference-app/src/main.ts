@@ -1,0 +1,101 @@
+import type { AddressInfo } from 'node:net';
+import { createKoaApp, createLogger, createMetrics } from '@uaip/adapter-koa';
+import { createOrchestrator, createPasswordAuth, providersFromEnv, tapEventBus } from '@uaip/core';
+import { uaipWorkflow } from '@uaip/core/uaip';
+import { ConfigError, readConfig } from './config';
+import { demoPage } from './demo-page';
+import { trackRequests } from './lifecycle';
+import { jwtSecret } from './secret';
+import { openPersistence } from './storage';
+
+const HOW_TO_CONFIGURE =
+  'To configure a model: set ANTHROPIC_API_KEY for Claude, run Ollama (OLLAMA_HOST, OLLAMA_MODEL), or set LLM_PROVIDERS=demo to try it offline.';
+
+async function main() {
+  const config = readConfig(process.env);
+  const logger = createLogger({ level: config.logLevel });
+  const { secret } = await jwtSecret(config.jwtSecret, config.dataDir, config.production);
+  const persistence = await openPersistence(config, (error) => logger.warn({ err: error }, 'background error'));
+  const llm = providersFromEnv(process.env, { logger });
+  const metrics = createMetrics();
+  const reachable = new Map<string, boolean>();
+  const probe = async () => {
+    await Promise.all(
+      llm.providers.map(async (provider) => reachable.set(provider.id, (await provider.probe(2_000)).ok)),
+    );
+  };
+  const orchestrator = createOrchestrator({
+    storage: persistence.storage,
+    llm: llm.llm,
+    workflows: [uaipWorkflow],
+    events: tapEventBus(persistence.events, metrics.observeEvent),
+    logger,
+    budgets: config.budgets,
+    // Tells the operator what to do when no model at all answers.
+    llmUnavailableHint: () => ([...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE),
+  });
+  const accounts = createPasswordAuth({
+    storage: persistence.storage,
+    secret,
+    bcryptCost: config.bcryptCost,
+    tokenTtlSeconds: config.jwtTtlSeconds,
+  });
+  const requests = trackRequests();
+  const { app } = createKoaApp({
+    orchestrator,
+    accounts,
+    logger,
+    metrics,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    health: { storage: () => persistence.storage.ping(), llm: llm.providers },
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    rateLimits: { store: persistence.rateLimitStore, ...config.rateLimits },
+    pages: demoPage({ demo: llm.providers.some((provider) => provider.demo) }),
+  });
+  app.middleware.unshift(requests.middleware);
+
+  await probe();
+  const refresh = setInterval(() => void probe().catch(() => {}), 30_000);
+  refresh.unref();
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const models = llm.providers.map((provider) => `${provider.description}: ${reachable.get(provider.id) ? 'reachable' : 'not reachable'}`);
+  const anyReachable = [...reachable.values()].some(Boolean);
+  logger.info(
+    { url, storage: persistence.description, llm: Object.fromEntries(reachable), warnings: llm.warnings },
+    `uaip listening on ${url} · storage: ${persistence.description} · LLM: ${models.join('; ') || 'none configured'}${anyReachable ? '' : ` · no LLM provider is reachable. ${HOW_TO_CONFIGURE}`}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections; finishing the requests in flight');
+    clearInterval(refresh);
+    server.close();
+    server.closeIdleConnections();
+    requests.endStreams();
+    await requests.drained(90_000);
+    server.closeAllConnections();
+    await persistence.close();
+    logger.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`uaip: configuration error: ${error.message}`);
+  } else {
+    console.error('uaip: failed to start:', error);
+  }
+  process.exit(1);
+});
