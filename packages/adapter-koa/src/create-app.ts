@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@koa/cors';
 import { UaipError } from '@uaip/core';
 import Koa, { type Context, type Middleware } from 'koa';
@@ -72,7 +73,10 @@ export function createKoaApp(options: KoaAppOptions): KoaApp {
     if (ctx.path === '/metrics' && options.metrics) {
       ctx.state.route = 'GET /metrics';
       allowOnly(ctx, 'GET');
-      if (options.metricsToken && ctx.get('authorization') !== `Bearer ${options.metricsToken}`) {
+      if (
+        options.metricsToken &&
+        !sameSecret(ctx.get('authorization'), `Bearer ${options.metricsToken}`)
+      ) {
         throw new UaipError('unauthorized', 'A valid metrics token is required');
       }
       ctx.type = options.metrics.registry.contentType;
@@ -102,6 +106,12 @@ function allowOnly(ctx: Context, method: string) {
     ctx.set('Allow', method);
     throw new UaipError('method_not_allowed', 'This path does not serve this method');
   }
+}
+
+/** Compares in constant time (digests first, so the lengths cannot leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function corsFor(origins: string[]): Middleware {

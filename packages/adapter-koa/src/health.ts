@@ -52,7 +52,8 @@ export function createHealthCheck(
       cached.llm,
     ]);
     const report: HealthReport = {
-      status: llm.some((check) => check.ok) ? 'ok' : 'degraded',
+      // Anything short of a working storage and one reachable model is degraded.
+      status: storageOk && llm.some((check) => check.ok) ? 'ok' : 'degraded',
       checks: { storage: { ok: storageOk }, llm },
     };
     return { httpStatus: storageOk ? 200 : 503, report };

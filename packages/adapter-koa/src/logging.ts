@@ -8,9 +8,11 @@ export interface HttpLogger {
   error(fields: object, message: string): void;
 }
 
+const SECRET_FIELDS = ['password', 'accessToken', 'authorization', 'cookie', 'apiKey', 'secret'];
+
 /**
- * A pino logger that never writes secrets: authorization headers, cookies, passwords and
- * tokens are redacted wherever they appear.
+ * A pino logger that never writes secrets: authorization headers, cookies, passwords, tokens,
+ * API keys and secrets are redacted at the top level of a logged object and two levels down.
  */
 export function createLogger(
   options: { level?: string; destination?: pino.DestinationStream } = {},
@@ -19,16 +21,9 @@ export function createLogger(
     {
       level: options.level ?? 'info',
       redact: {
-        paths: [
-          '*.password',
-          '*.accessToken',
-          '*.authorization',
-          '*.cookie',
-          'headers.authorization',
-          'headers.cookie',
-          '*.apiKey',
-          '*.secret',
-        ],
+        // pino's `*.x` matches one level down only, so each field is listed at the top level,
+        // one level down (`headers.authorization`, `user.password`) and two levels down.
+        paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
         censor: '[redacted]',
       },
     },

@@ -25,11 +25,94 @@ export const redisRateLimitStore =
   (options) =>
     new RateLimiterRedis({ ...options, storeClient: client });
 
-/** Counters in PostgreSQL (a `pg.Pool`), shared by every instance; the table is made on first use. */
-export const postgresRateLimitStore =
-  (pool: unknown, tableName = 'uaip_rate_limits'): RateLimitStore =>
-  (options) =>
-    new RateLimiterPostgres({ ...options, storeClient: pool, storeType: 'pool', tableName });
+/**
+ * Counters in PostgreSQL (a `pg.Pool`), shared by every instance. The table is made on first
+ * use, once per store; until it exists requests wait for it (rather than being refused), and a
+ * failure to make it is a 503 for that request and retried on the next.
+ */
+export const postgresRateLimitStore = (
+  pool: unknown,
+  tableName = 'uaip_rate_limits',
+): RateLimitStore => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
+    throw new TypeError(`Invalid rate-limit table name "${tableName}"`);
+  }
+  const ready = tableMaker(pool as Queryable, tableName);
+  return (options) =>
+    new PostgresLimiter({ ...options, storeClient: pool, storeType: 'pool', tableName }, ready);
+};
+
+interface Queryable {
+  query(sql: string): Promise<unknown>;
+}
+
+/** rate-limiter-flexible's own table, made by us: its constructor makes it in the background, refuses requests until then, and throws an unhandled rejection when that fails. */
+function tableMaker(pool: Queryable, tableName: string): () => Promise<void> {
+  let made: Promise<void> | undefined;
+  return () => {
+    made ??= pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS "${tableName}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+      )
+      .then(
+        () => undefined,
+        (error: { code?: string }) => {
+          // 23505/42P07: another instance made it at the same moment.
+          if (error?.code === '23505' || error?.code === '42P07') return;
+          made = undefined;
+          throw error;
+        },
+      );
+    return made;
+  };
+}
+
+type PostgresLimiterOptions = ConstructorParameters<typeof RateLimiterPostgres>[0];
+
+/** A RateLimiterPostgres whose every call first waits for the table. */
+class PostgresLimiter extends RateLimiterPostgres {
+  readonly #ready: () => Promise<void>;
+
+  constructor(options: PostgresLimiterOptions, ready: () => Promise<void>) {
+    super({ ...options, tableCreated: true });
+    this.#ready = ready;
+  }
+
+  override async consume(...args: Parameters<RateLimiterPostgres['consume']>) {
+    await this.#ready();
+    return super.consume(...args);
+  }
+
+  override async get(...args: Parameters<RateLimiterPostgres['get']>) {
+    await this.#ready();
+    return super.get(...args);
+  }
+
+  override async delete(...args: Parameters<RateLimiterPostgres['delete']>) {
+    await this.#ready();
+    return super.delete(...args);
+  }
+
+  override async penalty(...args: Parameters<RateLimiterPostgres['penalty']>) {
+    await this.#ready();
+    return super.penalty(...args);
+  }
+
+  override async reward(...args: Parameters<RateLimiterPostgres['reward']>) {
+    await this.#ready();
+    return super.reward(...args);
+  }
+
+  override async set(...args: Parameters<RateLimiterPostgres['set']>) {
+    await this.#ready();
+    return super.set(...args);
+  }
+
+  override async block(...args: Parameters<RateLimiterPostgres['block']>) {
+    await this.#ready();
+    return super.block(...args);
+  }
+}
 
 /** The limits of the HTTP contract, with its defaults. */
 export interface RateLimitOptions {
@@ -103,15 +186,7 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
       previous.remaining / previous.policy.limit < tightest.remaining / tightest.policy.limit
         ? previous
         : tightest;
-    ctx.state.rateLimit = shown;
-    ctx.set(
-      'RateLimit-Policy',
-      `"${shown.policy.name}";q=${shown.policy.limit};w=${shown.policy.windowSeconds}`,
-    );
-    ctx.set(
-      'RateLimit',
-      `"${shown.policy.name}";r=${Math.max(0, shown.remaining)};t=${Math.ceil(shown.resetMs / 1000)}`,
-    );
+    show(ctx, shown);
     const refused = counted.find((item) => item.remaining < 0);
     if (refused) throw limited(refused);
   };
@@ -119,7 +194,14 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
   return {
     global: async (ctx, next) => {
       await consumeAll(ctx, [[global, 'all']]);
-      await next();
+      try {
+        await next();
+      } catch (error) {
+        // A login refused by its own limits: the 429 names that policy, not the global one.
+        const refusal = refusals.get(error as object);
+        if (refusal) show(ctx, refusal);
+        throw error;
+      }
     },
     user: (spendsLlm) => async (ctx, next) => {
       const userId = ctx.state.principal?.userId as string | undefined;
@@ -175,12 +257,26 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The headers of the policy closest to its limit (IETF RateLimit fields, structured syntax). */
+function show(ctx: Context, counted: Counted): void {
+  ctx.state.rateLimit = counted;
+  const { name, limit, windowSeconds } = counted.policy;
+  ctx.set('RateLimit-Policy', `"${name}";q=${limit};w=${windowSeconds}`);
+  ctx.set(
+    'RateLimit',
+    `"${name}";r=${Math.max(0, counted.remaining)};t=${Math.ceil(counted.resetMs / 1000)}`,
+  );
+}
+
+/** Which policy refused, for the errors thrown where no request is at hand (the login guard). */
+const refusals = new WeakMap<object, Counted>();
+
 function limited(counted: Counted): UaipError {
-  return new UaipError(
+  const error = new UaipError(
     'rate_limited',
     `Too many requests (${counted.policy.name} limit); try again later`,
-    {
-      retryAfterMs: Math.max(1000, counted.resetMs),
-    },
+    { retryAfterMs: Math.max(1000, counted.resetMs) },
   );
+  refusals.set(error, counted);
+  return error;
 }

@@ -21,7 +21,10 @@ export async function streamEvents(
   // Subscribing first throws not_found for another user's session, before any header is sent.
   const unsubscribe = await orchestrator.subscribe(principal, sessionId, write);
   const heartbeat = setInterval(() => stream.write(': ping\n\n'), heartbeatMs);
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     clearInterval(heartbeat);
     unsubscribe();
     stream.end();
@@ -37,4 +40,6 @@ export async function streamEvents(
   ctx.body = stream;
   // An opening comment gets the headers out now, so the client knows it is connected.
   stream.write(': connected\n\n');
+  // A client that went away while the session loaded has had its 'close' already.
+  if (ctx.req.destroyed || ctx.req.socket.destroyed) close();
 }

@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   anthropicProvider,
+  type ConfiguredProvider,
   createInProcessEventBus,
   createMemoryStorage,
   createOrchestrator,
   createPasswordAuth,
+  type EventBus,
   fallbackChain,
   type LlmProvider,
   type OrchestratorOptions,
@@ -22,10 +24,12 @@ import {
 } from '@uaip/core/testing';
 import { uaipWorkflow } from '@uaip/core/uaip';
 import { createKoaApp, type KoaAppOptions } from './create-app';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 
 export const SECRET = 'test-secret-for-the-http-tests-32-bytes';
 export const silentLogger = { info() {}, warn() {}, error() {} };
+/** The password of every user made by {@link TestApi.user}. */
+export const PASSWORD = 'correct horse battery';
 
 export interface TestApi {
   url: string;
@@ -33,6 +37,13 @@ export interface TestApi {
   claude: FakeLlmServer;
   ollama: FakeLlmServer;
   app: ReturnType<typeof createKoaApp>;
+  /** The listening HTTP server. */
+  server: Server;
+  metrics: Metrics;
+  /** The providers `/health` probes (the fake Claude and Ollama, unless `health` was given). */
+  providers: ConfiguredProvider[];
+  /** Live event-bus subscriptions (SSE clients), of one session or of all. */
+  subscriptions(sessionId?: string): number;
   close(): Promise<void>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Registers and logs in a new user; returns the bearer token. */
@@ -85,11 +96,16 @@ export async function startTestApi(
         maxDelayMs: 2,
       },
     );
+  const live = new Map<string, number>();
+  const events = countSubscriptions(
+    tapEventBus(createInProcessEventBus(), metrics.observeEvent),
+    live,
+  );
   const orchestrator = createOrchestrator({
     storage,
     llm,
     workflows: [uaipWorkflow],
-    events: tapEventBus(createInProcessEventBus(), metrics.observeEvent),
+    events,
     ...overrides.orchestrator,
   });
   const { providers } = providersFromEnv({
@@ -144,9 +160,16 @@ export async function startTestApi(
     claude,
     ollama,
     app,
+    server,
+    metrics,
+    providers,
+    subscriptions: (sessionId) =>
+      sessionId === undefined
+        ? [...live.values()].reduce((sum, count) => sum + count, 0)
+        : (live.get(sessionId) ?? 0),
     call,
     async user(email = `user${++users}-${Math.random().toString(36).slice(2, 8)}@example.com`) {
-      const password = 'correct horse battery';
+      const password = PASSWORD;
       const registered = await call('POST', '/api/v1/auth/register', { body: { email, password } });
       const login = await call('POST', '/api/v1/auth/login', { body: { email, password } });
       return { token: login.json.accessToken as string, id: registered.json.user.id as string };
@@ -156,6 +179,26 @@ export async function startTestApi(
       await new Promise((resolve) => server.close(resolve));
       await claude.close();
       await ollama.close();
+    },
+  };
+}
+
+/** The bus, counting its live subscriptions per session into `live`. */
+function countSubscriptions(bus: EventBus, live: Map<string, number>): EventBus {
+  return {
+    publish: (event) => bus.publish(event),
+    subscribe(sessionId, listener) {
+      const unsubscribe = bus.subscribe(sessionId, listener);
+      live.set(sessionId, (live.get(sessionId) ?? 0) + 1);
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        unsubscribe();
+        const left = (live.get(sessionId) ?? 1) - 1;
+        if (left === 0) live.delete(sessionId);
+        else live.set(sessionId, left);
+      };
     },
   };
 }

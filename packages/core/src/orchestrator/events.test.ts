@@ -32,4 +32,15 @@ describe('createInProcessEventBus', () => {
     expect(seen).toEqual([1]);
     expect(errors).toHaveLength(1);
   });
+
+  it('ignores a second unsubscribe, which must not drop a newer listener', () => {
+    const bus = createInProcessEventBus();
+    const seen: number[] = [];
+    const stop = bus.subscribe('s1', () => {});
+    stop();
+    bus.subscribe('s1', (received) => seen.push(received.version));
+    stop();
+    bus.publish(event('s1', 7));
+    expect(seen).toEqual([7]);
+  });
 });

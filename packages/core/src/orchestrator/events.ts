@@ -80,9 +80,13 @@ export function createInProcessEventBus(
       const set = listeners.get(sessionId) ?? new Set<SessionListener>();
       set.add(listener);
       listeners.set(sessionId, set);
+      let subscribed = true;
       return () => {
+        // Safe to call twice: a second call must not drop another listener's set.
+        if (!subscribed) return;
+        subscribed = false;
         set.delete(listener);
-        if (set.size === 0) listeners.delete(sessionId);
+        if (set.size === 0 && listeners.get(sessionId) === set) listeners.delete(sessionId);
       };
     },
   };

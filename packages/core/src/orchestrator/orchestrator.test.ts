@@ -370,7 +370,9 @@ describe('LLM failures', () => {
     const session = await startSession();
     const error = await reply(session.id, 'An answer').catch((caught: UaipError) => caught);
     expect(error).toMatchObject({ code: 'llm_unavailable' });
-    expect((error as UaipError).message).toMatch(/can be sent again\. Set ANTHROPIC_API_KEY or LLM_PROVIDERS=demo\.$/);
+    expect((error as UaipError).message).toMatch(
+      /can be sent again\. Set ANTHROPIC_API_KEY or LLM_PROVIDERS=demo\.$/,
+    );
   });
 
   it('re-asks once with the validation errors, then gives up without a placeholder', async () => {

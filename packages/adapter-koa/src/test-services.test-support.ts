@@ -1,0 +1,28 @@
+/**
+ * The servers the store tests need, from the environment: `REDIS_URL` and `TEST_DATABASE_URL`.
+ * Without one, its tests are skipped (their suite names say what to set), except under
+ * `UAIP_REQUIRE_SERVICES=1` (set by `.ci/run`), where a missing one is an error: CI must never
+ * pass by skipping. The same rule as `@uaip/storage-pg`'s test services.
+ */
+function required(variable: string): string | undefined {
+  const value = process.env[variable];
+  if (!value && process.env.UAIP_REQUIRE_SERVICES === '1') {
+    throw new Error(`${variable} is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping`);
+  }
+  return value || undefined;
+}
+
+/** The Redis server for tests, or undefined (skip). */
+export const testRedisUrl = (): string | undefined => required('REDIS_URL');
+
+/** The PostgreSQL server for tests, or undefined (skip). */
+export const testDatabaseUrl = (): string | undefined => required('TEST_DATABASE_URL');
+
+/** Suffixes of the suites skipped without a server, so skips explain themselves. */
+export const NEEDS_REDIS = '(needs Redis: set REDIS_URL)';
+export const NEEDS_POSTGRES = '(needs PostgreSQL: set TEST_DATABASE_URL)';
+
+/** A name no other run uses: for Redis key prefixes and PostgreSQL tables. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
