@@ -15,6 +15,8 @@ if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
 
 export default defineProject({
   ...sourceConditions,
+  // Pre-bundled up front: discovering Lit mid-run makes Vite reload the page under a test.
+  optimizeDeps: { include: ['lit'] },
   test: {
     name: 'web-component',
     include: hasChromium ? ['src/**/*.test.ts'] : ['test/no-chromium.test.ts'],

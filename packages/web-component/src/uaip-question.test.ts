@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnswerEventDetail, MAX_ANSWER_LENGTH, type PendingQuestion } from './index';
+import { accessibleName, cleanUp, collect, type } from './test-helpers.test-support';
 
 const followUp: PendingQuestion = {
   id: 'q-2',
   stageId: 'business-translation',
+  topicId: 'objective',
   text: 'Which KPI will tell you churn went down?',
   kind: 'follow_up',
   attempt: 2,
@@ -18,29 +20,46 @@ async function mount(question: PendingQuestion) {
   document.body.append(element);
   await element.updateComplete;
   const root = element.shadowRoot!;
-  const answers: AnswerEventDetail[] = [];
-  document.body.addEventListener('uaip-answer', (event) =>
-    answers.push((event as CustomEvent<AnswerEventDetail>).detail),
-  );
+  const answers = collect<AnswerEventDetail>('uaip-answer');
+  const box = root.querySelector('textarea')!;
   const send = async (text: string) => {
-    root.querySelector('textarea')!.value = text;
+    type(box, text);
     root.querySelector('button')!.click();
     await element.updateComplete;
   };
-  return { element, root, answers, send };
+  return { element, root, answers, send, box };
 }
 
-afterEach(() => {
-  document.body.replaceChildren();
-});
+afterEach(cleanUp);
 
 describe('<uaip-question>', () => {
-  it('shows a follow-up with its attempt and the issues that caused it', async () => {
+  it('shows a follow-up with the word Follow-up, its score and the issues that caused it', async () => {
     const { root } = await mount(followUp);
     expect(root.querySelector('.text')!.textContent).toBe(followUp.text);
-    expect(root.querySelector('.meta')!.textContent).toMatch(/Follow-up · answer 2 of 3/);
+    const meta = root.querySelector('.meta')!.textContent!.replace(/\s+/g, ' ');
+    expect(meta).toContain('Follow-up');
+    expect(meta).toContain('Score 4/10');
+    expect(meta).toContain('answer 2 of 3');
     const issues = [...root.querySelectorAll('.issues li')].map((item) => item.textContent);
     expect(issues).toEqual(['No baseline given', 'No time frame']);
+  });
+
+  it('marks a gap question as such', async () => {
+    const { root } = await mount({
+      ...followUp,
+      kind: 'gap',
+      topicId: null,
+      lastScore: null,
+      issues: [],
+    });
+    expect(root.querySelector('.meta')!.textContent).toContain('Gap question');
+    expect(root.querySelector('.issues')).toBeNull();
+  });
+
+  it('labels its text box "Your answer" and its button "Submit answer"', async () => {
+    const { root, box } = await mount(followUp);
+    expect(accessibleName(box)).toBe('Your answer');
+    expect(accessibleName(root.querySelector('button')!)).toBe('Submit answer');
   });
 
   it('sends the answer as written, bubbling out of the shadow root', async () => {
@@ -51,6 +70,13 @@ describe('<uaip-question>', () => {
     ]);
   });
 
+  it('sends with Ctrl+Enter from the text box', async () => {
+    const { box, answers } = await mount(followUp);
+    type(box, 'Churn falls to 5%.');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+    expect(answers).toEqual([{ questionId: 'q-2', answer: 'Churn falls to 5%.' }]);
+  });
+
   it('refuses a blank answer with a message instead of sending it', async () => {
     const { send, answers, root } = await mount(followUp);
     await send('   \n ');
@@ -59,12 +85,12 @@ describe('<uaip-question>', () => {
   });
 
   it('refuses an answer over the limit without truncating it', async () => {
-    const { send, answers, root } = await mount(followUp);
+    const { send, answers, root, box } = await mount(followUp);
     const long = 'a'.repeat(MAX_ANSWER_LENGTH + 1);
     await send(long);
     expect(answers).toEqual([]);
     expect(root.querySelector('[role=alert]')!.textContent).toContain('10,001');
-    expect(root.querySelector('textarea')!.value).toBe(long);
+    expect(box.value).toBe(long);
   });
 
   it('counts characters, not UTF-16 units, like the server', async () => {
@@ -79,5 +105,22 @@ describe('<uaip-question>', () => {
     await element.updateComplete;
     await send('An answer');
     expect(answers).toEqual([]);
+  });
+
+  it('keeps the draft per question and gives it back on a new element', async () => {
+    const first = await mount(followUp);
+    type(first.box, 'Half-written thought');
+    first.element.remove();
+    const second = await mount(followUp);
+    expect(second.box.value).toBe('Half-written thought');
+  });
+
+  it('moves the focus to "Your answer" when a new question arrives', async () => {
+    const { element, root, box } = await mount(followUp);
+    box.blur();
+    element.question = { ...followUp, id: 'q-3', kind: 'question', lastScore: null, issues: [] };
+    await element.updateComplete;
+    expect(root.activeElement).toBe(box);
+    expect(box.value).toBe('');
   });
 });

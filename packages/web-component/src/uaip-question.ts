@@ -1,21 +1,12 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { PendingQuestion } from './api-types';
+import { draftKey, readStored, writeStored } from './storage';
+import { baseStyles } from './styles';
+
+export type { PendingQuestion } from './api-types';
 
 /** The longest answer the HTTP contract accepts. */
 export const MAX_ANSWER_LENGTH = 10_000;
-
-/** The pending question of a session, as the HTTP contract returns it. */
-export interface PendingQuestion {
-  id: string;
-  stageId: string;
-  /** The topic it belongs to; null for a gap question. */
-  topicId?: string | null;
-  text: string;
-  kind: 'question' | 'follow_up' | 'gap';
-  attempt: number;
-  maxAttempts: number;
-  lastScore: number | null;
-  issues: string[];
-}
 
 /** The detail of the `uaip-answer` event. */
 export interface AnswerEventDetail {
@@ -23,16 +14,21 @@ export interface AnswerEventDetail {
   answer: string;
 }
 
-const KIND_LABEL: Record<PendingQuestion['kind'], string> = {
-  question: 'Question',
-  follow_up: 'Follow-up',
-  gap: 'One more thing',
-};
+/** Forgets the draft kept for a question (call it once the answer is recorded). */
+export function clearDraft(questionId: string): void {
+  writeStored(draftKey(questionId), null);
+}
+
+let nextId = 0;
 
 /**
- * Shows one pending question with a text box and fires a `uaip-answer` event
+ * Shows one pending question with a text box labelled "Your answer" and fires `uaip-answer`
  * (`detail: { questionId, answer }`, bubbling and composed) with a non-empty answer of at most
- * 10,000 characters; it never truncates what the user wrote.
+ * 10,000 characters; it never truncates what the user wrote. A follow-up shows "Follow-up",
+ * the score and the issues found; a gate's question shows "Gap question".
+ *
+ * What is typed is kept in sessionStorage per question id until {@link clearDraft}, so a
+ * reload or a new sign-in gives it back. A new question moves the focus to the text box.
  *
  * @example
  * ```html
@@ -53,19 +49,40 @@ export class UaipQuestion extends LitElement {
   };
 
   /** @internal The element's own styles (shadow DOM). */
-  static override styles = css`
-    :host { display: block; font: inherit; }
-    .meta { font-size: 0.85em; opacity: 0.75; }
-    .issues { margin: 0.5em 0; }
-    textarea { width: 100%; min-height: 8em; box-sizing: border-box; font: inherit; }
-    .problem { color: #b00020; }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: baseline;
+        margin: 0;
+      }
+      .tag {
+        color: var(--uaip-accent, #3451b2);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        font-size: 0.8em;
+      }
+      .text {
+        font-size: 1.15em;
+        font-weight: 600;
+        margin: 0.35em 0 0.75em;
+      }
+      .issues {
+        margin: 0 0 0.75em;
+      }
+    `,
+  ];
 
   /** The question to show; nothing renders without one. */
   declare question: PendingQuestion | null;
   /** While true the form is disabled (an answer is being scored). */
   declare busy: boolean;
   declare private problem: string;
+  private readonly boxId = `uaip-answer-${++nextId}`;
+  private shownId: string | null = null;
 
   constructor() {
     super();
@@ -74,33 +91,75 @@ export class UaipQuestion extends LitElement {
     this.problem = '';
   }
 
+  /** The text box's current text. */
+  get value(): string {
+    return this.renderRoot.querySelector('textarea')?.value ?? '';
+  }
+
   override render() {
     const question = this.question;
     if (!question) return nothing;
     return html`
-      <p class="meta">
-        ${KIND_LABEL[question.kind]} · answer ${question.attempt} of ${question.maxAttempts}
+      <p class="meta" part="meta">${this.kindLabel(question)}
+        <span class="muted">answer ${question.attempt} of ${question.maxAttempts}</span>
       </p>
-      <p class="text">${question.text}</p>
+      <p class="text" part="text">${question.text}</p>
       ${
         question.kind === 'follow_up' && question.issues.length > 0
-          ? html`<ul class="issues">${question.issues.map((issue) => html`<li>${issue}</li>`)}</ul>`
+          ? html`<p class="hint">What the last answer was missing:</p>
+              <ul class="issues" part="issues">${question.issues.map((issue) => html`<li>${issue}</li>`)}</ul>`
           : nothing
       }
       <form @submit=${this.submit}>
-        <textarea name="answer" aria-label="Your answer" ?disabled=${this.busy}></textarea>
-        ${this.problem ? html`<p class="problem" role="alert">${this.problem}</p>` : nothing}
-        <button type="submit" ?disabled=${this.busy}>Send answer</button>
+        <div>
+          <label for=${this.boxId}>Your answer</label>
+          <textarea id=${this.boxId} name="answer" part="textarea" aria-describedby="answer-hint"
+            ?disabled=${this.busy} @input=${this.keep} @keydown=${this.shortcut}></textarea>
+          <p id="answer-hint" class="hint">Ctrl+Enter sends it.</p>
+        </div>
+        ${this.problem ? html`<p class="error" part="error" role="alert">${this.problem}</p>` : nothing}
+        <button type="submit" part="button" ?disabled=${this.busy}>Submit answer</button>
       </form>
     `;
+  }
+
+  protected override updated(changed: PropertyValues<this>) {
+    const question = this.question;
+    if (!changed.has('question') || !question || question.id === this.shownId) return;
+    // A new question: give back what was typed for it before (or nothing) and move there.
+    this.shownId = question.id;
+    if (this.problem) this.problem = '';
+    const box = this.renderRoot.querySelector('textarea');
+    if (!box) return;
+    box.value = readStored(draftKey(question.id)) ?? '';
+    box.focus();
+  }
+
+  private kindLabel(question: PendingQuestion) {
+    if (question.kind === 'gap') return html`<strong class="tag">Gap question</strong>`;
+    if (question.kind === 'question') return html`<strong class="tag">Question</strong>`;
+    return html`<strong class="tag">Follow-up</strong>
+      ${question.lastScore === null ? nothing : html`<span class="score">Score ${question.lastScore}/10</span>`}`;
+  }
+
+  private keep(event: Event) {
+    if (this.question) {
+      writeStored(draftKey(this.question.id), (event.target as HTMLTextAreaElement).value);
+    }
+  }
+
+  private shortcut(event: KeyboardEvent) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.renderRoot.querySelector('form')?.requestSubmit();
+    }
   }
 
   private submit(event: Event) {
     event.preventDefault();
     const question = this.question;
-    const box = this.renderRoot.querySelector('textarea');
-    if (!question || !box || this.busy) return;
-    const answer = box.value;
+    const answer = this.value;
+    if (!question || this.busy) return;
     if (answer.trim() === '') {
       this.problem = 'Please write an answer first.';
       return;
@@ -112,6 +171,8 @@ export class UaipQuestion extends LitElement {
       return;
     }
     this.problem = '';
+    // Kept also when sent: if the send fails (401, 503, offline) the text is still there.
+    writeStored(draftKey(question.id), answer);
     const detail: AnswerEventDetail = { questionId: question.id, answer };
     this.dispatchEvent(new CustomEvent('uaip-answer', { detail, bubbles: true, composed: true }));
   }
@@ -120,5 +181,8 @@ export class UaipQuestion extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'uaip-question': UaipQuestion;
+  }
+  interface HTMLElementEventMap {
+    'uaip-answer': CustomEvent<AnswerEventDetail>;
   }
 }

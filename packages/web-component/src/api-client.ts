@@ -1,0 +1,173 @@
+import { errorFromResponse, UaipApiError } from './api-error';
+import type {
+  AnswerResult,
+  CharterFormat,
+  Health,
+  LoginResult,
+  Session,
+  SessionEvent,
+  SessionPage,
+  User,
+} from './api-types';
+import { readEventStream } from './sse';
+
+/** Where the API lives when no `api-base` is given. */
+export const DEFAULT_API_BASE = '/api/v1';
+
+/** Options of {@link createUaipClient}. */
+export interface UaipClientOptions {
+  /** The API's base URL, relative to the page or on any origin. @default '/api/v1' */
+  apiBase?: string;
+  /** The access token, sent as `Authorization: Bearer …` (never in a URL). */
+  token?: string | null;
+  /** The `fetch` to use; tests pass a fake. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Options of a call that may take long. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The routes of the HTTP contract the elements use, typed. Every method rejects with a
+ * {@link UaipApiError}: the server's error body, or code `network` when nothing answered.
+ */
+export interface UaipClient {
+  /** The base URL in use, without a trailing slash. */
+  readonly apiBase: string;
+  register(input: { email: string; password: string; name?: string }): Promise<{ user: User }>;
+  login(input: { email: string; password: string }): Promise<LoginResult>;
+  me(): Promise<{ user: User }>;
+  listSessions(query?: { limit?: number; cursor?: string | null }): Promise<SessionPage>;
+  createSession(input: { idea: string; title?: string; workflowId?: string }): Promise<Session>;
+  getSession(sessionId: string, options?: CallOptions): Promise<Session>;
+  /** Sends an answer; the same `idempotencyKey` makes a re-send safe (recorded once). */
+  answer(
+    sessionId: string,
+    input: { questionId: string; answer: string },
+    options?: CallOptions & { idempotencyKey?: string },
+  ): Promise<AnswerResult>;
+  /** The charter in one format, as a Blob (its type is the server's content type). */
+  charter(sessionId: string, format: CharterFormat, options?: CallOptions): Promise<Blob>;
+  /**
+   * Reads the session's event stream with `fetch` (so the token travels in a header) until
+   * it ends or `signal` aborts.
+   */
+  events(
+    sessionId: string,
+    onEvent: (event: SessionEvent) => void,
+    options?: CallOptions,
+  ): Promise<void>;
+  /** `GET /health` at the root of the API's origin (no token). */
+  health(options?: CallOptions): Promise<Health>;
+}
+
+/**
+ * Creates a {@link UaipClient}.
+ *
+ * @example
+ * ```ts
+ * const client = createUaipClient({ apiBase: 'https://uaip.example.com/api/v1', token });
+ * const session = await client.createSession({ idea: 'Predict churn from usage data' });
+ * ```
+ */
+export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
+  const apiBase = (options.apiBase || DEFAULT_API_BASE).replace(/\/+$/, '');
+  const token = options.token ?? null;
+  // Read at call time so a page that replaces window.fetch later is honoured.
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function send(
+    url: string,
+    init: RequestInit & { auth?: boolean; accept?: string } = {},
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('Accept', init.accept ?? 'application/json');
+    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+    if (init.auth !== false && token) headers.set('Authorization', `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await doFetch(url, { ...init, headers });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new UaipApiError(0, 'network', 'The server could not be reached', { cause: error });
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  async function json<T>(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<T> {
+    const response = await send(apiBase + path, init);
+    return (await response.json()) as T;
+  }
+
+  const post = (body: unknown, extra: RequestInit & { auth?: boolean } = {}) => ({
+    ...extra,
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  const id = encodeURIComponent;
+
+  return {
+    apiBase,
+    register: (input) => json('/auth/register', post(input, { auth: false })),
+    login: (input) => json('/auth/login', post(input, { auth: false })),
+    me: () => json('/auth/me'),
+    listSessions(query = {}) {
+      const search = new URLSearchParams();
+      if (query.limit !== undefined) search.set('limit', String(query.limit));
+      if (query.cursor) search.set('cursor', query.cursor);
+      const text = search.toString();
+      return json(`/sessions${text ? `?${text}` : ''}`);
+    },
+    createSession: (input) => json('/sessions', post(input)),
+    getSession: (sessionId, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}`, { signal: callOptions.signal ?? null }),
+    answer(sessionId, input, callOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
+      return json(
+        `/sessions/${id(sessionId)}/answers`,
+        post(input, { headers, signal: callOptions.signal ?? null }),
+      );
+    },
+    async charter(sessionId, format, callOptions = {}) {
+      const accept = { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format];
+      const response = await send(`${apiBase}/sessions/${id(sessionId)}/charter?format=${format}`, {
+        accept,
+        signal: callOptions.signal ?? null,
+      });
+      return response.blob();
+    },
+    async events(sessionId, onEvent, callOptions = {}) {
+      const signal = callOptions.signal;
+      const response = await send(`${apiBase}/sessions/${id(sessionId)}/events`, {
+        accept: 'text/event-stream',
+        cache: 'no-store',
+        signal: signal ?? null,
+      });
+      await readEventStream(
+        response,
+        (message) => {
+          let event: SessionEvent;
+          try {
+            event = JSON.parse(message.data) as SessionEvent;
+          } catch {
+            // A malformed event is skipped; the next answer's response carries the truth.
+            return;
+          }
+          onEvent(event);
+        },
+        signal,
+      );
+    },
+    async health(callOptions = {}) {
+      // /health sits at the server root, outside the API prefix.
+      const base = typeof document === 'undefined' ? undefined : document.baseURI;
+      const url = `${new URL(apiBase, base).origin}/health`;
+      const response = await send(url, { auth: false, signal: callOptions.signal ?? null });
+      return (await response.json()) as Health;
+    },
+  };
+}

@@ -1,0 +1,375 @@
+import type { Session, SessionEvent, SessionStage, User } from './api-types';
+import {
+  CHARTER_MD,
+  encoder,
+  error,
+  eventStream,
+  json,
+  SAMPLE_ARTIFACT,
+  UAIP_STAGES,
+} from './fake-data.test-support';
+
+/** A request the fake answered. */
+export interface RecordedCall {
+  method: string;
+  url: string;
+  /** The path below the API base (or `/health`). */
+  path: string;
+  headers: Headers;
+  body: unknown;
+  signal: AbortSignal | undefined;
+}
+
+/** A forced failure: a contract error, or `network` (fetch rejects). */
+export type FakeFailure =
+  | { status: number; code: string; message?: string; retryAfter?: number }
+  | 'network';
+
+/** The fields of the JSON bodies the routes read. */
+interface RequestBody {
+  email: string;
+  password: string;
+  name?: string;
+  idea: string;
+  title?: string;
+  questionId: string;
+  answer: string;
+}
+
+const wait = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * An in-memory server speaking the HTTP contract through an injectable `fetch`: accounts,
+ * sessions through the given stages (one question each), answers (text with "vague" gets a
+ * follow-up, "gap" a gap question), the event stream, the charter, `/health`, and failures
+ * forced per route.
+ */
+export function createFakeApi(
+  options: { demo?: boolean; stages?: ReadonlyArray<readonly [string, string]> } = {},
+) {
+  const stages = options.stages ?? UAIP_STAGES;
+  const accounts = new Map<string, { user: User; password: string }>();
+  const tokens = new Map<string, User>();
+  const sessions = new Map<string, Session>();
+  const streams = new Map<string, Set<ReadableStreamDefaultController<Uint8Array>>>();
+  const failures: Array<{ route: string; failure: FakeFailure }> = [];
+  const calls: RecordedCall[] = [];
+  let held: { promise: Promise<void>; release: () => void } | null = null;
+  let counter = 0;
+  const next = (prefix: string) => `${prefix}-${++counter}`;
+
+  function emit(event: SessionEvent) {
+    const text = `event: ${event.type}\nid: ${event.version}\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const controller of streams.get(event.sessionId) ?? [])
+      controller.enqueue(encoder.encode(text));
+  }
+  const event = (session: Session, extra: Record<string, unknown>) =>
+    emit({
+      sessionId: session.id,
+      version: session.version,
+      at: new Date().toISOString(),
+      ...extra,
+    } as SessionEvent);
+
+  function question(
+    stageId: string,
+    kind: 'question' | 'follow_up' | 'gap' = 'question',
+    attempt = 1,
+  ) {
+    const title = stages.find(([id]) => id === stageId)?.[1] ?? stageId;
+    return {
+      id: next('q'),
+      stageId,
+      topicId: kind === 'gap' ? null : `${stageId}-topic`,
+      text: kind === 'gap' ? `Who owns the data for ${title}?` : `Tell me about ${title}.`,
+      kind,
+      attempt,
+      maxAttempts: 3,
+      lastScore: kind === 'follow_up' ? 4 : null,
+      issues: kind === 'follow_up' ? ['No baseline given', 'No time frame'] : [],
+    };
+  }
+
+  /** Creates a session as `POST /sessions` would, for a user's token. */
+  function createSession(token: string, idea: string, title = idea.slice(0, 80)): Session {
+    const user = tokens.get(token)!;
+    const at = new Date(Date.now() + counter).toISOString();
+    const first = stages[0]![0];
+    const session: Session & { ownerId: string } = {
+      id: next('session'),
+      ownerId: user.id,
+      workflowId: 'uaip',
+      workflowVersion: '1',
+      title,
+      idea,
+      status: 'active',
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+      currentStageId: first,
+      stages: stages.map(
+        ([id, stageTitle], index): SessionStage => ({
+          id,
+          title: stageTitle,
+          status: index === 0 ? 'active' : 'pending',
+          artifact: null,
+          gate: null,
+        }),
+      ),
+      pendingQuestion: question(first),
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0 },
+    };
+    sessions.set(session.id, session);
+    return session;
+  }
+
+  async function answer(session: Session, body: { questionId: string; answer: string }) {
+    const pending = session.pendingQuestion;
+    if (session.status === 'completed') return error(422, 'session_completed');
+    if (!pending || body.questionId !== pending.id)
+      return error(409, 'conflict', 'This question is no longer pending');
+    event(session, { type: 'turn.started', questionId: pending.id });
+    event(session, {
+      type: 'llm.attempt',
+      provider: 'demo',
+      model: 'demo-fast',
+      outcome: 'ok',
+      purpose: 'scoring',
+      inputTokens: 100,
+      outputTokens: 20,
+      costUsd: 0.0012,
+      latencyMs: 1200,
+    });
+    if (held) await held.promise;
+    const vague = body.answer.includes('vague');
+    const score = vague ? 4 : 8;
+    event(session, {
+      type: 'answer.scored',
+      questionId: pending.id,
+      score,
+      threshold: 7,
+      escalated: false,
+    });
+    session.usage.inputTokens += 100;
+    session.usage.outputTokens += 20;
+    session.usage.costUsd += 0.0012;
+    session.version++;
+    let kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed' = 'accepted';
+    if (vague) {
+      kind = 'follow_up';
+      session.pendingQuestion = question(pending.stageId, 'follow_up', pending.attempt + 1);
+    } else if (body.answer.includes('gap') && pending.kind !== 'gap') {
+      session.pendingQuestion = question(pending.stageId, 'gap');
+    } else {
+      const index = session.stages.findIndex((stage) => stage.id === pending.stageId);
+      const stage = session.stages[index]!;
+      Object.assign(stage, {
+        status: 'completed',
+        artifact: SAMPLE_ARTIFACT,
+        gate: { passed: true, missing: [] },
+      });
+      event(session, { type: 'stage.completed', stageId: stage.id, gatePassed: true });
+      const following = session.stages[index + 1];
+      if (following) {
+        kind = 'stage_completed';
+        following.status = 'active';
+        session.currentStageId = following.id;
+        session.pendingQuestion = question(following.id);
+      } else {
+        kind = 'session_completed';
+        Object.assign(session, {
+          status: 'completed',
+          currentStageId: null,
+          pendingQuestion: null,
+        });
+        event(session, { type: 'session.completed' });
+      }
+    }
+    if (session.pendingQuestion) {
+      const asked = session.pendingQuestion;
+      event(session, {
+        type: 'question.asked',
+        questionId: asked.id,
+        stageId: asked.stageId,
+        kind: asked.kind,
+      });
+    }
+    const quality = { score, threshold: 7, issues: vague ? ['No baseline given'] : [] };
+    return json(200, {
+      session: structuredClone(session),
+      outcome: { kind, quality, escalated: false },
+    });
+  }
+
+  async function route(
+    method: string,
+    path: string,
+    url: URL,
+    body: RequestBody,
+    headers: Headers,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    if (method === 'GET' && path === '/health') {
+      return json(200, {
+        status: 'ok',
+        checks: {
+          storage: { ok: true },
+          llm: [
+            {
+              provider: options.demo ? 'demo' : 'anthropic',
+              ok: true,
+              ...(options.demo ? { demo: true } : {}),
+            },
+          ],
+        },
+      });
+    }
+    if (method === 'POST' && path === '/auth/register') {
+      if (accounts.has(body.email)) return error(409, 'conflict', 'Email already registered');
+      const user: User = {
+        id: next('user'),
+        email: body.email,
+        name: body.name ?? null,
+        createdAt: new Date().toISOString(),
+      };
+      accounts.set(body.email, { user, password: body.password });
+      return json(201, { user });
+    }
+    if (method === 'POST' && path === '/auth/login') {
+      const account = accounts.get(body.email);
+      if (!account || account.password !== body.password)
+        return error(401, 'invalid_credentials', 'Invalid email or password');
+      const token = next('token');
+      tokens.set(token, account.user);
+      return json(200, {
+        accessToken: token,
+        tokenType: 'Bearer',
+        expiresIn: 3600,
+        user: account.user,
+      });
+    }
+    const token = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1];
+    const user = token ? tokens.get(token) : undefined;
+    if (!token || !user) return error(401, 'unauthorized', 'Missing or invalid token');
+    if (method === 'GET' && path === '/auth/me') return json(200, { user });
+    const mine = [...sessions.values()].filter(
+      (session) => (session as Session & { ownerId: string }).ownerId === user.id,
+    );
+    if (method === 'GET' && path === '/sessions') {
+      const items = mine.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const start = Number(url.searchParams.get('cursor') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      const page = items
+        .slice(start, start + limit)
+        .map(({ id, workflowId, title, status, currentStageId, createdAt, updatedAt }) => ({
+          id,
+          workflowId,
+          title,
+          status,
+          currentStageId,
+          createdAt,
+          updatedAt,
+        }));
+      return json(200, {
+        items: page,
+        nextCursor: start + limit < items.length ? String(start + limit) : null,
+      });
+    }
+    if (method === 'POST' && path === '/sessions')
+      return json(201, createSession(token, body.idea, body.title));
+    const match = /^\/sessions\/([^/]+)(\/[a-z]+)?$/.exec(path);
+    const session = match ? mine.find((candidate) => candidate.id === match[1]) : undefined;
+    if (!match || !session) return error(404, 'not_found', 'Not found');
+    const sub = match[2] ?? '';
+    if (method === 'GET' && sub === '') return json(200, structuredClone(session));
+    if (method === 'POST' && sub === '/answers') return answer(session, body);
+    if (method === 'GET' && sub === '/events') {
+      const set = streams.get(session.id) ?? new Set();
+      streams.set(session.id, set);
+      return eventStream(set, signal);
+    }
+    if (method === 'GET' && sub === '/charter') {
+      if (session.status !== 'completed')
+        return error(422, 'invalid_state', 'The session is not completed');
+      const format = url.searchParams.get('format');
+      if (format === 'md')
+        return new Response(CHARTER_MD, {
+          headers: { 'content-type': 'text/markdown; charset=utf-8' },
+        });
+      if (format === 'html')
+        return new Response('<!doctype html><h1>Charter</h1>', {
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
+      return json(200, { kind: 'uaip-charter', title: session.title });
+    }
+    return error(404, 'not_found', 'Not found');
+  }
+
+  const fetch: typeof globalThis.fetch = async (input, init = {}) => {
+    const url = new URL(String(input instanceof Request ? input.url : input), document.baseURI);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const path = url.pathname === '/health' ? '/health' : url.pathname.replace(/^.*?\/api\/v1/, '');
+    const headers = new Headers(init.headers);
+    const body = (typeof init.body === 'string' ? JSON.parse(init.body) : {}) as RequestBody;
+    calls.push({ method, url: url.href, path, headers, body, signal: init.signal ?? undefined });
+    await wait();
+    const key = `${method} ${path.replace(/\/sessions\/[^/?]+/, '/sessions/:id')}`;
+    const forced = failures.findIndex((candidate) => candidate.route === key);
+    if (forced !== -1) {
+      const failure = failures.splice(forced, 1)[0]!.failure;
+      if (failure === 'network') throw new TypeError('Failed to fetch');
+      return error(failure.status, failure.code, failure.message, failure.retryAfter);
+    }
+    return route(method, path, url, body, headers, init.signal ?? undefined);
+  };
+
+  return {
+    fetch,
+    calls,
+    sessions,
+    /** The next request to `route` (e.g. `POST /sessions/:id/answers`) fails this way. */
+    failNext(route: string, failure: FakeFailure) {
+      failures.push({ route, failure });
+    },
+    /** Answers wait after their first events until `release()` is called. */
+    holdAnswers(): () => void {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      held = { promise, release };
+      return () => {
+        held = null;
+        release();
+      };
+    },
+    /** An account that exists, and a token for it. */
+    signUp(email = 'ada@example.com', password = 'correct horse'): string {
+      const user: User = {
+        id: next('user'),
+        email,
+        name: 'Ada',
+        createdAt: new Date().toISOString(),
+      };
+      accounts.set(email, { user, password });
+      const token = next('token');
+      tokens.set(token, user);
+      return token;
+    },
+    createSession,
+    /** Answers the session's pending question directly (no request recorded). */
+    async advance(sessionId: string, text = 'A clear, specific answer'): Promise<Session> {
+      const session = sessions.get(sessionId)!;
+      await answer(session, { questionId: session.pendingQuestion!.id, answer: text });
+      return structuredClone(session);
+    },
+    /** Makes a token invalid, as an expiry would. */
+    expire(token: string) {
+      tokens.delete(token);
+    },
+    /** How many event streams are open for a session. */
+    openStreams: (sessionId: string) => streams.get(sessionId)?.size ?? 0,
+  };
+}
+
+export type FakeApi = ReturnType<typeof createFakeApi>;

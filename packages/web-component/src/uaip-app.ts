@@ -1,0 +1,222 @@
+import { css, html, nothing } from 'lit';
+import { ApiElement } from './api-element';
+import type { Session, User } from './api-types';
+import type { SessionDetail, SessionSelectedDetail, SignedInDetail } from './events';
+import { clearDrafts, readStored, TOKEN_KEY, writeStored } from './storage';
+import { baseStyles } from './styles';
+
+/** Parts of the inner elements re-exported so a page can style them through `<uaip-app>`. */
+const INNER_PARTS =
+  'form, input, textarea, button, link, error, list, item, item-button, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, question, meta, text, issues, status, artifact, charter, download';
+
+const HASH_PREFIX = '#session=';
+
+function sessionFromHash(): string | null {
+  const hash = globalThis.location?.hash ?? '';
+  return hash.startsWith(HASH_PREFIX) ? decodeURIComponent(hash.slice(HASH_PREFIX.length)) : null;
+}
+
+/**
+ * The whole drop-in UI: sign in or create an account, the list of sessions, the open session.
+ * The token is kept in sessionStorage and the open session in the URL hash (`#session=<id>`),
+ * so a reload continues where it was; the attribute `no-persist` turns both off. A 401 from
+ * any request shows the sign-in again, keeping the open session and what was typed.
+ *
+ * @example
+ * ```html
+ * <script type="module" src="/uaip-web-component.js"></script>
+ * <uaip-app api-base="/api/v1"></uaip-app>
+ * ```
+ */
+export class UaipApp extends ApiElement {
+  /** @internal Lit's reactive properties of the element. */
+  static override properties = {
+    sessionId: { attribute: 'session-id' },
+    noPersist: { attribute: 'no-persist', type: Boolean },
+    user: { state: true },
+    notice: { state: true },
+    demo: { state: true },
+    started: { state: true },
+  };
+
+  /** @internal The element's own styles (shadow DOM). */
+  static override styles = [
+    baseStyles,
+    css`
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em 1em;
+        border-bottom: 1px solid var(--uaip-border, #8c959f);
+        padding-bottom: 0.5em;
+        margin-bottom: 1em;
+      }
+      .brand {
+        font-weight: 700;
+        margin: 0;
+        margin-right: auto;
+      }
+      .badge {
+        font-size: 0.8em;
+        font-weight: 700;
+        text-transform: uppercase;
+        border-radius: 999px;
+        padding: 0.1em 0.6em;
+        color: var(--uaip-badge-text, #5c3b00);
+        background: var(--uaip-badge, #ffd866);
+      }
+    `,
+  ];
+
+  /** The open session (attribute `session-id`); mirrored in the URL hash. */
+  declare sessionId: string | null;
+  /** When set, neither the token nor the open session is kept across reloads. */
+  declare noPersist: boolean;
+  declare private user: User | null;
+  declare private notice: string;
+  declare private demo: boolean;
+  declare private started: Session | null;
+
+  constructor() {
+    super();
+    this.sessionId = null;
+    this.noPersist = false;
+    this.user = null;
+    this.notice = '';
+    this.demo = false;
+    this.started = null;
+    // Errors of the inner elements bubble here; a 401 means the token is no longer good.
+    this.addEventListener('uaip-error', (event) => {
+      if (event.detail.code === 'unauthorized') this.expire();
+    });
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (!this.noPersist) {
+      this.token ??= readStored(TOKEN_KEY);
+      this.sessionId = sessionFromHash() ?? this.sessionId;
+      window.addEventListener('hashchange', this.onHashChange);
+    }
+    void this.checkHealth();
+    if (this.token && !this.user) void this.loadUser();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  override render() {
+    return html`
+      <header part="header">
+        <p class="brand">AI project scoping</p>
+        ${this.demo ? html`<span class="badge" part="badge" title="Answers are scored by the offline demo provider, not a real LLM">demo</span>` : nothing}
+        ${
+          this.token
+            ? html`<span class="muted">${this.user?.email ?? ''}</span>
+                <button type="button" class="secondary" part="button" @click=${this.signOut}>Sign out</button>`
+            : nothing
+        }
+      </header>
+      ${this.renderMain()}
+    `;
+  }
+
+  private renderMain() {
+    if (!this.token) {
+      return html`<uaip-login exportparts=${INNER_PARTS} .apiBase=${this.apiBase}
+        .fetch=${this.fetch} .notice=${this.notice} @uaip-signed-in=${this.onSignedIn}>
+      </uaip-login>`;
+    }
+    if (!this.sessionId) {
+      return html`<uaip-session-list exportparts=${INNER_PARTS} .apiBase=${this.apiBase}
+        .fetch=${this.fetch} .token=${this.token} @uaip-session-started=${this.onStarted}
+        @uaip-session-selected=${this.onSelected}></uaip-session-list>`;
+    }
+    const started = this.started?.id === this.sessionId ? this.started : null;
+    return html`
+      <p><a href="#" part="link" @click=${this.back}>← All sessions</a></p>
+      <uaip-session exportparts=${INNER_PARTS} .apiBase=${this.apiBase} .fetch=${this.fetch}
+        .token=${this.token} .session=${started} .sessionId=${this.sessionId}></uaip-session>
+    `;
+  }
+
+  private readonly onHashChange = () => {
+    this.sessionId = sessionFromHash();
+  };
+
+  private async checkHealth() {
+    try {
+      const health = await this.client.health();
+      this.demo = health.checks.llm.some((check) => check.demo === true);
+    } catch {
+      // No badge when /health cannot be read; the rest works without it.
+    }
+  }
+
+  private async loadUser() {
+    try {
+      this.user = (await this.client.me()).user;
+    } catch (error) {
+      // A 401 here comes back through the uaip-error listener.
+      this.reportError(error);
+    }
+  }
+
+  private onSignedIn(event: CustomEvent<SignedInDetail>) {
+    this.user = event.detail.user;
+    this.notice = '';
+    this.setToken(event.detail.token);
+  }
+
+  private onStarted(event: CustomEvent<SessionDetail>) {
+    this.started = event.detail.session;
+    this.open(event.detail.session.id);
+  }
+
+  private onSelected(event: CustomEvent<SessionSelectedDetail>) {
+    this.open(event.detail.sessionId);
+  }
+
+  /** A 401 anywhere: sign in again; the hash and the drafts stay, so nothing is lost. */
+  private expire() {
+    this.notice = 'Your sign-in has expired. Sign in again to continue where you were.';
+    this.setToken(null);
+  }
+
+  private setToken(token: string | null) {
+    this.token = token;
+    if (!this.noPersist) writeStored(TOKEN_KEY, token);
+  }
+
+  private open(sessionId: string | null) {
+    this.sessionId = sessionId;
+    if (this.noPersist) return;
+    // A new history entry, so the browser's Back returns to the list.
+    if (sessionId) location.hash = `session=${encodeURIComponent(sessionId)}`;
+    else if (location.hash.startsWith(HASH_PREFIX)) {
+      history.pushState(null, '', location.pathname + location.search);
+    }
+  }
+
+  private back(event: Event) {
+    event.preventDefault();
+    this.open(null);
+  }
+
+  private signOut() {
+    clearDrafts();
+    this.user = null;
+    this.started = null;
+    this.setToken(null);
+    this.open(null);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'uaip-app': UaipApp;
+  }
+}

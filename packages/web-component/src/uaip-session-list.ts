@@ -1,0 +1,201 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { ApiElement, isAbort } from './api-element';
+import type { SessionSummary } from './api-types';
+import { emit, type SessionDetail, type SessionSelectedDetail } from './events';
+import { IDEA_DRAFT_KEY, readStored, writeStored } from './storage';
+import { baseStyles } from './styles';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The signed-in person's sessions, newest first, and a form to start a new one from a
+ * business idea. Fires `uaip-session-started` (`{ session }`) after creating one and
+ * `uaip-session-selected` (`{ sessionId }`) when one is picked. The idea being typed is kept
+ * in sessionStorage until the session starts.
+ */
+export class UaipSessionList extends ApiElement {
+  /** @internal Lit's reactive properties of the element. */
+  static override properties = {
+    items: { state: true },
+    nextCursor: { state: true },
+    loading: { state: true },
+    busy: { state: true },
+    problem: { state: true },
+  };
+
+  /** @internal The element's own styles (shadow DOM). */
+  static override styles = [
+    baseStyles,
+    css`
+      .sessions {
+        list-style: none;
+        padding: 0;
+        display: grid;
+        gap: 0.5em;
+      }
+      .sessions li {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.25em 0.75em;
+      }
+      .sessions button {
+        text-align: left;
+      }
+    `,
+  ];
+
+  declare private items: SessionSummary[] | null;
+  declare private nextCursor: string | null;
+  declare private loading: boolean;
+  declare private busy: boolean;
+  declare private problem: string;
+  private abort: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.items = null;
+    this.nextCursor = null;
+    this.loading = false;
+    this.busy = false;
+    this.problem = '';
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.abort?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    // Load with the first token, and again whenever the token or the server changes.
+    if ((changed.has('token') || changed.has('apiBase')) && this.token) void this.load();
+  }
+
+  protected override firstUpdated() {
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#idea');
+    if (box) box.value = readStored(IDEA_DRAFT_KEY) ?? '';
+  }
+
+  /** Loads the first page again (e.g. after the host changed something). */
+  async reload(): Promise<void> {
+    await this.load();
+  }
+
+  private async load(cursor: string | null = null) {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loading = true;
+    try {
+      const page = await this.client.listSessions({ limit: 20, cursor });
+      if (abort.signal.aborted) return;
+      this.items = cursor ? [...(this.items ?? []), ...page.items] : page.items;
+      this.nextCursor = page.nextCursor;
+      this.problem = '';
+    } catch (error) {
+      if (abort.signal.aborted || isAbort(error)) return;
+      this.items ??= [];
+      this.problem = this.reportError(error);
+    } finally {
+      if (this.abort === abort) this.loading = false;
+    }
+  }
+
+  override render() {
+    return html`
+      <h2>Start a new session</h2>
+      <form part="form" @submit=${this.start}>
+        <div>
+          <label for="idea">Business idea</label>
+          <textarea id="idea" name="idea" part="textarea" maxlength="2000" required
+            aria-describedby="idea-hint"
+            @input=${this.keepIdea} @keydown=${this.shortcut}></textarea>
+          <p id="idea-hint" class="hint">
+            A few sentences on the problem you want AI to help with. Ctrl+Enter sends it.
+          </p>
+        </div>
+        <button type="submit" part="button" ?disabled=${this.busy}>Start session</button>
+      </form>
+      ${this.busy ? html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> Preparing the first question…</p>` : nothing}
+      ${this.problem ? html`<p class="error" part="error" role="alert">${this.problem}</p>` : nothing}
+      <h2>Your sessions</h2>
+      ${this.renderItems()}
+    `;
+  }
+
+  private renderItems() {
+    const items = this.items;
+    if (!this.token) return html`<p class="muted">Sign-in needed to list them.</p>`;
+    if (items === null) return html`<p class="muted" role="status">Loading…</p>`;
+    if (items.length === 0) {
+      return html`<p class="muted">No sessions yet: describe an idea above to begin.</p>`;
+    }
+    return html`
+      <ul class="sessions" part="list">
+        ${items.map(
+          (item) => html`<li part="item">
+            <button type="button" class="secondary" part="button item-button"
+              aria-describedby=${`meta-${item.id}`} @click=${() => this.select(item.id)}>
+              ${item.title}
+            </button>
+            <span id=${`meta-${item.id}`} class="muted">
+              ${item.status === 'completed' ? 'completed' : 'in progress'} ·
+              ${dateFormat.format(new Date(item.createdAt))}
+            </span>
+          </li>`,
+        )}
+      </ul>
+      ${
+        this.nextCursor
+          ? html`<button type="button" class="secondary" part="button"
+              ?disabled=${this.loading} @click=${() => this.load(this.nextCursor)}>
+              Show older sessions
+            </button>`
+          : nothing
+      }
+    `;
+  }
+
+  private select(sessionId: string) {
+    const detail: SessionSelectedDetail = { sessionId };
+    emit(this, 'uaip-session-selected', detail);
+  }
+
+  private keepIdea(event: Event) {
+    writeStored(IDEA_DRAFT_KEY, (event.target as HTMLTextAreaElement).value);
+  }
+
+  private shortcut(event: KeyboardEvent) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.renderRoot.querySelector('form')?.requestSubmit();
+    }
+  }
+
+  private async start(event: Event) {
+    event.preventDefault();
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#idea');
+    const idea = box?.value.trim() ?? '';
+    if (this.busy || !idea) return;
+    this.busy = true;
+    this.problem = '';
+    try {
+      const session = await this.client.createSession({ idea });
+      writeStored(IDEA_DRAFT_KEY, null);
+      if (box) box.value = '';
+      this.items = [session, ...(this.items ?? [])];
+      const detail: SessionDetail = { session };
+      emit(this, 'uaip-session-started', detail);
+    } catch (error) {
+      this.problem = this.reportError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'uaip-session-list': UaipSessionList;
+  }
+}
