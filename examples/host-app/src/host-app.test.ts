@@ -15,30 +15,42 @@ afterAll(() => close());
 const call = async (method: string, path: string, key?: string, body?: unknown) => {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(key ? { 'x-api-key': key } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { 'x-api-key': key } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, json: await response.json().catch(() => undefined) };
 };
 
 it('serves its own routes next to the API mounted under its prefix', async () => {
-  expect(await call('GET', '/')).toEqual({ status: 200, json: { app: 'host', message: 'Welcome to the host app' } });
-  const created = await call('POST', '/scoping/api/sessions', 'key-a', { idea: 'Predict churn of prepaid customers' });
+  expect(await call('GET', '/')).toEqual({
+    status: 200,
+    json: { app: 'host', message: 'Welcome to the host app' },
+  });
+  const created = await call('POST', '/scoping/api/sessions', 'key-a', {
+    idea: 'Predict churn of prepaid customers',
+  });
   expect(created.status).toBe(201);
   const answered = await call('POST', `/scoping/api/sessions/${created.json.id}/answers`, 'key-a', {
     questionId: created.json.pendingQuestion.id,
-    answer: 'Cut monthly churn from 8% to 5% by September 2027 for 2 million prepaid customers, measured in billing.',
+    answer:
+      'Cut monthly churn from 8% to 5% by September 2027 for 2 million prepaid customers, measured in billing.',
   });
   expect(answered.status).toBe(200);
   expect(answered.json.session.version).toBe(2);
 });
 
-it('uses the host\'s identity: no key is a 401, another user\'s session a 404, no account routes', async () => {
+it("uses the host's identity: no key is a 401, another user's session a 404, no account routes", async () => {
   const missing = await call('GET', '/scoping/api/sessions');
   expect(missing.status).toBe(401);
   expect(missing.json.error.code).toBe('unauthorized');
   const mine = await call('POST', '/scoping/api/sessions', 'key-a', { idea: 'Mine' });
   expect((await call('GET', `/scoping/api/sessions/${mine.json.id}`, 'key-b')).status).toBe(404);
-  expect((await call('POST', '/scoping/api/auth/login', undefined, { email: 'a@b.c', password: 'x' })).status).toBe(404);
+  expect(
+    (await call('POST', '/scoping/api/auth/login', undefined, { email: 'a@b.c', password: 'x' }))
+      .status,
+  ).toBe(404);
   expect((await call('GET', '/scoping/api/nope', 'key-a')).json.error.code).toBe('not_found');
 });

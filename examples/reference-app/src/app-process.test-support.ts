@@ -12,7 +12,11 @@ export interface AppProcess {
   output(): string;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     headers: Headers;
     // biome-ignore lint/suspicious/noExplicitAny: tests read what they expect
@@ -23,11 +27,22 @@ export interface AppProcess {
 
 /** Starts the app with `env` on a random port; resolves once it printed its start-up line. */
 export async function startApp(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--conditions=@uaip/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: appRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BCRYPT_COST: '10', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@uaip/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: appRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        BCRYPT_COST: '10',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -50,7 +65,9 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
       reject(new Error(`the app exited with ${code}:\n${output}`));
     });
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     url,
     child,
@@ -87,7 +104,10 @@ export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<vo
 }
 
 /** Registers and logs in; returns the bearer token. */
-export async function signIn(app: AppProcess, email = `u${Math.random().toString(36).slice(2, 8)}@example.com`): Promise<string> {
+export async function signIn(
+  app: AppProcess,
+  email = `u${Math.random().toString(36).slice(2, 8)}@example.com`,
+): Promise<string> {
   const password = 'correct horse battery';
   await app.call('POST', '/api/v1/auth/register', { body: { email, password } });
   const login = await app.call('POST', '/api/v1/auth/login', { body: { email, password } });

@@ -9,7 +9,12 @@ export interface AppConfig {
   bcryptCost: number;
   llmTimeoutMs: number;
   budgets: { sessionUsd?: number; userDayUsd?: number };
-  rateLimits: { userPerHour: number; llmPerHour: number; globalPerHour: number; loginPer15Min: number };
+  rateLimits: {
+    userPerHour: number;
+    llmPerHour: number;
+    globalPerHour: number;
+    loginPer15Min: number;
+  };
   redisUrl: string | undefined;
   corsOrigins: string[];
   trustProxy: boolean;
@@ -40,7 +45,8 @@ export function readConfig(env: Env): AppConfig {
     const raw = env[name]?.trim();
     if (!raw) return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive amount in USD, not "${raw}"`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new ConfigError(`${name} must be a positive amount in USD, not "${raw}"`);
     return value;
   };
   const flag = (name: string) => {
@@ -73,7 +79,10 @@ export function readConfig(env: Env): AppConfig {
       loginPer15Min: number('RATE_LIMIT_LOGIN_PER_15MIN', 10, 1),
     },
     redisUrl: env.REDIS_URL?.trim() || undefined,
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     trustProxy: flag('TRUST_PROXY'),
     metricsToken: env.METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'info',

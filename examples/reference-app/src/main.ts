@@ -15,13 +15,17 @@ async function main() {
   const config = readConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
   const { secret } = await jwtSecret(config.jwtSecret, config.dataDir, config.production);
-  const persistence = await openPersistence(config, (error) => logger.warn({ err: error }, 'background error'));
+  const persistence = await openPersistence(config, (error) =>
+    logger.warn({ err: error }, 'background error'),
+  );
   const llm = providersFromEnv(process.env, { logger });
   const metrics = createMetrics();
   const reachable = new Map<string, boolean>();
   const probe = async () => {
     await Promise.all(
-      llm.providers.map(async (provider) => reachable.set(provider.id, (await provider.probe(2_000)).ok)),
+      llm.providers.map(async (provider) =>
+        reachable.set(provider.id, (await provider.probe(2_000)).ok),
+      ),
     );
   };
   const orchestrator = createOrchestrator({
@@ -32,7 +36,8 @@ async function main() {
     logger,
     budgets: config.budgets,
     // Tells the operator what to do when no model at all answers.
-    llmUnavailableHint: () => ([...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE),
+    llmUnavailableHint: () =>
+      [...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE,
   });
   const accounts = createPasswordAuth({
     storage: persistence.storage,
@@ -65,10 +70,18 @@ async function main() {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const models = llm.providers.map((provider) => `${provider.description}: ${reachable.get(provider.id) ? 'reachable' : 'not reachable'}`);
+  const models = llm.providers.map(
+    (provider) =>
+      `${provider.description}: ${reachable.get(provider.id) ? 'reachable' : 'not reachable'}`,
+  );
   const anyReachable = [...reachable.values()].some(Boolean);
   logger.info(
-    { url, storage: persistence.description, llm: Object.fromEntries(reachable), warnings: llm.warnings },
+    {
+      url,
+      storage: persistence.description,
+      llm: Object.fromEntries(reachable),
+      warnings: llm.warnings,
+    },
     `uaip listening on ${url} · storage: ${persistence.description} · LLM: ${models.join('; ') || 'none configured'}${anyReachable ? '' : ` · no LLM provider is reachable. ${HOW_TO_CONFIGURE}`}`,
   );
 

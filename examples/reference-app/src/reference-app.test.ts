@@ -36,19 +36,28 @@ async function launch(env: Record<string, string> = {}, dataDir?: string) {
 
 async function answerPending(app: AppProcess, token: string, sessionId: string, answer = RICH) {
   const session = (await app.call('GET', `/api/v1/sessions/${sessionId}`, { token })).json;
-  return app.call('POST', `/api/v1/sessions/${sessionId}/answers`, { token, body: { questionId: session.pendingQuestion.id, answer } });
+  return app.call('POST', `/api/v1/sessions/${sessionId}/answers`, {
+    token,
+    body: { questionId: session.pendingQuestion.id, answer },
+  });
 }
 
 describe('the reference app on embedded storage', () => {
   it('prints one start-up line, runs a full U-AIP session and serves the charter in three formats', async () => {
     const app = await launch();
-    const startLines = app.output().split('\n').filter((line) => line.includes('uaip listening on'));
+    const startLines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('uaip listening on'));
     expect(startLines).toHaveLength(1);
     expect(startLines[0]).toMatch(/storage: embedded PostgreSQL \(PGlite\)/);
     expect(startLines[0]).toMatch(/anthropic \(claude-haiku-5-5, claude-sonnet-5-5\): reachable/);
 
     const token = await signIn(app);
-    const created = await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn of prepaid customers' } });
+    const created = await app.call('POST', '/api/v1/sessions', {
+      token,
+      body: { idea: 'Predict churn of prepaid customers' },
+    });
     let session = created.json;
     for (let turn = 0; turn < 80 && session.pendingQuestion; turn++) {
       session = (await answerPending(app, token, session.id)).json.session;
@@ -56,9 +65,13 @@ describe('the reference app on embedded storage', () => {
     expect(session.status).toBe('completed');
     const json = await app.call('GET', `/api/v1/sessions/${session.id}/charter`, { token });
     expect(json.json).toMatchObject({ kind: 'uaip-charter', sessionId: session.id });
-    const markdown = await app.call('GET', `/api/v1/sessions/${session.id}/charter?format=md`, { token });
+    const markdown = await app.call('GET', `/api/v1/sessions/${session.id}/charter?format=md`, {
+      token,
+    });
     expect(markdown.text).toContain('## 5. Ethical Governance');
-    const html = await app.call('GET', `/api/v1/sessions/${session.id}/charter?format=html`, { token });
+    const html = await app.call('GET', `/api/v1/sessions/${session.id}/charter?format=html`, {
+      token,
+    });
     expect(html.text).toContain('<h2>Approval</h2>');
   });
 
@@ -67,7 +80,9 @@ describe('the reference app on embedded storage', () => {
     dirs.push(data);
     const first = await launch({}, data.dir);
     const token = await signIn(first, 'durable@example.com');
-    const created = (await first.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })).json;
+    const created = (
+      await first.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })
+    ).json;
     const vague = await answerPending(first, token, created.id, 'not sure, maybe');
     expect(vague.status).toBe(200);
     const acknowledged = vague.json.session;
@@ -87,13 +102,17 @@ describe('the reference app on embedded storage', () => {
   it('finishes a turn in flight before exiting on SIGTERM', async () => {
     const app = await launch();
     const token = await signIn(app);
-    const created = (await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })).json;
+    const created = (
+      await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })
+    ).json;
     claude.setLatency(800);
     const turn = app.call('POST', `/api/v1/sessions/${created.id}/answers`, {
       token,
       body: { questionId: created.pendingQuestion.id, answer: RICH },
     });
-    await expect.poll(() => claude.generationRequests().length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => claude.generationRequests().length, { timeout: 5_000 })
+      .toBeGreaterThan(0);
     const exitCode = app.stop('SIGTERM');
     const response = await turn;
     expect(response.status).toBe(200);
@@ -103,13 +122,25 @@ describe('the reference app on embedded storage', () => {
   });
 
   it('starts without any reachable LLM: /health is degraded and a turn says how to configure one', async () => {
-    const app = await launch({ LLM_PROVIDERS: 'anthropic,ollama', ANTHROPIC_API_KEY: '', OLLAMA_HOST: 'http://127.0.0.1:9', LLM_TIMEOUT_MS: '2000' });
-    expect(app.output()).toMatch(/no LLM provider is reachable\. To configure a model: set ANTHROPIC_API_KEY/);
+    const app = await launch({
+      LLM_PROVIDERS: 'anthropic,ollama',
+      ANTHROPIC_API_KEY: '',
+      OLLAMA_HOST: 'http://127.0.0.1:9',
+      LLM_TIMEOUT_MS: '2000',
+    });
+    expect(app.output()).toMatch(
+      /no LLM provider is reachable\. To configure a model: set ANTHROPIC_API_KEY/,
+    );
     const health = await app.call('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.json).toMatchObject({ status: 'degraded', checks: { storage: { ok: true }, llm: [{ provider: 'ollama', ok: false }] } });
+    expect(health.json).toMatchObject({
+      status: 'degraded',
+      checks: { storage: { ok: true }, llm: [{ provider: 'ollama', ok: false }] },
+    });
     const token = await signIn(app);
-    const created = (await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })).json;
+    const created = (
+      await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })
+    ).json;
     const turn = await answerPending(app, token, created.id);
     expect(turn.status).toBe(503);
     expect(turn.json.error.code).toBe('llm_unavailable');
@@ -117,8 +148,14 @@ describe('the reference app on embedded storage', () => {
   });
 
   it('refuses to start in production without a JWT secret, and with a bad setting', async () => {
-    await expect(launch({ NODE_ENV: 'production' })).rejects.toThrow(/JWT_SECRET is required when NODE_ENV=production/);
-    await expect(launch({ BCRYPT_COST: '9' })).rejects.toThrow(/BCRYPT_COST must be a whole number from 10 to 15/);
-    await expect(launch({ JWT_SECRET: 'short' })).rejects.toThrow(/JWT_SECRET must be at least 32 bytes/);
+    await expect(launch({ NODE_ENV: 'production' })).rejects.toThrow(
+      /JWT_SECRET is required when NODE_ENV=production/,
+    );
+    await expect(launch({ BCRYPT_COST: '9' })).rejects.toThrow(
+      /BCRYPT_COST must be a whole number from 10 to 15/,
+    );
+    await expect(launch({ JWT_SECRET: 'short' })).rejects.toThrow(
+      /JWT_SECRET must be at least 32 bytes/,
+    );
   });
 });

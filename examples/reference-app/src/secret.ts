@@ -8,12 +8,18 @@ import { ConfigError } from './config';
  * once into `DATA_DIR/jwt-secret` (readable by the owner only) so tokens survive restarts.
  * In production a missing or short secret refuses the start.
  */
-export async function jwtSecret(given: string | undefined, dataDir: string, production: boolean): Promise<{ secret: string; source: string }> {
+export async function jwtSecret(
+  given: string | undefined,
+  dataDir: string,
+  production: boolean,
+): Promise<{ secret: string; source: string }> {
   if (given !== undefined) {
-    if (Buffer.byteLength(given, 'utf8') < 32) throw new ConfigError('JWT_SECRET must be at least 32 bytes');
+    if (Buffer.byteLength(given, 'utf8') < 32)
+      throw new ConfigError('JWT_SECRET must be at least 32 bytes');
     return { secret: given, source: 'JWT_SECRET' };
   }
-  if (production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production (at least 32 bytes)');
+  if (production)
+    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production (at least 32 bytes)');
   const file = join(dataDir, 'jwt-secret');
   try {
     const stored = (await readFile(file, 'utf8')).trim();

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { memoryRateLimitStore, postgresRateLimitStore, type RateLimitStore, redisRateLimitStore } from '@uaip/adapter-koa';
+import {
+  memoryRateLimitStore,
+  postgresRateLimitStore,
+  type RateLimitStore,
+  redisRateLimitStore,
+} from '@uaip/adapter-koa';
 import { createInProcessEventBus, type EventBus, type Storage } from '@uaip/core';
 import { createEmbeddedStorage, createPgEventBus, createPgStorage } from '@uaip/storage-pg';
 import { Redis } from 'ioredis';
@@ -21,8 +26,13 @@ export interface Persistence {
  * hears every turn) and rate limits (or Redis with `REDIS_URL`); otherwise embedded PostgreSQL
  * in `DATA_DIR`, the in-process bus and memory (or Redis) rate limits.
  */
-export async function openPersistence(config: AppConfig, onError: (error: unknown) => void): Promise<Persistence> {
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+export async function openPersistence(
+  config: AppConfig,
+  onError: (error: unknown) => void,
+): Promise<Persistence> {
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined;
   redis?.on('error', onError);
   const closeRedis = async () => {
     await redis?.quit().catch(() => redis.disconnect());

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, startApp, tempDataDir } from './app-process.test-support';
+import { bundlePath } from './demo-page';
+
+// The whole product as a person uses it: the reference app, the demo page, real Chromium, found
+// only by the accessible names the web component promises. Screenshots go to docs/images/.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(executablePath);
+if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
+  throw new Error(
+    `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
+  );
+}
+const images = join(import.meta.dirname, '../../../docs/images');
+const RICH =
+  'Retention agents at Acme Telecom will call the 2,000 prepaid customers most likely to churn each week; churn is 8% per month today and should reach 5% by September 2027, measured from billing deactivations, worth 2.4 million EUR a year.';
+
+describe.skipIf(!hasChromium)(
+  'the demo page in Chromium (needs Chromium: apt-get install chromium, or set CHROMIUM_PATH)',
+  () => {
+    let claude: FakeLlmServer;
+    let app: AppProcess;
+    let browser: Browser;
+    let data: { dir: string; remove(): Promise<void> };
+
+    beforeAll(async () => {
+      if (!existsSync(bundlePath())) {
+        execFileSync(process.execPath, ['scripts/build-standalone.mjs'], {
+          cwd: join(import.meta.dirname, '../../../packages/web-component'),
+        });
+      }
+      claude = await startFakeAnthropic();
+      claude.respond(demoResponder('anthropic'));
+      data = await tempDataDir();
+      app = await startApp({
+        DATA_DIR: data.dir,
+        LLM_PROVIDERS: 'anthropic',
+        ANTHROPIC_API_KEY: 'sk-test',
+        ANTHROPIC_BASE_URL: claude.url,
+      });
+      browser = await chromium.launch({
+        executablePath,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-quic',
+          '--no-first-run',
+        ],
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await app?.stop('SIGKILL');
+      await claude?.close();
+      await data?.remove();
+    });
+
+    async function answer(page: Page, text: string) {
+      const box = page.getByRole('textbox', { name: 'Your answer' });
+      await box.fill(text);
+      await page.getByRole('button', { name: 'Submit answer' }).click();
+      // The next question (an empty, enabled box) or the charter.
+      await page.waitForFunction(() => {
+        const find = (root: Document | ShadowRoot): boolean => {
+          if (root.querySelector('#done-heading')) return true;
+          const area = root.querySelector('textarea');
+          if (area && !area.disabled && area.value === '') return true;
+          return [...root.querySelectorAll('*')].some(
+            (element) => element.shadowRoot && find(element.shadowRoot),
+          );
+        };
+        return find(document);
+      });
+    }
+
+    it('takes a person from a new account to a downloaded charter, and back to the same question after a reload', async () => {
+      const context = await browser.newContext({
+        acceptDownloads: true,
+        viewport: { width: 1100, height: 900 },
+      });
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await page.screenshot({ path: join(images, 'sign-in.png') });
+
+      // Create an account, then sign in.
+      await page.getByRole('link', { name: /register an account instead/i }).click();
+      await page.getByLabel('Email', { exact: true }).fill('ada@example.com');
+      await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+      await page.getByLabel('Name', { exact: true }).fill('Ada');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Start session' }).isVisible(), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+
+      // Start a session: the first question of Business Translation.
+      await page
+        .getByLabel('Business idea', { exact: true })
+        .fill('Predict which prepaid customers will churn next month');
+      await page.getByRole('button', { name: 'Start session' }).click();
+      const box = page.getByRole('textbox', { name: 'Your answer' });
+      await expect.poll(() => box.isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() =>
+          box.evaluate(
+            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
+          ),
+        )
+        .toBe(true);
+      expect(await page.locator('[aria-current="step"]').textContent()).toContain(
+        'Business Translation',
+      );
+      await page.screenshot({ path: join(images, 'question.png') });
+
+      // A vague answer gets a follow-up, with its score and issues.
+      await answer(page, 'not sure, maybe');
+      await expect
+        .poll(() => page.getByText('Follow-up', { exact: false }).first().isVisible())
+        .toBe(true);
+      await expect
+        .poll(() =>
+          page
+            .getByText(/Score \d+\/10/)
+            .first()
+            .isVisible(),
+        )
+        .toBe(true);
+      await page.screenshot({ path: join(images, 'follow-up.png') });
+
+      // Reload mid-session: the same question is waiting.
+      const before = await page
+        .locator('uaip-question')
+        .evaluate((element) => (element as unknown as { question: { id: string } }).question.id);
+      await page.reload();
+      await expect.poll(() => box.isVisible(), { timeout: 10_000 }).toBe(true);
+      const after = await page
+        .locator('uaip-question')
+        .evaluate((element) => (element as unknown as { question: { id: string } }).question.id);
+      expect(after).toBe(before);
+
+      // Answer everything until the charter shows.
+      for (let turn = 0; turn < 60; turn++) {
+        if (await page.locator('#done-heading').count()) break;
+        await answer(page, RICH);
+      }
+      await expect
+        .poll(() => page.getByText('Session completed: the AI Project Charter').isVisible())
+        .toBe(true);
+      expect(
+        await page.locator('uaip-session').evaluate((element) => element.shadowRoot!.textContent),
+      ).toContain('5. Ethical Governance');
+      await page.screenshot({ path: join(images, 'charter.png'), fullPage: true });
+
+      // Downloads are fetched with the token and saved as files.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download Markdown' }).click(),
+      ]);
+      const saved = await download.path();
+      expect(await readFile(saved!, 'utf8')).toContain('## 1. Business Translation');
+      await context.close();
+    }, 120_000);
+  },
+);
