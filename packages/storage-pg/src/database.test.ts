@@ -28,6 +28,15 @@ function databaseContract(open: () => Promise<Database>) {
     expect(rows).toEqual([{ note: hostile }]);
   });
 
+  it('runs a script of several statements, inside a transaction too', async () => {
+    await db.exec(
+      `insert into ${table} (id, note) values (10, 'a'); insert into ${table} (id, note) values (11, 'b');`,
+    );
+    await db.transaction((tx) => tx.exec(`update ${table} set note = 'c' where id in (10, 11);`));
+    const { rows } = await db.query(`select note from ${table} where id in (10, 11)`);
+    expect(rows).toEqual([{ note: 'c' }, { note: 'c' }]);
+  });
+
   it('commits a transaction that resolves', async () => {
     const result = await db.transaction(async (tx) => {
       await tx.query(`insert into ${table} (id, note) values (2, 'kept')`);

@@ -1,5 +1,12 @@
-export type { Database, Queryable, QueryResult } from './database';
+export type { Database, Queryable, QueryOptions, QueryResult } from './database';
+export type { Migration, MigrationReport } from './migrations';
+export { loadMigrations, runMigrations } from './migrations';
 export type { PgDatabaseOptions } from './pg-database';
 export { pgDatabase } from './pg-database';
+export type { PgEventBus, PgEventBusOptions } from './pg-event-bus';
+export { createPgEventBus } from './pg-event-bus';
+export type { ClosableStorage, EmbeddedStorageOptions, PgStorageOptions } from './pg-storage';
+export { createEmbeddedStorage, createPgStorage } from './pg-storage';
 export type { PgliteDatabaseOptions } from './pglite-database';
 export { pgliteDatabase } from './pglite-database';
+export { createSqlStorage } from './sql-storage';

@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 /**
  * The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the tests that need a
  * server are skipped (their names say so), except under `UAIP_REQUIRE_SERVICES=1` (set by
@@ -13,3 +15,36 @@ export function testDatabaseUrl(): string | undefined {
 
 /** The suffix of a suite that is skipped without a server, so skips explain themselves. */
 export const NEEDS_POSTGRES = '(needs PostgreSQL: set TEST_DATABASE_URL)';
+
+/** A database of its own for one test file, on the test server. */
+export interface ThrowawayDatabase {
+  url: string;
+  /** Drops the database, closing whatever is still connected to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database on the server of `serverUrl` (`uaip_t_<random>`), so a test file
+ * that needs a clean slate (migrations from empty, faults) never disturbs files running in
+ * parallel.
+ */
+export async function createThrowawayDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
+  const name = `uaip_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(serverUrl, `drop database if exists ${name} with (force)`),
+  };
+}
+
+async function admin(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -104,7 +104,13 @@ const emailField = z.string().trim().toLowerCase().pipe(z.email('Not an email ad
 export const registerInput = z.object({
   email: emailField,
   password: passwordField,
-  name: z.string().trim().min(1).max(100).nullish(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((name) => !name.includes('\u0000'), 'Contains a NUL character')
+    .nullish(),
 });
 export const loginInput = z.object({
   email: z.string().trim().toLowerCase().max(254),

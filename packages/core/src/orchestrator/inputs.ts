@@ -5,16 +5,19 @@ import { UaipError } from '../errors';
 export const MAX_ANSWER_LENGTH = 10_000;
 
 const characters = (text: string) => [...text].length;
+// PostgreSQL cannot store NUL in text, and no person types one: refuse it everywhere.
+const noNul = (text: string) => !text.includes('\u0000');
 
 /** The body that starts a session. */
 export const startSessionInput = z.object({
   workflowId: z.string().min(1).max(100).optional(),
-  title: z.string().trim().min(1).max(200).optional(),
+  title: z.string().trim().min(1).max(200).refine(noNul, 'Contains a NUL character').optional(),
   idea: z
     .string()
     .trim()
     .min(1, 'Describe the idea')
-    .refine((idea) => characters(idea) <= 2_000, 'At most 2,000 characters'),
+    .refine((idea) => characters(idea) <= 2_000, 'At most 2,000 characters')
+    .refine(noNul, 'Contains a NUL character'),
 });
 export type StartSessionInput = z.input<typeof startSessionInput>;
 
@@ -27,7 +30,8 @@ export const answerInput = z.object({
     .refine(
       (answer) => characters(answer) <= MAX_ANSWER_LENGTH,
       `Answers are limited to ${MAX_ANSWER_LENGTH.toLocaleString('en')} characters`,
-    ),
+    )
+    .refine(noNul, 'Contains a NUL character'),
 });
 export type AnswerInput = z.input<typeof answerInput>;
 

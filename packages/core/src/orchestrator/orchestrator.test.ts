@@ -249,7 +249,7 @@ describe('the quality loop', () => {
   it('rejects empty, blank and over-long answers without counting them', async () => {
     const session = await startSession();
     const questionId = session.pendingQuestion!.id;
-    for (const answer of ['', '   \n\t ', 'x'.repeat(10_001)]) {
+    for (const answer of ['', '   \n\t ', 'x'.repeat(10_001), 'NUL \u0000 inside']) {
       expect(await codeOf(orchestrator.answer(alice, session.id, { questionId, answer }))).toBe(
         'validation_failed',
       );

@@ -98,7 +98,7 @@ export function createMemoryStorage(): Storage {
 
     async listSessions(ownerId, page) {
       // A zero limit would return an empty "last" page and hide every session.
-      if (!Number.isInteger(page.limit) || page.limit < 1) {
+      if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 100) {
         throw new UaipError('validation_failed', 'Invalid page limit');
       }
       const after = page.cursor ? decodeCursor(page.cursor) : null;

@@ -1,0 +1,38 @@
+import { UaipError } from '@uaip/core';
+
+/** Where a page of sessions ends: the sort key of its last session. */
+export interface CursorKey {
+  createdAt: string;
+  id: string;
+}
+
+/** An opaque cursor: base64url of the key's JSON, like the memory storage's. */
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify({ createdAt: key.createdAt, id: key.id })).toString(
+    'base64url',
+  );
+}
+
+/** The key in a cursor, its time normalised for SQL; `validation_failed` when garbled. */
+export function decodeCursor(cursor: string): CursorKey {
+  const key = parseCursor(cursor);
+  if (!key) throw new UaipError('validation_failed', 'Invalid cursor');
+  return key;
+}
+
+function parseCursor(cursor: string): CursorKey | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(cursor, 'base64url'));
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return null;
+    const { createdAt, id } = value as Partial<Record<keyof CursorKey, unknown>>;
+    if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
+    // Through Date so PostgreSQL only ever sees a well-formed time: toISOString throws on an
+    // invalid one, and years past 9999 (a six-digit form) are refused too.
+    const time = new Date(createdAt).toISOString();
+    return /^\d{4}-/.test(time) ? { createdAt: time, id } : null;
+  } catch {
+    return null;
+  }
+}

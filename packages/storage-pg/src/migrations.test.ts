@@ -1,0 +1,190 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPgStorage,
+  type Database,
+  loadMigrations,
+  pgDatabase,
+  pgliteDatabase,
+  runMigrations,
+} from './index';
+import { session } from './test-records';
+import {
+  createThrowawayDatabase,
+  NEEDS_POSTGRES,
+  type ThrowawayDatabase,
+  testDatabaseUrl,
+} from './test-services';
+
+const serverUrl = testDatabaseUrl();
+const packageDir = new URL('..', import.meta.url).pathname;
+
+/** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
+async function migrationsCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'uaip-migrations-'));
+  await cp(join(packageDir, 'migrations'), dir, { recursive: true });
+  return dir;
+}
+
+async function tables(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select table_name as name from information_schema.tables
+     where table_schema = 'public' order by table_name`,
+  );
+  return rows.map((row) => row.name);
+}
+
+const SCHEMA = [
+  'idempotency_keys',
+  'llm_calls',
+  'schema_migrations',
+  'sessions',
+  'stage_results',
+  'turns',
+  'users',
+];
+
+describe('migrations on PGlite', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await pgliteDatabase();
+  });
+  afterAll(() => db.close());
+
+  it('builds the schema from empty, then has nothing left to do', async () => {
+    const all = await loadMigrations();
+    expect(all.map((migration) => migration.name)).toContain('0001_initial.sql');
+    expect(await runMigrations(db)).toEqual({ applied: all.map((migration) => migration.name) });
+    expect(await tables(db)).toEqual(SCHEMA);
+    expect(await runMigrations(db)).toEqual({ applied: [] });
+  });
+});
+
+describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}`, () => {
+  const databases: ThrowawayDatabase[] = [];
+  const folders: string[] = [];
+
+  async function freshDatabase(): Promise<ThrowawayDatabase> {
+    const database = await createThrowawayDatabase(serverUrl!);
+    databases.push(database);
+    return database;
+  }
+
+  async function folder(): Promise<string> {
+    const dir = await migrationsCopy();
+    folders.push(dir);
+    return dir;
+  }
+
+  afterAll(async () => {
+    for (const database of databases) await database.drop();
+    for (const dir of folders) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds the schema from empty, records each migration, then is a no-op', async () => {
+    const db = pgDatabase({ connectionString: (await freshDatabase()).url });
+    try {
+      expect(await tables(db)).toEqual([]);
+      const { applied } = await runMigrations(db);
+      expect(applied).toEqual(['0001_initial.sql']);
+      expect(await tables(db)).toEqual(SCHEMA);
+      const { rows } = await db.query<{ version: number; name: string; checksum: string }>(
+        'select version, name, checksum from schema_migrations',
+      );
+      const [initial] = await loadMigrations();
+      expect(rows).toEqual([{ version: 1, name: '0001_initial.sql', checksum: initial!.checksum }]);
+      expect(await runMigrations(db)).toEqual({ applied: [] });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('applies each migration once when several processes migrate at once', async () => {
+    const { url } = await freshDatabase();
+    const dbs = Array.from({ length: 4 }, () => pgDatabase({ connectionString: url }));
+    try {
+      const reports = await Promise.all(dbs.map((db) => runMigrations(db)));
+      expect(reports.flatMap((report) => report.applied)).toEqual(['0001_initial.sql']);
+      // Two app instances starting together both come up and share the schema.
+      const [first, second] = await Promise.all([
+        createPgStorage({ connectionString: url }),
+        createPgStorage({ connectionString: url }),
+      ]);
+      const record = session();
+      await first.createSession(record);
+      expect(await second.getSession(record.ownerId, record.id)).toEqual(record);
+      await Promise.all([first.close(), second.close()]);
+    } finally {
+      await Promise.all(dbs.map((db) => db.close()));
+    }
+  });
+
+  it('applies a migration added later, and only that one', async () => {
+    const db = pgDatabase({ connectionString: (await freshDatabase()).url });
+    const dir = await folder();
+    try {
+      await runMigrations(db, await loadMigrations(dir));
+      await writeFile(
+        join(dir, '0002_notes.sql'),
+        'create table notes (id integer primary key);\n',
+      );
+      expect(await runMigrations(db, await loadMigrations(dir))).toEqual({
+        applied: ['0002_notes.sql'],
+      });
+      expect(await tables(db)).toContain('notes');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps nothing of a migration that fails halfway, and records it not', async () => {
+    const db = pgDatabase({ connectionString: (await freshDatabase()).url });
+    const dir = await folder();
+    try {
+      await writeFile(
+        join(dir, '0002_broken.sql'),
+        'create table half_done (id integer);\nselect 1 / 0;\n',
+      );
+      await expect(runMigrations(db, await loadMigrations(dir))).rejects.toThrow(
+        /division by zero/,
+      );
+      expect(await tables(db)).not.toContain('half_done');
+      const { rows } = await db.query('select version from schema_migrations order by version');
+      expect(rows).toEqual([{ version: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses to start when an applied migration was edited, naming the file', async () => {
+    const { url } = await freshDatabase();
+    const db = pgDatabase({ connectionString: url });
+    const dir = await folder();
+    try {
+      await runMigrations(db, await loadMigrations(dir));
+      await writeFile(join(dir, '0001_initial.sql'), '-- edited\ncreate table sneaky (id int);\n');
+      await expect(runMigrations(db, await loadMigrations(dir))).rejects.toThrow(
+        /Migration 0001_initial\.sql was changed after it was applied/,
+      );
+      expect(await tables(db)).not.toContain('sneaky');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('migrates from the command line for operators (npm run migrate)', async () => {
+    const { url } = await freshDatabase();
+    const run = () =>
+      promisify(execFile)(
+        process.execPath,
+        ['--conditions=@uaip/source', '--import', 'tsx', 'src/migrate-cli.ts'],
+        { cwd: packageDir, env: { ...process.env, DATABASE_URL: url } },
+      );
+    expect((await run()).stdout).toBe('uaip migrations: applied 0001_initial.sql\n');
+    expect((await run()).stdout).toBe('uaip migrations: up to date\n');
+  });
+});
