@@ -106,13 +106,15 @@ describe('the reference app on embedded storage', () => {
       await app.call('POST', '/api/v1/sessions', { token, body: { idea: 'Predict churn' } })
     ).json;
     claude.setLatency(800);
+    const seen = claude.generationRequests().length;
     const turn = app.call('POST', `/api/v1/sessions/${created.id}/answers`, {
       token,
       body: { questionId: created.pendingQuestion.id, answer: RICH },
     });
+    // In flight once its scoring call reached the model (earlier tests' calls not counted).
     await expect
       .poll(() => claude.generationRequests().length, { timeout: 5_000 })
-      .toBeGreaterThan(0);
+      .toBeGreaterThan(seen);
     const exitCode = app.stop('SIGTERM');
     const response = await turn;
     expect(response.status).toBe(200);
