@@ -10,6 +10,7 @@ export interface HealthOptions {
   cacheMs?: number;
 }
 
+/** The body of `/health`. */
 export interface HealthReport {
   status: 'ok' | 'degraded';
   checks: {

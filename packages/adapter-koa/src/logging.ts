@@ -3,8 +3,11 @@ import pino from 'pino';
 
 /** The part of a pino logger the adapter uses. */
 export interface HttpLogger {
+  /** Logs at info level. */
   info(fields: object, message: string): void;
+  /** Logs at warn level. */
   warn(fields: object, message: string): void;
+  /** Logs at error level. */
   error(fields: object, message: string): void;
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 const iso = z.string().describe('ISO 8601 time, UTC');
 const gate = z.object({ passed: z.boolean(), missing: z.array(z.string()) });
 
+/** The error body of every failed request. */
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.enum(ERROR_CODES),
@@ -16,6 +17,7 @@ export const errorBodySchema = z.object({
   }),
 });
 
+/** A user (never a password hash). */
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -23,6 +25,7 @@ export const userSchema = z.object({
   createdAt: iso,
 });
 
+/** The body of a successful login. */
 export const loginResultSchema = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
@@ -30,6 +33,7 @@ export const loginResultSchema = z.object({
   user: userSchema,
 });
 
+/** The body of `GET /workflows`. */
 export const workflowListSchema = z.object({
   items: z.array(
     z.object({
@@ -53,6 +57,7 @@ export const pendingQuestionSchema = z.object({
   issues: z.array(z.string()),
 });
 
+/** A session, as every session route returns it. */
 export const sessionSchema = z.object({
   id: z.string(),
   workflowId: z.string(),
@@ -83,6 +88,7 @@ export const sessionSchema = z.object({
   result: z.unknown(),
 });
 
+/** A page of the session list. */
 export const sessionPageSchema = z.object({
   items: z.array(
     z.object({
@@ -98,6 +104,7 @@ export const sessionPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/** The transcript of a session. */
 export const turnListSchema = z.object({
   items: z.array(
     z.object({
@@ -118,6 +125,7 @@ export const turnListSchema = z.object({
   ),
 });
 
+/** The body of a successful answer. */
 export const answerResultSchema = z.object({
   session: sessionSchema,
   outcome: z.object({
@@ -133,6 +141,7 @@ const figures = {
   outputTokens: z.number(),
   costUsd: z.number(),
 };
+/** The usage of a session. */
 export const usageSchema = z.object({
   total: z.object({
     ...figures,
@@ -144,6 +153,7 @@ export const usageSchema = z.object({
   byStage: z.array(z.object({ stageId: z.string(), ...figures })),
 });
 
+/** The body of `/health`. */
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.object({

@@ -19,6 +19,7 @@ export interface RouteSpec {
   responses: Record<number, { description: string; schema?: z.ZodType; contentTypes?: string[] }>;
   /** The error codes this route can answer with (besides the ones every route can). */
   errors: ErrorCode[];
+  /** Serves the request. */
   handle(ctx: Context): Promise<void>;
 }
 

@@ -3,9 +3,13 @@
  * text are never put in the fields.
  */
 export interface Logger {
+  /** Logs at debug level. */
   debug(fields: object, message: string): void;
+  /** Logs at info level. */
   info(fields: object, message: string): void;
+  /** Logs at warn level. */
   warn(fields: object, message: string): void;
+  /** Logs at error level. */
   error(fields: object, message: string): void;
 }
 

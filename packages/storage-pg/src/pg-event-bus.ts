@@ -28,7 +28,10 @@ export interface PgEventBusOptions {
 }
 
 /** An {@link EventBus} with a `close()` that stops listening and closes what it opened. */
-export type PgEventBus = EventBus & { close(): Promise<void> };
+export type PgEventBus = EventBus & {
+  /** Stops listening and releases the connections the bus opened. */
+  close(): Promise<void>;
+};
 
 // NOTIFY refuses payloads of 8000 bytes or more; session events are a few hundred bytes, so
 // this margin is only reached by an unusually long error message or reason, which is trimmed.

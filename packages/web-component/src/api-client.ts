@@ -36,11 +36,17 @@ export interface CallOptions {
 export interface UaipClient {
   /** The base URL in use, without a trailing slash. */
   readonly apiBase: string;
+  /** Creates an account (`POST /auth/register`). */
   register(input: { email: string; password: string; name?: string }): Promise<{ user: User }>;
+  /** Signs in (`POST /auth/login`). */
   login(input: { email: string; password: string }): Promise<LoginResult>;
+  /** The signed-in user (`GET /auth/me`). */
   me(): Promise<{ user: User }>;
+  /** A page of the user's sessions, newest first. */
   listSessions(query?: { limit?: number; cursor?: string | null }): Promise<SessionPage>;
+  /** Starts a session; its first question is pending. */
   createSession(input: { idea: string; title?: string; workflowId?: string }): Promise<Session>;
+  /** A session. */
   getSession(sessionId: string, options?: CallOptions): Promise<Session>;
   /** Sends an answer; the same `idempotencyKey` makes a re-send safe (recorded once). */
   answer(

@@ -110,7 +110,8 @@ export interface Health {
 /** The charter formats the server renders. */
 export type CharterFormat = 'md' | 'json' | 'html';
 
-interface EventBase {
+/** What every session event carries. */
+export interface EventBase {
   sessionId: string;
   /** The session version the event belongs to. */
   version: number;

@@ -11,6 +11,7 @@ export { describeError, UaipApiError } from './api-error';
 export type {
   AnswerResult,
   CharterFormat,
+  EventBase,
   Health,
   LoginResult,
   PendingQuestion,

@@ -10,7 +10,9 @@ import type { Auth, Principal } from './types';
 
 /** How passwords are hashed; injectable so tests can count compares instead of timing them. */
 export interface PasswordHasher {
+  /** Hashes a password at a bcrypt cost. */
   hash(password: string, cost: number): Promise<string>;
+  /** Whether a password matches a stored hash. */
   compare(password: string, hash: string): Promise<boolean>;
   /** The cost a stored hash was made with. */
   rounds(hash: string): number;
@@ -37,6 +39,7 @@ export interface PasswordAuthOptions {
   /** @default 'uaip-api' */
   audience?: string;
   clock?: Clock;
+  /** Ids of new users. @default crypto.randomUUID */
   generateId?: () => string;
   hasher?: PasswordHasher;
 }
@@ -49,6 +52,7 @@ export interface PublicUser {
   createdAt: string;
 }
 
+/** What a successful login returns: a bearer token, its lifetime and the user. */
 export interface LoginResult {
   accessToken: string;
   tokenType: 'Bearer';
@@ -70,12 +74,15 @@ export interface AccessTokenClaims {
 
 /** Email-and-password accounts with signed access tokens. */
 export interface PasswordAuth extends Auth {
+  /** Creates an account; `conflict` when the email is taken (in any case). */
   register(input: unknown): Promise<PublicUser>;
+  /** Checks an email and password and issues an access token; `invalid_credentials` otherwise. */
   login(input: unknown): Promise<LoginResult>;
   /** The token's principal, or null for a token that is forged, expired, revoked or malformed. */
   authenticate(token: string): Promise<Principal | null>;
   /** Checks claims already verified elsewhere (e.g. by koa-jwt): the user exists, not revoked. */
   principalOf(claims: unknown): Promise<Principal | null>;
+  /** The public view of a user, or null. */
   getUser(userId: string): Promise<PublicUser | null>;
   /** Revokes every token of the user ("sign out everywhere"). */
   revokeTokens(userId: string): Promise<void>;
@@ -101,6 +108,7 @@ const passwordField = z
   );
 const emailField = z.string().trim().toLowerCase().pipe(z.email('Not an email address').max(254));
 
+/** The body of a registration. */
 export const registerInput = z.object({
   email: emailField,
   password: passwordField,
@@ -112,6 +120,7 @@ export const registerInput = z.object({
     .refine((name) => !name.includes('\u0000'), 'Contains a NUL character')
     .nullish(),
 });
+/** The body of a login. */
 export const loginInput = z.object({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().max(1024),

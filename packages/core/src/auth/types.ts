@@ -5,5 +5,6 @@ export interface Principal {
 
 /** Turns a bearer token into a principal, or `null` when the token is not valid. */
 export interface Auth {
+  /** The principal of a valid token, or null. */
   authenticate(token: string): Promise<Principal | null>;
 }

@@ -35,6 +35,7 @@ export interface AnthropicProviderOptions {
   logger?: Logger;
   /** For tests: the fetch the SDK uses. */
   fetch?: typeof fetch;
+  /** The clock. @default Date.now */
   now?: () => number;
 }
 

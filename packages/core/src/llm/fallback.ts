@@ -25,6 +25,7 @@ export interface FallbackChainOptions {
   retryAfterCapMs?: number;
   breaker?: CircuitBreakerOptions;
   logger?: Logger;
+  /** The clock. @default Date.now */
   now?: () => number;
   /** For tests: the jitter source. @default Math.random */
   random?: () => number;

@@ -20,6 +20,7 @@ export interface OllamaProviderOptions {
   /** The fetch underneath; each call adds the caller's signal to it. @default globalThis.fetch */
   fetch?: typeof fetch;
   pricing?: Pricing;
+  /** The clock. @default Date.now */
   now?: () => number;
 }
 

@@ -1,6 +1,7 @@
 /** Which class of model a request needs: cheap and quick, or more capable. */
 export type Tier = 'fast' | 'balanced';
 
+/** One message of a conversation with a model. */
 export interface LlmMessage {
   role: 'user' | 'assistant';
   content: string;
@@ -53,6 +54,7 @@ export interface LlmResult {
   attempts: LlmAttempt[];
 }
 
+/** Per-call options of `LlmProvider.generate`. */
 export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called for each attempt as it ends (a chain may make several). */
@@ -68,5 +70,6 @@ export interface GenerateOptions {
 export interface LlmProvider {
   /** A stable name, recorded with every call (`anthropic`, `ollama`, `demo`, ...). */
   id: string;
+  /** Answers one request, or throws (with the attempts it cost). */
   generate(request: LlmRequest, options?: GenerateOptions): Promise<LlmResult>;
 }

@@ -87,11 +87,15 @@ export interface AnswerOptions {
 export interface Orchestrator {
   /** The workflows new sessions can start on (newest version of each). */
   workflows(): Workflow[];
+  /** Starts a session on the latest version of a workflow; its first question is pending. */
   start(principal: Principal, input: StartSessionInput): Promise<Session>;
+  /** A session of the principal; `not_found` otherwise. */
   get(principal: Principal, sessionId: string): Promise<Session>;
+  /** The principal's sessions, newest first, a page at a time. */
   list(principal: Principal, input?: ListSessionsInput): Promise<Page<SessionSummary>>;
   /** The transcript, oldest first. */
   turns(principal: Principal, sessionId: string): Promise<Turn[]>;
+  /** Deletes a session and its transcript; `not_found` when there is none. */
   delete(principal: Principal, sessionId: string): Promise<void>;
   /** Answers the pending question: one turn of the quality loop, committed exactly once. */
   answer(

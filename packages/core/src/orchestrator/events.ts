@@ -44,8 +44,10 @@ export type SessionEvent =
   | (EventBase & { type: 'session.completed' })
   | (EventBase & { type: 'error'; code: string; message: string });
 
+/** The `type` of a session event. */
 export type SessionEventType = SessionEvent['type'];
 
+/** Receives the events of one session. */
 export type SessionListener = (event: SessionEvent) => void;
 
 /**
@@ -53,6 +55,7 @@ export type SessionListener = (event: SessionEvent) => void;
  * PostgreSQL LISTEN/NOTIFY carries them between server instances.
  */
 export interface EventBus {
+  /** Delivers an event to the subscribers of its session. */
   publish(event: SessionEvent): void | Promise<void>;
   /** Returns a function that ends the subscription. */
   subscribe(sessionId: string, listener: SessionListener): () => void;

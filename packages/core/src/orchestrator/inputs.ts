@@ -19,6 +19,7 @@ export const startSessionInput = z.object({
     .refine((idea) => characters(idea) <= 2_000, 'At most 2,000 characters')
     .refine(noNul, 'Contains a NUL character'),
 });
+/** What `start` accepts. */
 export type StartSessionInput = z.input<typeof startSessionInput>;
 
 /** The body of an answer. */
@@ -33,6 +34,7 @@ export const answerInput = z.object({
     )
     .refine(noNul, 'Contains a NUL character'),
 });
+/** What `answer` accepts. */
 export type AnswerInput = z.input<typeof answerInput>;
 
 /** Paging through a user's sessions. */
@@ -40,6 +42,7 @@ export const listSessionsInput = z.object({
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).nullish(),
 });
+/** What `list` accepts. */
 export type ListSessionsInput = z.input<typeof listSessionsInput>;
 
 /** Parses with a zod schema, or throws `validation_failed` listing each problem. */

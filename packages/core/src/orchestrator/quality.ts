@@ -38,6 +38,7 @@ export const answerScoreSchema = z.object({
   followUp: z.string().describe('One question asking for exactly what is missing'),
 });
 
+/** The scorer's verdict on one answer. */
 export type AnswerScore = z.infer<typeof answerScoreSchema>;
 
 /** What a workflow's follow-up prompt returns. */

@@ -28,6 +28,7 @@ export interface Session {
   result: unknown | null;
 }
 
+/** One stage of a session: its status, artifact and gate result. */
 export interface SessionStage {
   id: string;
   title: string;
@@ -36,6 +37,7 @@ export interface SessionStage {
   gate: GateResult | null;
 }
 
+/** The question a session waits on. */
 export interface PendingQuestion {
   id: string;
   stageId: string;
@@ -73,6 +75,7 @@ export interface AnswerOutcome {
   escalated: boolean;
 }
 
+/** The session after a turn, and what became of the answer. */
 export interface AnswerResult {
   session: Session;
   outcome: AnswerOutcome;

@@ -64,6 +64,7 @@ export interface Storage {
   createUser(user: UserRecord): Promise<void>;
   /** The user with this email, compared case-insensitively. */
   findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** The user with this id. */
   getUser(userId: string): Promise<UserRecord | null>;
   /** Changes a user's password hash and/or token version; false when there is no such user. */
   updateUser(userId: string, patch: UserPatch): Promise<boolean>;
@@ -75,14 +76,18 @@ export interface PageRequest {
   cursor?: string | null;
 }
 
+/** One page of a list. */
 export interface Page<T> {
   items: T[];
   /** Null on the last page. */
   nextCursor: string | null;
 }
 
+/** Whether a session still has questions. */
 export type SessionStatus = 'active' | 'completed';
+/** Where a stage stands. */
 export type StageStatus = 'pending' | 'active' | 'completed';
+/** A topic question, a follow-up after a low score, or a gap question after a failed gate. */
 export type QuestionKind = 'question' | 'follow_up' | 'gap';
 
 /** The result of a stage's gate: which requirements its artifact misses. */
@@ -169,6 +174,7 @@ export interface SessionSummary {
   updatedAt: string;
 }
 
+/** What `claimQuestion` needs to claim a pending question. */
 export interface QuestionClaim {
   version: number;
   questionId: string;
@@ -213,6 +219,7 @@ export interface SessionUpdate {
   updatedAt: string;
 }
 
+/** Everything one turn writes, in one atomic `commitTurn`. */
 export interface TurnCommit {
   expectedVersion: number;
   leaseId: string;
@@ -250,6 +257,7 @@ export interface LlmCallRecord {
   createdAt: string;
 }
 
+/** What `beginIdempotent` records for a keyed request. */
 export interface IdempotencyStart {
   key: string;
   /** A hash of what was asked, so a reuse with another body is recognised. */
@@ -261,12 +269,14 @@ export interface IdempotencyStart {
   expiresAt: string;
 }
 
+/** Whether a keyed request may run, must wait, or replays a stored response. */
 export type IdempotencyState =
   | { status: 'started' }
   | { status: 'in_flight' }
   | { status: 'mismatch' }
   | { status: 'completed'; response: unknown };
 
+/** A user as stored, password hash included. */
 export interface UserRecord {
   id: string;
   /** Normalised: trimmed, lower case. */
@@ -278,6 +288,7 @@ export interface UserRecord {
   createdAt: string;
 }
 
+/** The fields of a user that can change. */
 export interface UserPatch {
   passwordHash?: string;
   tokenVersion?: number;

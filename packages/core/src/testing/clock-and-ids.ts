@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 export interface FixedClock extends Clock {
   /** Moves the clock forward. */
   advance(ms: number): void;
+  /** Puts the clock at a time. */
   set(time: Date | string | number): void;
 }
 

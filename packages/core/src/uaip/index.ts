@@ -38,7 +38,11 @@ export type {
   Feasibility,
   QualityDimension,
 } from './schemas/data-quality';
-export { dataQualityExtractSchema, QUALITY_DIMENSIONS } from './schemas/data-quality';
+export {
+  dataQualityExtractSchema,
+  FEASIBILITY_LEVELS,
+  QUALITY_DIMENSIONS,
+} from './schemas/data-quality';
 export type { EthicalRiskExtract, Principle, Risk } from './schemas/ethical-risk';
 export {
   ethicalRiskExtractSchema,
@@ -48,7 +52,7 @@ export {
   riskSchema,
 } from './schemas/ethical-risk';
 export type { Kpi, MetricAlignmentMatrix } from './schemas/metric-alignment';
-export { metricAlignmentSchema } from './schemas/metric-alignment';
+export { kpiSchema, metricAlignmentSchema } from './schemas/metric-alignment';
 export type { MlArchetype, ProblemStatement } from './schemas/problem-statement';
 export { ML_ARCHETYPES, OUTPUT_TYPES, problemStatementSchema } from './schemas/problem-statement';
 export type { ConsistencyReview } from './schemas/review';

@@ -81,12 +81,14 @@ export type PromptParts = Pick<LlmRequest, 'system' | 'messages'>;
 export interface WorkflowPrompts {
   /** Recorded with every session and LLM call, so a transcript says which prompts made it. */
   version: string;
+  /** The prompt that scores one answer (fast tier). */
   scoring(input: ScoringPromptInput): PromptParts;
   /**
    * Writes the follow-up question (fast tier, `{ question }`) after a low score. Without it,
    * the scorer's suggested follow-up is used, which saves a call.
    */
   followUp?(input: FollowUpPromptInput): PromptParts;
+  /** The prompt that extracts a stage's artifact (balanced tier). */
   extraction(input: ExtractionPromptInput): PromptParts;
 }
 
@@ -101,6 +103,7 @@ export interface ReportInput {
 export interface WorkflowReport {
   /** The structured report: plain JSON, validated by the workflow's own schema. */
   build(input: ReportInput): unknown;
+  /** The report as Markdown. */
   markdown(report: unknown): string;
   /** A standalone, printable HTML page. */
   html(report: unknown): string;

@@ -7,6 +7,7 @@ export type Block =
   | { kind: 'fields'; rows: Array<[label: string, value: string]> }
   | { kind: 'table'; headers: string[]; rows: string[][] };
 
+/** A titled part of a rendered document. */
 export interface Section {
   heading: string;
   blocks: Block[];

@@ -1,8 +1,10 @@
 import type { Feasibility } from '../schemas/data-quality';
 import { PRINCIPLE_TITLES, PRINCIPLES, type Principle, type Risk } from '../schemas/ethical-risk';
 
+/** The level of a risk score. */
 export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
+/** What the governance rules decide for a project. */
 export type GovernanceDecision =
   | 'proceed'
   | 'proceed_with_monitoring'

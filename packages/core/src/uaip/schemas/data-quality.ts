@@ -10,6 +10,7 @@ export const QUALITY_DIMENSIONS = [
   'integrity',
 ] as const;
 
+/** One of the six data-quality dimensions. */
 export type QualityDimension = (typeof QUALITY_DIMENSIONS)[number];
 
 const dimensionScore = z.number().int().min(0).max(10);
@@ -53,9 +54,12 @@ export const dataQualityExtractSchema = z.object({
   }),
 });
 
+/** Stage 3's artifact as the LLM extracts it. */
 export type DataQualityExtract = z.infer<typeof dataQualityExtractSchema>;
 
+/** The feasibility levels, best first. */
 export const FEASIBILITY_LEVELS = ['high', 'medium', 'low', 'infeasible'] as const;
+/** How feasible the project is on its data (and overall, in the charter). */
 export type Feasibility = (typeof FEASIBILITY_LEVELS)[number];
 
 /** The stored artifact: what was extracted, plus what the data-quality rule decided. */

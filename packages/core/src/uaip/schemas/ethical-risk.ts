@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** The five principles every project is assessed on, in charter order. */
 export const PRINCIPLES = ['fairness', 'privacy', 'transparency', 'safety', 'humanAgency'] as const;
+/** One of the five ethical principles. */
 export type Principle = (typeof PRINCIPLES)[number];
 
 /** Display names of the principles. */
@@ -13,6 +14,7 @@ export const PRINCIPLE_TITLES: Record<Principle, string> = {
   humanAgency: 'Human agency and oversight',
 };
 
+/** A mitigation and its expected effectiveness (0 ≤ e < 1). */
 export const mitigationSchema = z.object({
   description: z.string(),
   effectiveness: z
@@ -24,6 +26,7 @@ export const mitigationSchema = z.object({
     ),
 });
 
+/** A risk: severity 1–4, likelihood 1–4, who is affected, mitigations. */
 export const riskSchema = z.object({
   description: z.string(),
   severity: z.number().int().min(1).max(4).describe('1 minor … 4 severe'),
@@ -32,6 +35,7 @@ export const riskSchema = z.object({
   mitigations: z.array(mitigationSchema),
 });
 
+/** One risk with its severity, likelihood and mitigations. */
 export type Risk = z.infer<typeof riskSchema>;
 
 const principleRisks = z.array(riskSchema);
@@ -51,4 +55,5 @@ export const ethicalRiskExtractSchema = z.object({
   shutdownTriggers: z.array(z.string()),
 });
 
+/** Stage 5's artifact as the LLM extracts it. */
 export type EthicalRiskExtract = z.infer<typeof ethicalRiskExtractSchema>;

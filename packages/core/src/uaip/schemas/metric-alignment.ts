@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+/** A business KPI. */
 export const kpiSchema = z.object({
   name: z.string(),
   baseline: z.string().describe("Today's value, with its unit"),
@@ -38,5 +39,7 @@ export const metricAlignmentSchema = z.object({
   }),
 });
 
+/** Stage 2's artifact. */
 export type MetricAlignmentMatrix = z.infer<typeof metricAlignmentSchema>;
+/** A business KPI with its baseline, target and time frame. */
 export type Kpi = z.infer<typeof kpiSchema>;

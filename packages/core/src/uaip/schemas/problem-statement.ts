@@ -51,5 +51,7 @@ export const problemStatementSchema = z.object({
   }),
 });
 
+/** Stage 1's artifact. */
 export type ProblemStatement = z.infer<typeof problemStatementSchema>;
+/** An ML task type. */
 export type MlArchetype = (typeof ML_ARCHETYPES)[number];

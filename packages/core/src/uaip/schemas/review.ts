@@ -12,6 +12,7 @@ export const consistencyReviewSchema = z.object({
   assessment: z.string().describe('One paragraph: how well the stages fit together'),
 });
 
+/** The consistency review of the five artifacts. */
 export type ConsistencyReview = z.infer<typeof consistencyReviewSchema>;
 
 /** The charter's executive summary, written from the artifacts. */

@@ -43,6 +43,7 @@ export const userContextExtractSchema = z.object({
   ),
 });
 
+/** Stage 4's artifact as the LLM extracts it. */
 export type UserContextExtract = z.infer<typeof userContextExtractSchema>;
 
 /** The stored artifact: the extracted context with the interpretability rule applied. */
