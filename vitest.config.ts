@@ -6,7 +6,18 @@ const measured = ['packages/core/src', 'packages/storage-pg/src', 'packages/adap
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      {
+        test: {
+          name: 'release',
+          environment: 'node',
+          include: ['scripts/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+    ],
     coverage: {
       provider: 'v8',
       include: measured.map((dir) => `${dir}/**/*.ts`),
