@@ -49,7 +49,9 @@ export interface KoaApp {
 export function createKoaApp(options: KoaAppOptions): KoaApp {
   const logger = options.logger ?? createLogger();
   const router = createUaipRouter({ ...options, logger });
-  const app = new Koa({ proxy: options.trustProxy ?? false });
+  // Behind a proxy, trust only the address it saw (the last X-Forwarded-For entry), so clients
+  // cannot pick their own IP by sending the header themselves.
+  const app = new Koa({ proxy: options.trustProxy ?? false, maxIpsCount: 1 });
   const health = options.health ? createHealthCheck(options.health) : undefined;
   const openapi = openApiDocument(router.routes, options.apiInfo);
 

@@ -332,7 +332,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       await sessions.release(session, leaseId);
       if (ledger.calls.length > 0)
         await storage.recordUsage(session.ownerId, session.id, ledger.calls);
-      throw toTurnError(error, options.llmUnavailableHint?.());
+      const failure = toTurnError(error, options.llmUnavailableHint?.());
+      if (UaipError.isInstance(failure)) {
+        await publish({
+          ...base,
+          type: 'error',
+          at: iso(),
+          code: failure.code,
+          message: failure.message,
+        });
+      }
+      throw failure;
     }
 
     const version = session.version + 1;

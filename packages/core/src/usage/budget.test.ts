@@ -53,6 +53,15 @@ describe('budgets', () => {
     expect(await orchestrator.get(alice, session.id)).toEqual(before);
   });
 
+  it('refuses a turn that would pass the cap, judged by what a turn has cost so far', async () => {
+    const orchestrator = orchestratorWith({ sessionUsd: 0.0025 });
+    const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Idea' });
+    await answerPending(orchestrator, session.id, 'vague score:3');
+    await answerPending(orchestrator, session.id, 'vague again score:3');
+    // $0.002 spent in two turns: another $0.001 turn would reach $0.003.
+    expect(await codeOf(answerPending(orchestrator, session.id))).toBe('budget_exceeded');
+  });
+
   it("caps a user's spending per UTC day across sessions, and resets at midnight", async () => {
     const orchestrator = orchestratorWith({ userDayUsd: 0.002 });
     const first = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'One' });

@@ -10,9 +10,10 @@ export interface BudgetOptions {
 }
 
 /**
- * Refuses a turn, before any LLM call, when the session or its owner has already spent a cap
- * (from the usage ledger, failed attempts included). A turn that starts under the cap is
- * allowed to finish, so a cap can be passed by at most one turn's cost.
+ * Refuses a turn, before any LLM call, when it would pass the session's or its owner's cap:
+ * what was spent (from the usage ledger, failed attempts included) plus what a turn of this
+ * session has cost on average. A turn's cost is only known afterwards, so a cap can still be
+ * passed by the difference between a turn and the average.
  */
 export async function checkBudget(
   storage: Storage,
@@ -20,7 +21,10 @@ export async function checkBudget(
   budgets: BudgetOptions,
   now: number,
 ): Promise<void> {
-  if (budgets.sessionUsd !== undefined && session.usage.costUsd >= budgets.sessionUsd) {
+  // Committed turns: the version starts at 1 and grows by one a turn.
+  const turns = Math.max(1, session.version - 1);
+  const nextTurn = session.usage.costUsd / turns;
+  if (budgets.sessionUsd !== undefined && session.usage.costUsd + nextTurn > budgets.sessionUsd) {
     throw new UaipError(
       'budget_exceeded',
       `This session has used its budget of $${budgets.sessionUsd}`,
@@ -30,7 +34,7 @@ export async function checkBudget(
     const midnight = new Date(now);
     midnight.setUTCHours(0, 0, 0, 0);
     const spent = await storage.spentSince(session.ownerId, midnight.toISOString());
-    if (spent >= budgets.userDayUsd) {
+    if (spent + nextTurn > budgets.userDayUsd || spent >= budgets.userDayUsd) {
       const tomorrow = midnight.getTime() + 24 * 60 * 60 * 1000;
       throw new UaipError(
         'budget_exceeded',
