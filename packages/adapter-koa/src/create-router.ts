@@ -136,7 +136,8 @@ function authenticator(options: UaipRouterOptions): Middleware {
   }
   const verification = accounts.verification;
   const verify = koaJwt({
-    secret: verification.secret,
+    // koa-jwt hands the secret to jsonwebtoken, which takes a KeyObject (its types say Buffer).
+    secret: verification.secret as unknown as Buffer,
     algorithms: verification.algorithms,
     issuer: verification.issuer,
     audience: verification.audience,

@@ -1,0 +1,206 @@
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import autocannon, { type Options, type Result } from 'autocannon';
+import type { BenchReport, Measurement } from './harness';
+import type { ServerReady } from './http-server.fixture';
+import { type Child, startChild, withThrowawayDatabase } from './support';
+
+// The HTTP API under load: 50 connections from autocannon in this process against the server
+// in a child process (bench/http-server.fixture.ts), so the two never share an event loop.
+// Goals (quality-bars.md): authenticated GET /api/v1/sessions/:id on PostgreSQL with the full
+// middleware (koa-jwt, memory rate-limit store, pino request log, metrics) >= 50 % of the
+// requests/s of a bare Koa app returning the same JSON, p99 <= 50 ms; the Redis and PostgreSQL
+// rate-limit stores beside it; a full answer turn with a zero-latency fake LLM, p99 <= 100 ms,
+// every response a 2xx. A throw-away database per run.
+
+const FIXTURE = join(import.meta.dirname, 'http-server.fixture.ts');
+const CONNECTIONS = 50;
+const WARMUP_S = 3;
+const MEASURE_S = 8;
+const ANSWER = 'The retention team calls the 200 customers most at risk every Monday morning.';
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  /** CPU the server process used during the measurement, in cores. */
+  serverCores: number;
+  statuses: string;
+}
+
+function figures(result: Result, cpuSeconds: number): Figures {
+  return {
+    perSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    serverCores: cpuSeconds / result.duration,
+    statuses: Object.entries(result.statusCodeStats)
+      .map(([status, { count }]) => `${status}x${count}`)
+      .join(' '),
+  };
+}
+
+/** Warms the server up with one load, then measures another. */
+async function measure(
+  child: Child<ServerReady>,
+  load: (phase: 'warmup' | 'measure') => Options,
+): Promise<Figures> {
+  await autocannon(load('warmup'));
+  const cpuBefore = child.cpuSeconds();
+  const result = await autocannon(load('measure'));
+  return figures(result, child.cpuSeconds() - cpuBefore);
+}
+
+async function getSession(env: Record<string, string>): Promise<Figures> {
+  const child = await startChild<ServerReady>(FIXTURE, env);
+  try {
+    const { url, sessionId, token } = child.ready;
+    return await measure(child, (phase) => ({
+      url: `${url}/api/v1/sessions/${sessionId}`,
+      connections: CONNECTIONS,
+      duration: phase === 'warmup' ? WARMUP_S : MEASURE_S,
+      headers: { authorization: `Bearer ${token}` },
+    }));
+  } finally {
+    await child.stop();
+  }
+}
+
+/** Each connection answers its own session, sending the question id the last answer returned. */
+async function answerTurns(env: Record<string, string>): Promise<Figures> {
+  const child = await startChild<ServerReady>(FIXTURE, {
+    ...env,
+    BENCH_ANSWER_SESSIONS: String(2 * CONNECTIONS),
+  });
+  try {
+    const { url, token, answerSessions } = child.ready;
+    return await measure(child, (phase) => {
+      const sessions = answerSessions.slice(phase === 'warmup' ? 0 : CONNECTIONS);
+      let next = 0;
+      return {
+        url,
+        connections: CONNECTIONS,
+        duration: phase === 'warmup' ? WARMUP_S : MEASURE_S,
+        setupClient(client) {
+          const state = { ...sessions[next++]! };
+          client.setRequests([
+            {
+              method: 'POST',
+              path: `/api/v1/sessions/${state.id}/answers`,
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              setupRequest: (request) => ({
+                ...request,
+                body: JSON.stringify({ questionId: state.questionId, answer: ANSWER }),
+              }),
+              onResponse(status, body) {
+                if (status === 200) state.questionId = JSON.parse(body).session.pendingQuestion.id;
+              },
+            },
+          ]);
+        },
+      };
+    });
+  } finally {
+    await child.stop();
+  }
+}
+
+export default async function run(): Promise<BenchReport> {
+  const loadBefore = loadavg()[0]!;
+  const redisPrefix = `uaip-bench-${Date.now().toString(36)}-`;
+  const { gets, answers } = await withThrowawayDatabase(async (DATABASE_URL) => {
+    const base = { DATABASE_URL, BENCH_REDIS_PREFIX: redisPrefix };
+    const bare = { ...base, BENCH_VARIANT: 'bare' };
+    const full = (storage: string, rateLimits: string, extra: Record<string, string> = {}) => ({
+      ...base,
+      BENCH_VARIANT: 'full',
+      BENCH_STORAGE: storage,
+      BENCH_RATE_LIMITS: rateLimits,
+      ...extra,
+    });
+    // The bare app first and last: the machine is shared, so its figure is the mean of two.
+    const gets: Record<string, Figures> = {};
+    gets.bareFirst = await getSession(bare);
+    gets.full = await getSession(full('pg', 'memory'));
+    gets.redis = await getSession(full('pg', 'redis'));
+    gets.postgres = await getSession(full('pg', 'postgres'));
+    gets.noDatabase = await getSession(full('memory', 'memory'));
+    gets.noLog = await getSession(full('pg', 'memory', { BENCH_STRIP: 'log' }));
+    gets.noLogNoMetrics = await getSession(full('pg', 'memory', { BENCH_STRIP: 'log+metrics' }));
+    const answers = await answerTurns(full('pg', 'memory'));
+    gets.bareLast = await getSession(bare);
+    return { gets, answers };
+  });
+  const bareRate = (gets.bareFirst!.perSecond + gets.bareLast!.perSecond) / 2;
+  const cpuPerRequest = (f: Figures) => (f.serverCores / f.perSecond) * 1000;
+  const full = gets.full!;
+  const variants: Array<[string, Figures]> = [
+    ['Redis rate limits', gets.redis!],
+    ['PostgreSQL rate limits', gets.postgres!],
+    ['memory storage (no database)', gets.noDatabase!],
+    ['what-if: no request log', gets.noLog!],
+    ['what-if: no request log, no metrics', gets.noLogNoMetrics!],
+  ];
+
+  const measurements: Measurement[] = [
+    { name: 'bare Koa, same JSON', value: bareRate, unit: 'req/s' },
+    { name: 'bare Koa p99', value: Math.max(gets.bareFirst!.p99, gets.bareLast!.p99), unit: 'ms' },
+    { name: 'bare Koa, server CPU per request', value: cpuPerRequest(gets.bareLast!), unit: 'ms' },
+    { name: 'GET session, full', value: full.perSecond, unit: 'req/s' },
+    {
+      name: 'GET session, full / bare',
+      value: full.perSecond / bareRate,
+      unit: 'ratio',
+      goal: { op: '>=', value: 0.5 },
+    },
+    { name: 'GET session, full p99', value: full.p99, unit: 'ms', goal: { op: '<=', value: 50 } },
+    { name: 'GET session, full, server CPU per request', value: cpuPerRequest(full), unit: 'ms' },
+    ...variants.flatMap(([name, f]): Measurement[] => [
+      { name: `GET session, ${name}`, value: f.perSecond, unit: 'req/s' },
+      { name: `GET session, ${name} / bare`, value: f.perSecond / bareRate, unit: 'ratio' },
+      { name: `GET session, ${name} p99`, value: f.p99, unit: 'ms' },
+      { name: `GET session, ${name}, server CPU per request`, value: cpuPerRequest(f), unit: 'ms' },
+    ]),
+    {
+      name: 'GET session: non-2xx and failed requests, all variants',
+      value: Object.values(gets).reduce((sum, f) => sum + f.non2xx + f.errors, 0),
+      unit: 'requests',
+      goal: { op: '<=', value: 0 },
+    },
+    { name: 'answer turns', value: answers.perSecond, unit: 'turns/s' },
+    { name: 'answer turn p50', value: answers.p50, unit: 'ms' },
+    { name: 'answer turn p99', value: answers.p99, unit: 'ms', goal: { op: '<=', value: 100 } },
+    { name: 'answer turn, server CPU per turn', value: cpuPerRequest(answers), unit: 'ms' },
+    {
+      name: 'answer: non-2xx responses',
+      value: answers.non2xx,
+      unit: 'responses',
+      goal: { op: '<=', value: 0 },
+    },
+    {
+      name: 'answer: connection errors and timeouts',
+      value: answers.errors,
+      unit: 'requests',
+      goal: { op: '<=', value: 0 },
+    },
+  ];
+  const describe = (name: string, f: Figures) =>
+    `${name}: ${Math.round(f.perSecond)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, server CPU ${f.serverCores.toFixed(2)} cores, statuses ${f.statuses}`;
+  return {
+    backend: 'postgres',
+    measurements,
+    notes: [
+      `${CONNECTIONS} connections; per variant a fresh server process, ${WARMUP_S} s warm-up, then ${MEASURE_S} s measured; autocannon 9 in the bench process (latency in whole ms)`,
+      'full = createKoaApp: request id, security headers, pino request log to /dev/null, prom-client metrics, koa-jwt + user lookup, rate limits set high; PostgreSQL pool of 10 shared by the storage and the PostgreSQL rate-limit store, fsync on',
+      'answer = POST /answers on PostgreSQL with an in-process LLM answering score 9 at once (one call per turn), a one-stage workflow of 1,000 topics; each connection its own session',
+      'what-if = bench-side variants, not the product: request log and metrics left out',
+      'server CPU per request = CPU seconds of the server process (/proc) / requests, steadier than req/s on a shared machine',
+      `load average (1 min) before and after: ${loadBefore.toFixed(1)}, ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+      ...Object.entries({ ...gets, answers }).map(([name, f]) => describe(name, f)),
+    ],
+  };
+}
