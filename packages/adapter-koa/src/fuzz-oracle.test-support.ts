@@ -16,7 +16,7 @@ export const CONTRACT_STATUSES: ReadonlySet<number> = new Set([
 
 /** Insides that must never reach any body (none of these can come from what the fuzzer sends). */
 const LEAKS_ANYWHERE: ReadonlyArray<[string, RegExp]> = [
-  ['a stack frame', /\bat (?:async )?[\w$.<>[\] ]*\(?(?:file:\/\/)?\/[^\s)]+:\d+:\d+\)?/],
+  ['a stack frame', /\bat (?:async )?(?:[\w$.<>[\]]+ )?\(?(?:file:\/\/)?\/[^\s():]+:\d+:\d+/],
   ['a stack trace', /\n\s+at [\w$.<]/],
   ['node_modules', /node_modules/],
   ['a source file', /\.(?:ts|js|mjs|cjs):\d+/],
@@ -65,7 +65,8 @@ export function stringsOf(request: RawRequest): string[] {
       found.push(request.body.toString());
     }
   }
-  return found.filter((text) => text.length > 0).sort((a, b) => b.length - a.length);
+  // Shorter strings are not worth taking out: they cannot hide a leak, only cut words up.
+  return found.filter((text) => text.length >= 3).sort((a, b) => b.length - a.length);
 }
 
 function decodeSafely(text: string): string {

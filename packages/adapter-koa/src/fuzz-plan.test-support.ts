@@ -42,20 +42,24 @@ export interface Fuzzer {
   send(request: RawRequest, options: SendOptions): Promise<RawResponse>;
   /** One of the user's live sessions (`pick` modulo their count), made when they have none. */
   session(user: FuzzUser, pick: number, options?: { active?: boolean }): Promise<FuzzSession>;
+  /** A live session of another user than `self` (never made: that user's lane may be listing). */
+  foreignSession(self: FuzzUser, pick: number): string | undefined;
   /** A fresh number, to keep generated keys and emails unique. */
   nextNumber(): number;
 }
 
-/** One generated scenario. */
+/**
+ * One generated scenario, run as `self`. Lanes of different users run at the same time, so a
+ * plan changes only what `self` owns.
+ */
 export interface Plan {
   readonly label: string;
-  readonly valid: boolean;
-  run(fuzzer: Fuzzer): Promise<void>;
+  run(fuzzer: Fuzzer, self: FuzzUser): Promise<void>;
 }
 
 /** A plan whose label is what fast-check prints for a counterexample. */
-export function plan(label: string, valid: boolean, run: (fuzzer: Fuzzer) => Promise<void>): Plan {
-  return { label, valid, run, [fc.toStringMethod]: () => label } as Plan;
+export function plan(label: string, run: Plan['run']): Plan {
+  return { label, run, [fc.toStringMethod]: () => label } as Plan;
 }
 
 /** A short, printable description of a generated value, for labels. */

@@ -1,10 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import { UaipError } from '@uaip/core';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 /**
  * Reads JSON bodies only, up to `limitBytes` (413 past it); any other content type of a request
- * that has a body is a 415; malformed JSON is a 400 (translated by the error middleware).
+ * that has a body is a 415; malformed JSON, or a body that its `Content-Encoding` cannot
+ * decode, is a 400 (translated by the error middleware).
  */
 export function jsonBody(limitBytes: number): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes, jsonStrict: true });
@@ -14,6 +15,40 @@ export function jsonBody(limitBytes: number): Middleware {
     if (hasBody && !ctx.is('application/json', '+json')) {
       throw new UaipError('unsupported_media_type', 'Send the body as application/json');
     }
-    await parse(ctx, next);
+    let read = false;
+    try {
+      await parse(ctx, async () => {
+        read = true;
+        await next();
+      });
+    } catch (error) {
+      if (read) throw error;
+      drain(ctx);
+      throw unreadable(error);
+    }
   };
+}
+
+/**
+ * The body reader stops at the first error (past the limit, say) and leaves the rest of the body
+ * unread and paused, so the next request on this keep-alive connection would never be parsed.
+ * Discard the rest, as Node does itself for a body no one reads.
+ */
+function drain(ctx: Context): void {
+  if (ctx.req.complete) return;
+  ctx.req.unpipe();
+  ctx.req.resume();
+}
+
+/**
+ * An error while reading: the body reader's own errors carry their HTTP status; one without
+ * (zlib's, for a body its `Content-Encoding` cannot decode) is the client's unreadable body,
+ * a 400 rather than a 500.
+ */
+function unreadable(error: unknown): unknown {
+  const status = (error as { status?: unknown })?.status;
+  if (UaipError.isInstance(error) || typeof status === 'number') return error;
+  return new UaipError('validation_failed', 'The request body could not be read', {
+    cause: error,
+  });
 }

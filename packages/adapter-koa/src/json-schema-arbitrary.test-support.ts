@@ -54,6 +54,7 @@ export const PAYLOADS = [
   '%2e%2e%2f%2e%2e%2f',
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection, sent as text
   '${7*7}',
   '{{7*7}}',
   '#{7*7}',

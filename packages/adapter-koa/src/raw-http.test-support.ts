@@ -27,9 +27,9 @@ export interface RawResponse {
  * Sends requests that `fetch` would refuse or normalise (repeated headers, bytes that are not
  * UTF-8, paths with `..`, bodies under any content type) over one keep-alive agent.
  */
-export function rawClient(baseUrl: string, timeoutMs = 15_000) {
+export function rawClient(baseUrl: string, timeoutMs = 15_000, maxSockets = 8) {
   const url = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const agent = new Agent({ keepAlive: true, maxSockets });
   return {
     send(request: RawRequest): Promise<RawResponse> {
       return new Promise((resolve, reject) => {
