@@ -468,3 +468,15 @@ describe('errors of the HTTP plumbing', () => {
     );
   });
 });
+
+describe('JSON media types', () => {
+  it('reads a +json body as JSON', async () => {
+    const response = await api.call('POST', '/api/v1/sessions', {
+      token,
+      rawBody: JSON.stringify({ idea: 'From a +json client' }),
+      headers: { 'content-type': 'application/vnd.example+json' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.json.idea).toBe('From a +json client');
+  });
+});

@@ -8,7 +8,14 @@ import type { Context, Middleware } from 'koa';
  * decode, is a 400 (translated by the error middleware).
  */
 export function jsonBody(limitBytes: number): Middleware {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limitBytes, jsonStrict: true });
+  // `+json` media types (e.g. application/merge-patch+json) are JSON too: parse them, not drop them.
+  const parse = bodyParser({
+    enableTypes: ['json'],
+    // Merged by index into the defaults: keep application/json first.
+    extendTypes: { json: ['application/json', '+json'] },
+    jsonLimit: limitBytes,
+    jsonStrict: true,
+  });
   return async (ctx, next) => {
     const hasBody =
       Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
