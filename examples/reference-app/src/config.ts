@@ -1,13 +1,21 @@
+import { CRASH_POINTS, type CrashPoint } from './crash-hook';
+
 /** The reference app's configuration, read from the environment as the HTTP contract's table says. */
 export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections in the app's PostgreSQL pool (`DATABASE_POOL_SIZE`). */
+  databasePoolSize: number;
+  /** The server cancels a statement running longer (`DATABASE_STATEMENT_TIMEOUT_MS`). */
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
   bcryptCost: number;
   llmTimeoutMs: number;
+  /** How long an answer holds its question while the model works (`TURN_LEASE_MS`). */
+  turnLeaseMs: number;
   budgets: { sessionUsd?: number; userDayUsd?: number };
   rateLimits: {
     userPerHour: number;
@@ -21,6 +29,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   logLevel: string;
   production: boolean;
+  /** TEST-ONLY (`UAIP_CRASH_AT`): where the crash tests make the app kill itself; see crash-hook.ts. */
+  crashAt: CrashPoint | undefined;
 }
 
 /** A configuration value the app cannot start with; the message names the variable. */
@@ -60,17 +70,31 @@ export function readConfig(env: Env): AppConfig {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   }
+  const crashAt = env.UAIP_CRASH_AT?.trim() || undefined;
+  if (crashAt !== undefined) {
+    if (!(CRASH_POINTS as readonly string[]).includes(crashAt)) {
+      throw new ConfigError(
+        `UAIP_CRASH_AT must be one of ${CRASH_POINTS.join(', ')}, not "${crashAt}"`,
+      );
+    }
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError('UAIP_CRASH_AT is a test hook and is refused when NODE_ENV=production');
+    }
+  }
   const sessionUsd = dollars('BUDGET_SESSION_USD');
   const userDayUsd = dollars('BUDGET_USER_DAY_USD');
   return {
     port: number('PORT', 3000, 0, 65_535),
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl,
+    databasePoolSize: number('DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseStatementTimeoutMs: number('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 1_000),
     dataDir: env.DATA_DIR?.trim() || './.data',
     jwtSecret: env.JWT_SECRET || undefined,
     jwtTtlSeconds: number('JWT_TTL_SECONDS', 86_400, 60),
     bcryptCost: number('BCRYPT_COST', 12, 10, 15),
     llmTimeoutMs: number('LLM_TIMEOUT_MS', 60_000, 1_000),
+    turnLeaseMs: number('TURN_LEASE_MS', 120_000, 1_000),
     budgets: { ...(sessionUsd ? { sessionUsd } : {}), ...(userDayUsd ? { userDayUsd } : {}) },
     rateLimits: {
       userPerHour: number('RATE_LIMIT_USER_PER_HOUR', 1000, 1),
@@ -87,5 +111,6 @@ export function readConfig(env: Env): AppConfig {
     metricsToken: env.METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     production: env.NODE_ENV === 'production',
+    crashAt: crashAt as CrashPoint | undefined,
   };
 }

@@ -3,6 +3,7 @@ import { createKoaApp, createLogger, createMetrics } from '@uaip/adapter-koa';
 import { createOrchestrator, createPasswordAuth, providersFromEnv, tapEventBus } from '@uaip/core';
 import { uaipWorkflow } from '@uaip/core/uaip';
 import { ConfigError, readConfig } from './config';
+import { withCrashHook } from './crash-hook';
 import { demoPage } from './demo-page';
 import { trackRequests } from './lifecycle';
 import { jwtSecret } from './secret';
@@ -28,13 +29,18 @@ async function main() {
       ),
     );
   };
+  // TEST-ONLY: without UAIP_CRASH_AT (always, outside the crash tests) nothing is wrapped.
+  const turnParts = config.crashAt
+    ? withCrashHook(config.crashAt, { llm: llm.llm, storage: persistence.storage })
+    : { llm: llm.llm, storage: persistence.storage };
   const orchestrator = createOrchestrator({
-    storage: persistence.storage,
-    llm: llm.llm,
+    storage: turnParts.storage,
+    llm: turnParts.llm,
     workflows: [uaipWorkflow],
     events: tapEventBus(persistence.events, metrics.observeEvent),
     logger,
     budgets: config.budgets,
+    leaseMs: config.turnLeaseMs,
     // Tells the operator what to do when no model at all answers.
     llmUnavailableHint: () =>
       [...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE,

@@ -40,9 +40,16 @@ export async function openPersistence(
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
-      max: 10,
+      max: config.databasePoolSize,
+      // Names the app's connections in pg_stat_activity (the event bus's listener is uaip-events:…).
+      application_name: 'uaip',
       connectionTimeoutMillis: 5_000,
-      statement_timeout: 30_000,
+      statement_timeout: config.databaseStatementTimeoutMs,
+      // The server enforces statement_timeout; this client-side bound also ends a query whose
+      // server went silent (hung, or a dead network), and pg then drops that connection. Without
+      // it, a request on such a connection would wait forever.
+      query_timeout: config.databaseStatementTimeoutMs + 5_000,
+      keepAlive: true,
       idle_in_transaction_session_timeout: 60_000,
     });
     pool.on('error', onError);

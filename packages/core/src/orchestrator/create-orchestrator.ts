@@ -368,9 +368,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         ...(keyed === undefined ? {} : { idempotency: { ...keyed, response: result } }),
       });
     } catch (error) {
-      // Lost the lease to another answer: its calls were still paid for.
-      if (ledger.calls.length > 0)
-        await storage.recordUsage(session.ownerId, session.id, ledger.calls);
+      const lostRace = UaipError.isInstance(error) && error.code === 'conflict';
+      // Lost to another answer: nothing was written, but the calls were paid for.
+      if (lostRace && ledger.calls.length > 0) {
+        await storage.recordUsage(session.ownerId, session.id, ledger.calls).catch(() => {});
+      }
+      // A storage fault: the commit may or may not have landed (so its calls are not recorded
+      // again); free the question at once rather than after the lease. The release only clears
+      // this turn's own lease, so it does nothing if the commit did land.
+      if (!lostRace) await sessions.release(session, leaseId).catch(() => {});
       throw error;
     }
     await announce(committed, plan);

@@ -677,3 +677,27 @@ it('the scripted judge reads the delimited answer back', () => {
     }),
   ).toBe('hi');
 });
+
+describe('a commit that fails on a storage fault', () => {
+  it('frees the question at once, so the same answer can be sent again', async () => {
+    const failing = createMemoryStorage();
+    const commitTurn = failing.commitTurn.bind(failing);
+    let broken = true;
+    failing.commitTurn = async (...args) => {
+      if (broken) throw new UaipError('storage_unavailable', 'connection terminated');
+      return commitTurn(...args);
+    };
+    orchestrator = createOrchestrator({
+      storage: failing,
+      llm,
+      workflows: [twoStageWorkflow],
+      clock,
+      generateId,
+    });
+    const session = await startSession();
+    const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
+    expect(await codeOf(orchestrator.answer(alice, session.id, input))).toBe('storage_unavailable');
+    broken = false;
+    expect((await orchestrator.answer(alice, session.id, input)).outcome.kind).toBe('accepted');
+  });
+});
