@@ -157,9 +157,13 @@ describe.skipIf(!hasChromium)(
       await expect
         .poll(() => page.getByText('Session completed: the AI Project Charter').isVisible())
         .toBe(true);
-      expect(
-        await page.locator('uaip-session').evaluate((element) => element.shadowRoot!.textContent),
-      ).toContain('5. Ethical Governance');
+      // The charter text arrives after the heading (it is fetched once the session completes).
+      await expect
+        .poll(
+          () => page.locator('uaip-session').evaluate((element) => element.shadowRoot!.textContent),
+          { timeout: 10_000 },
+        )
+        .toContain('5. Ethical Governance');
       await page.screenshot({ path: join(images, 'charter.png'), fullPage: true });
 
       // Downloads are fetched with the token and saved as files.
