@@ -1,13 +1,6 @@
-import {
-  answerScoreSchema,
-  createMemoryStorage,
-  createOrchestrator,
-  defineStage,
-  defineWorkflow,
-  type LlmProvider,
-} from '@uaip/core';
-import { z } from 'zod';
+import { answerScoreSchema, createMemoryStorage, createOrchestrator } from '@uaip/core';
 import { type BenchReport, median } from './harness';
+import { manyTopicWorkflow, scoringProvider } from './support';
 
 // Orchestrator overhead per turn, in memory, with a provider that answers at once: what the
 // engine itself costs (claim, score parsing and validation, transition, commit, events).
@@ -17,52 +10,8 @@ const TOPICS = 110;
 const SESSIONS = 300;
 const WARMUP_SESSIONS = 50;
 
-const workflow = defineWorkflow({
-  id: 'bench',
-  version: '1',
-  title: 'Bench',
-  description: 'One long stage',
-  stages: [
-    defineStage({
-      id: 'long',
-      title: 'Long',
-      description: 'Many topics',
-      topics: Array.from({ length: TOPICS }, (_, index) => ({
-        id: `t${index}`,
-        question: `Question ${index}?`,
-      })),
-      artifact: z.object({ summary: z.string() }),
-    }),
-  ],
-});
-
-const scoreReply = JSON.stringify({ score: 9, issues: [], followUp: '' });
-const instant: LlmProvider = {
-  id: 'instant',
-  async generate(request) {
-    return {
-      text: scoreReply,
-      provider: 'instant',
-      model: 'instant',
-      attempts: [
-        {
-          provider: 'instant',
-          model: 'instant',
-          tier: request.tier,
-          inputTokens: 100,
-          outputTokens: 20,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          costUsd: 0,
-          latencyMs: 0,
-          outcome: 'ok',
-          errorKind: null,
-          at: new Date().toISOString(),
-        },
-      ],
-    };
-  },
-};
+const workflow = manyTopicWorkflow(TOPICS);
+const instant = scoringProvider(0);
 
 async function runSessions(count: number, record: (turn: number, ms: number) => void) {
   const orchestrator = createOrchestrator({
