@@ -235,10 +235,9 @@ export function routeSpecs({
             principalOf(ctx),
             sessionId,
             bodyOf(ctx, z.unknown()) as never,
-            {
-              ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
-              signal: abort.signal,
-            },
+            typeof key === 'string'
+              ? { idempotencyKey: key, signal: abort.signal }
+              : { signal: abort.signal },
           );
         } finally {
           ctx.req.off('close', onClose);

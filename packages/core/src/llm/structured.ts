@@ -50,7 +50,12 @@ export async function generateObject<T>(
     }
   };
   try {
-    const full: LlmRequest = { ...rest, output: { name, schema: jsonSchemaOf(schema) }, validate };
+    // Not `{ ...rest, output, validate }`: on Node 20 a spread followed by more properties
+    // costs about a microsecond. `rest` is this call's own copy, so it can be completed.
+    const full: LlmRequest = Object.assign(rest, {
+      output: { name, schema: jsonSchemaOf(schema) },
+      validate,
+    });
     const result = await withReask(call, full, validate);
     const parsed = parseReply(schema, result.text);
     if (!parsed.ok) throw new LlmCallError(parsed.problems, attempts);

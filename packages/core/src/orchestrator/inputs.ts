@@ -4,7 +4,10 @@ import { UaipError } from '../errors';
 /** The longest answer accepted, in characters. */
 export const MAX_ANSWER_LENGTH = 10_000;
 
-const characters = (text: string) => [...text].length;
+/** Whether `text` has at most `max` characters (code points, as people count them). */
+const atMost = (text: string, max: number) =>
+  // A string never has more code points than UTF-16 units: only count when it could matter.
+  text.length <= max || [...text].length <= max;
 // PostgreSQL cannot store NUL in text, and no person types one: refuse it everywhere.
 const noNul = (text: string) => !text.includes('\u0000');
 
@@ -16,7 +19,7 @@ export const startSessionInput = z.object({
     .string()
     .trim()
     .min(1, 'Describe the idea')
-    .refine((idea) => characters(idea) <= 2_000, 'At most 2,000 characters')
+    .refine((idea) => atMost(idea, 2_000), 'At most 2,000 characters')
     .refine(noNul, 'Contains a NUL character'),
 });
 /** What `start` accepts. */
@@ -29,7 +32,7 @@ export const answerInput = z.object({
     .string()
     .refine((answer) => answer.trim().length > 0, 'The answer is empty')
     .refine(
-      (answer) => characters(answer) <= MAX_ANSWER_LENGTH,
+      (answer) => atMost(answer, MAX_ANSWER_LENGTH),
       `Answers are limited to ${MAX_ANSWER_LENGTH.toLocaleString('en')} characters`,
     )
     .refine(noNul, 'Contains a NUL character'),
