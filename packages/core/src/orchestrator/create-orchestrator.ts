@@ -149,14 +149,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const view = (record: SessionRecord) =>
     toSession(record, registry.resolve(record.workflowId, record.workflowVersion));
 
-  const publish = async (event: SessionEvent) => {
+  const publishFailed = (error: unknown, event: SessionEvent) =>
+    logger.warn(
+      { err: error, sessionId: event.sessionId, type: event.type },
+      'publishing a session event failed',
+    );
+  // Never throws. Returns a promise only for a bus that delivers asynchronously (PostgreSQL),
+  // which callers await to keep a session's events in order; the in-process bus costs no tick.
+  const publish = (event: SessionEvent): Promise<void> | undefined => {
     try {
-      await events.publish(event);
+      return events.publish(event)?.catch((error: unknown) => publishFailed(error, event));
     } catch (error) {
-      logger.warn(
-        { err: error, sessionId: event.sessionId, type: event.type },
-        'publishing a session event failed',
-      );
+      publishFailed(error, event);
+      return undefined;
     }
   };
 

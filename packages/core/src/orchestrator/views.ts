@@ -81,8 +81,21 @@ export interface AnswerResult {
   outcome: AnswerOutcome;
 }
 
+// A workflow version does not change while it is served (sessions pin it), so its stage
+// titles are looked up once, not on every view.
+const stageTitles = new WeakMap<Workflow, Map<string, string>>();
+
+function titlesOf(workflow: Workflow): Map<string, string> {
+  let titles = stageTitles.get(workflow);
+  if (!titles) {
+    titles = new Map(workflow.stages.map((stage) => [stage.id, stage.title]));
+    stageTitles.set(workflow, titles);
+  }
+  return titles;
+}
+
 export function toSession(record: SessionRecord, workflow: Workflow): Session {
-  const titles = new Map(workflow.stages.map((stage) => [stage.id, stage.title]));
+  const titles = titlesOf(workflow);
   const pending = record.pending;
   return {
     id: record.id,
