@@ -1,9 +1,10 @@
 import { UaipError } from '@uaip/core';
+import { makeClaim, makeCommit, makeSession } from '@uaip/core/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ClosableStorage, createPgStorage } from './index';
 import { startTcpProxy } from './tcp-proxy';
-import { claimOf, commitOf, failureOf, session, waitFor } from './test-records';
+import { failureOf, waitFor } from './test-async';
 import {
   createThrowawayDatabase,
   NEEDS_POSTGRES,
@@ -75,9 +76,9 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
     const first = await open({ connectionString: database.url });
     const second = await open({ connectionString: database.url });
     for (let round = 0; round < 20; round++) {
-      const record = session();
+      const record = makeSession();
       await first.createSession(record);
-      const claims = [claimOf(record), claimOf(record)] as const;
+      const claims = [makeClaim(record), makeClaim(record)] as const;
       const results = await Promise.all([
         first.claimQuestion(record.ownerId, record.id, claims[0]),
         second.claimQuestion(record.ownerId, record.id, claims[1]),
@@ -87,8 +88,8 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
       // The winner's turn, committed through both instances at once, lands once.
       const winner = claims[results.indexOf('claimed')]!;
       const commits = await Promise.all([
-        first.commitTurn(record.ownerId, record.id, commitOf(record, winner.leaseId)),
-        second.commitTurn(record.ownerId, record.id, commitOf(record, winner.leaseId)),
+        first.commitTurn(record.ownerId, record.id, makeCommit(record, winner.leaseId)),
+        second.commitTurn(record.ownerId, record.id, makeCommit(record, winner.leaseId)),
       ]);
       expect(commits.sort()).toEqual([false, true]);
       expect(await first.listTurns(record.ownerId, record.id)).toHaveLength(1);
@@ -98,15 +99,17 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
 
   it('turns a connection killed mid-query into storage_unavailable; the next call works', async () => {
     const storage = await open({ connectionString: database.url, poolSize: 2 });
-    const record = session();
+    const record = makeSession();
     await storage.createSession(record);
     const unlock = await lockSession(record.id);
-    const claim = failureOf(storage.claimQuestion(record.ownerId, record.id, claimOf(record)));
+    const claim = failureOf(storage.claimQuestion(record.ownerId, record.id, makeClaim(record)));
     await admin.query('select pg_terminate_backend($1)', [await waitingBackend()]);
     expectUnavailable(await claim);
     await unlock();
 
-    expect(await storage.claimQuestion(record.ownerId, record.id, claimOf(record))).toBe('claimed');
+    expect(await storage.claimQuestion(record.ownerId, record.id, makeClaim(record))).toBe(
+      'claimed',
+    );
   });
 
   it('survives every pooled connection being killed while idle', async () => {
@@ -116,7 +119,7 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
       poolSize: 3,
       onPoolError: (error) => poolErrors.push(error),
     });
-    const record = session();
+    const record = makeSession();
     await storage.createSession(record);
     await Promise.all([1, 2, 3].map(() => storage.getSession(record.ownerId, record.id)));
     const { rows } = await admin.query(
@@ -137,11 +140,11 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
       poolSize: 1,
       connectionTimeoutMs: 300,
     });
-    const record = session();
+    const record = makeSession();
     await storage.createSession(record);
     const unlock = await lockSession(record.id);
     // The only connection waits on the lock, inside the app.
-    const blocked = storage.claimQuestion(record.ownerId, record.id, claimOf(record));
+    const blocked = storage.claimQuestion(record.ownerId, record.id, makeClaim(record));
     await waitingBackend();
 
     const started = performance.now();
@@ -164,7 +167,7 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
     });
     pool.on('error', () => {});
     const storage = await open({ pool });
-    const record = session();
+    const record = makeSession();
     await storage.createSession(record);
 
     const held = await pool.connect();
@@ -172,7 +175,7 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
     // Reads, writes and the transactions of migrations all fail the same clean way.
     const failures = await Promise.all([
       ...Array.from({ length: 8 }, () => failureOf(storage.getSession(record.ownerId, record.id))),
-      failureOf(storage.claimQuestion(record.ownerId, record.id, claimOf(record))),
+      failureOf(storage.claimQuestion(record.ownerId, record.id, makeClaim(record))),
       failureOf(createPgStorage({ pool })),
     ]);
     for (const failure of failures) expectUnavailable(failure);
@@ -193,22 +196,24 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
 
   it('cancels a statement stuck past statementTimeoutMs with storage_unavailable', async () => {
     const storage = await open({ connectionString: database.url, statementTimeoutMs: 300 });
-    const record = session();
+    const record = makeSession();
     await storage.createSession(record);
     const unlock = await lockSession(record.id);
     const error = await failureOf(
-      storage.claimQuestion(record.ownerId, record.id, claimOf(record)),
+      storage.claimQuestion(record.ownerId, record.id, makeClaim(record)),
     );
     await unlock();
     expectUnavailable(error);
-    expect(await storage.claimQuestion(record.ownerId, record.id, claimOf(record))).toBe('claimed');
+    expect(await storage.claimQuestion(record.ownerId, record.id, makeClaim(record))).toBe(
+      'claimed',
+    );
   });
 
   it('says storage_unavailable while the database is down or silent, and recovers by itself', async () => {
     const proxy = await startTcpProxy(database.url);
     try {
       const storage = await open({ connectionString: proxy.url, connectionTimeoutMs: 400 });
-      const record = session();
+      const record = makeSession();
       await storage.createSession(record);
 
       await proxy.down();

@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { makeSession } from '@uaip/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPgStorage,
@@ -12,7 +13,6 @@ import {
   pgliteDatabase,
   runMigrations,
 } from './index';
-import { session } from './test-records';
 import {
   createThrowawayDatabase,
   NEEDS_POSTGRES,
@@ -114,7 +114,7 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
         createPgStorage({ connectionString: url }),
         createPgStorage({ connectionString: url }),
       ]);
-      const record = session();
+      const record = makeSession();
       await first.createSession(record);
       expect(await second.getSession(record.ownerId, record.id)).toEqual(record);
       await Promise.all([first.close(), second.close()]);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgEventBus, type PgEventBus } from './index';
 import { encodeEvent } from './pg-event-bus';
-import { waitFor } from './test-records';
+import { waitFor } from './test-async';
 import { NEEDS_POSTGRES, testDatabaseUrl } from './test-services';
 
 const serverUrl = testDatabaseUrl();

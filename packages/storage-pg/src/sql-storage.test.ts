@@ -1,7 +1,15 @@
 import { UaipError } from '@uaip/core';
+import {
+  at,
+  makeCall,
+  makeClaim,
+  makeCommit,
+  makeSession,
+  sessionAfterCommit,
+} from '@uaip/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClosableStorage, createEmbeddedStorage, createPgStorage } from './index';
-import { afterCommit, at, call, claimOf, commitOf, failureOf, session } from './test-records';
+import { failureOf } from './test-async';
 import { createThrowawayDatabase, NEEDS_POSTGRES, testDatabaseUrl } from './test-services';
 
 const serverUrl = testDatabaseUrl();
@@ -18,10 +26,10 @@ function sqlStorageCases(
   });
   afterAll(() => done?.());
 
-  async function claimed(overrides: Parameters<typeof session>[0] = {}) {
-    const record = session(overrides);
+  async function claimed(overrides: Parameters<typeof makeSession>[0] = {}) {
+    const record = makeSession(overrides);
     await storage.createSession(record);
-    const claim = claimOf(record);
+    const claim = makeClaim(record);
     expect(await storage.claimQuestion(record.ownerId, record.id, claim)).toBe('claimed');
     return { record, leaseId: claim.leaseId };
   }
@@ -29,7 +37,7 @@ function sqlStorageCases(
   it('returns JSON values of every shape as they went in', async () => {
     const shapes = ['a plain string', 42.5, [1, 'two', { three: [3] }], { ключ: 'значение 🙂' }];
     for (const result of shapes) {
-      const record = session({
+      const record = makeSession({
         status: 'completed',
         pending: null,
         currentStageId: null,
@@ -51,7 +59,7 @@ function sqlStorageCases(
   });
 
   it('reads times back in toISOString form', async () => {
-    const record = session({
+    const record = makeSession({
       createdAt: '2030-01-01T00:00:00Z',
       updatedAt: '2030-01-01T01:00:00+01:00',
     });
@@ -65,7 +73,7 @@ function sqlStorageCases(
 
   it('refuses text with a NUL character as validation_failed, storing nothing', async () => {
     const { record, leaseId } = await claimed();
-    const commit = commitOf(record, leaseId);
+    const commit = makeCommit(record, leaseId);
     commit.turn.answer = 'before\u0000after';
     const error = await failureOf(storage.commitTurn(record.ownerId, record.id, commit));
     expect(UaipError.isInstance(error) && error.code).toBe('validation_failed');
@@ -75,7 +83,7 @@ function sqlStorageCases(
     commit.turn.answer = 'before after';
     expect(await storage.commitTurn(record.ownerId, record.id, commit)).toBe(true);
 
-    const nulSession = session({ title: 'a\u0000b' });
+    const nulSession = makeSession({ title: 'a\u0000b' });
     const refused = await failureOf(storage.createSession(nulSession));
     expect(UaipError.isInstance(refused) && refused.code).toBe('validation_failed');
     expect(await storage.getSession(nulSession.ownerId, nulSession.id)).toBeNull();
@@ -85,7 +93,7 @@ function sqlStorageCases(
     const { record, leaseId } = await claimed();
     const ethics = { ...record.stages[1]!, stageId: 'ethics', status: 'active' as const };
     const problemDone = { ...record.stages[0]!, status: 'completed' as const, completedAt: at(9) };
-    const commit = commitOf(record, leaseId, {
+    const commit = makeCommit(record, leaseId, {
       stages: [{ ...ethics, gapAsked: true }, record.stages[0]!, problemDone, ethics],
     });
     expect(await storage.commitTurn(record.ownerId, record.id, commit)).toBe(true);
@@ -96,14 +104,15 @@ function sqlStorageCases(
   it("keeps a deleted session's spending in the budget, and never shows it again", async () => {
     const { record, leaseId } = await claimed();
     const { ownerId, id } = record;
-    const commit = commitOf(record, leaseId, { calls: [call(id, { costUsd: 1.5 })] });
+    const commit = makeCommit(record, leaseId, { calls: [makeCall(id, { costUsd: 1.5 })] });
     expect(await storage.commitTurn(ownerId, id, commit)).toBe(true);
-    await storage.recordUsage(ownerId, id, [call(id, { costUsd: 0.5 })]);
+    // A fractional latency, as clocks measure it, goes into the double precision column.
+    await storage.recordUsage(ownerId, id, [makeCall(id, { costUsd: 0.5, latencyMs: 12.5 })]);
     expect(await storage.deleteSession(ownerId, id)).toBe(true);
     expect(await storage.spentSince(ownerId, at(0))).toBe(2);
 
     // A new session that happens to reuse the id starts with an empty ledger.
-    const again = session({ id, ownerId });
+    const again = makeSession({ id, ownerId });
     await storage.createSession(again);
     expect(await storage.listUsage(ownerId, id)).toEqual([]);
     expect(await storage.spentSince(ownerId, at(0))).toBe(2);
@@ -112,11 +121,11 @@ function sqlStorageCases(
   it('answers turn after turn at the new version, the transcript in order', async () => {
     let { record, leaseId } = await claimed();
     for (let turn = 1; turn <= 5; turn++) {
-      const commit = commitOf(record, leaseId);
+      const commit = makeCommit(record, leaseId);
       commit.turn.answer = `answer ${turn}`;
       expect(await storage.commitTurn(record.ownerId, record.id, commit)).toBe(true);
-      record = afterCommit(record, commit);
-      const claim = claimOf(record);
+      record = sessionAfterCommit(record, commit);
+      const claim = makeClaim(record);
       expect(await storage.claimQuestion(record.ownerId, record.id, claim)).toBe('claimed');
       leaseId = claim.leaseId;
     }

@@ -13,3 +13,15 @@ export type { ScriptedProvider, ScriptedReply, ScriptedResponder } from './scrip
 export { failingProvider, scriptedProvider } from './scripted-provider';
 export type { StorageFixture } from './storage-contract';
 export { storageContract } from './storage-contract';
+export {
+  at,
+  makeCall,
+  makeClaim,
+  makeCommit,
+  makeQuestion,
+  makeSession,
+  makeStage,
+  makeTurn,
+  makeUser,
+  sessionAfterCommit,
+} from './storage-records';

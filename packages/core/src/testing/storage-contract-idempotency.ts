@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyStart } from '../storage/types';
-import {
-  at,
-  createClaimed,
-  makeCommit,
-  newId,
-  type StorageUnderTest,
-} from './storage-contract-fixtures';
+import { createClaimed, type StorageUnderTest } from './storage-contract-fixtures';
+import { at, makeCommit, newId } from './storage-records';
 
 export function idempotencyCases(storage: StorageUnderTest): void {
   /** A request under `key` at `at(now)`, locked for 30 s and remembered for an hour. */

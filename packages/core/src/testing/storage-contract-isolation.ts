@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../storage/types';
-import {
-  at,
-  createClaimed,
-  makeCall,
-  makeClaim,
-  makeCommit,
-  makeSession,
-  newId,
-  type StorageUnderTest,
-} from './storage-contract-fixtures';
+import { createClaimed, type StorageUnderTest } from './storage-contract-fixtures';
+import { at, makeCall, makeClaim, makeCommit, makeSession, newId } from './storage-records';
 
 /** Another owner's session must behave exactly like a missing one, on every method. */
 export function isolationCases(storage: StorageUnderTest): void {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UaipError } from '../errors';
 import type { SessionRecord, SessionSummary } from '../storage/types';
+import { createClaimed, expectUaipError, type StorageUnderTest } from './storage-contract-fixtures';
 import {
   at,
-  createClaimed,
-  expectUaipError,
   makeCall,
   makeClaim,
   makeCommit,
@@ -13,8 +12,7 @@ import {
   makeStage,
   makeUser,
   newId,
-  type StorageUnderTest,
-} from './storage-contract-fixtures';
+} from './storage-records';
 
 function summary(session: SessionRecord): SessionSummary {
   const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = session;

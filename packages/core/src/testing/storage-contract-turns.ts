@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord, TurnRecord } from '../storage/types';
+import { createClaimed, type StorageUnderTest } from './storage-contract-fixtures';
 import {
   at,
-  createClaimed,
   makeCall,
   makeClaim,
   makeCommit,
@@ -10,8 +10,7 @@ import {
   makeSession,
   makeStage,
   newId,
-  type StorageUnderTest,
-} from './storage-contract-fixtures';
+} from './storage-records';
 
 export function turnCases(storage: StorageUnderTest): void {
   async function created(overrides: Partial<SessionRecord> = {}): Promise<SessionRecord> {
