@@ -1,4 +1,4 @@
-import { LitElement, type PropertyDeclarations } from 'lit';
+import { type CSSResultGroup, LitElement, type PropertyDeclarations } from 'lit';
 import { createUaipClient, DEFAULT_API_BASE, type UaipClient } from './api-client';
 import { describeError, UaipApiError } from './api-error';
 import { type ErrorDetail, emit } from './events';
@@ -15,6 +15,10 @@ export class ApiElement extends LitElement {
     token: {},
     fetch: { attribute: false },
   };
+
+  // Lit's own comment on `styles` links to a symbol typedoc cannot resolve here.
+  /** @internal Each element sets its own styles (shadow DOM). */
+  declare static styles: CSSResultGroup | undefined;
 
   /** The API's base URL (attribute `api-base`), any origin. @default '/api/v1' */
   declare apiBase: string;
