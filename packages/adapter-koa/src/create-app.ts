@@ -98,10 +98,15 @@ export function createKoaApp(options: KoaAppOptions): KoaApp {
     if (ctx.body === undefined && ctx.status === 404)
       throw new UaipError('not_found', 'No such route');
   });
-  // Errors outside any request (a socket closed early) go to the log, never to stderr raw.
-  app.on('error', (error: Error) => logger.warn({ err: error }, 'server error'));
+  // Errors outside any request go to the log, never to stderr raw. A client that hung up
+  // mid-response (an event stream closed, a reset) is routine, not a server error.
+  app.on('error', (error: Error & { code?: string }) => {
+    if (!CLIENT_GONE.has(error.code ?? '')) logger.warn({ err: error }, 'server error');
+  });
   return { app, router };
 }
+
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 function allowOnly(ctx: Context, method: string) {
   if (ctx.method !== method && !(method === 'GET' && ctx.method === 'HEAD')) {

@@ -207,6 +207,38 @@ describe('GET /api/v1/sessions/:id/events', () => {
   });
 });
 
+describe('a client hanging up', () => {
+  it('is not logged as a server error', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      info() {},
+      warn: (_fields: object, message: string) => warnings.push(message),
+      error: (_fields: object, message: string) => warnings.push(message),
+    };
+    const api = await startTestApi({ heartbeatMs: 20, logger });
+    try {
+      const alice = await api.user();
+      const created = await api.call('POST', '/api/v1/sessions', {
+        token: alice.token,
+        body: IDEA,
+      });
+      for (let index = 0; index < 3; index++) {
+        const stream = await openStream(api, alice.token, created.json.id);
+        await stream.until((frame) => frame.comment === 'ping');
+        stream.close();
+        await vi.waitFor(() => expect(api.subscriptions(created.json.id)).toBe(0), {
+          interval: 5,
+        });
+      }
+      // Pings keep being written for a moment after each hang-up; give them time to fail.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(warnings).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('event streams and the server lifecycle', () => {
   const HEARTBEAT_MS = 37;
   afterEach(() => {
