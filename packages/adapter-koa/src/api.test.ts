@@ -11,7 +11,7 @@ import {
   workflowListSchema,
 } from './index';
 import { completeSession, RICH_ANSWER } from './session-driver.test-support';
-import { startTestApi, type TestApi } from './test-api.test-support';
+import { PASSWORD, startTestApi, type TestApi } from './test-api.test-support';
 
 let api: TestApi;
 let token: string;
@@ -104,12 +104,79 @@ describe('accounts', () => {
     expect(unknown.json.error.message).toBe(wrong.json.error.message);
   });
 
+  it('signs out everywhere: every token issued so far gets 401, a new login works', async () => {
+    const email = `everywhere-${Date.now()}@example.com`;
+    const { token: first } = await api.user(email);
+    const second = (
+      await api.call('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } })
+    ).json.accessToken as string;
+
+    const out = await api.call('POST', '/api/v1/auth/logout-all', { token: first });
+    expect(out.status).toBe(204);
+    for (const old of [first, second]) {
+      expectError(await api.call('GET', '/api/v1/auth/me', { token: old }), 401, 'unauthorized');
+    }
+    const again = await api.call('POST', '/api/v1/auth/login', {
+      body: { email, password: PASSWORD },
+    });
+    const me = await api.call('GET', '/api/v1/auth/me', { token: again.json.accessToken });
+    expect(me.json.user.email).toBe(email);
+  });
+
+  it('changes the password after checking the current one, and revokes earlier tokens', async () => {
+    const email = `password-${Date.now()}@example.com`;
+    const { token: old } = await api.user(email);
+    const change = (body: object, token = old) =>
+      api.call('POST', '/api/v1/auth/password', { token, body });
+
+    expectError(
+      await change({ currentPassword: 'not my password', newPassword: 'a new password!' }),
+      401,
+      'invalid_credentials',
+    );
+    const short = await change({ currentPassword: PASSWORD, newPassword: 'short' });
+    expectError(short, 400, 'validation_failed');
+    expect(short.json.error.details.map((d: { path: string }) => d.path)).toEqual(['newPassword']);
+    // Neither failure changed anything: the token and the old password still work.
+    expect((await api.call('GET', '/api/v1/auth/me', { token: old })).status).toBe(200);
+
+    expect(
+      (await change({ currentPassword: PASSWORD, newPassword: 'a new password!' })).status,
+    ).toBe(204);
+    expectError(await api.call('GET', '/api/v1/auth/me', { token: old }), 401, 'unauthorized');
+    const login = (password: string) =>
+      api.call('POST', '/api/v1/auth/login', { body: { email, password } });
+    expectError(await login(PASSWORD), 401, 'invalid_credentials');
+    expect((await login('a new password!')).status).toBe(200);
+  });
+
+  it('locks password guessing through a password change like failed logins', async () => {
+    const guarded = await startTestApi({ rateLimits: { loginPer15Min: 2 } });
+    try {
+      const { token: own } = await guarded.user('guess@example.com');
+      const guess = () =>
+        guarded.call('POST', '/api/v1/auth/password', {
+          token: own,
+          body: { currentPassword: 'a wrong guess', newPassword: 'a new password!' },
+        });
+      expectError(await guess(), 401, 'invalid_credentials');
+      expectError(await guess(), 401, 'invalid_credentials');
+      const locked = await guess();
+      expectError(locked, 429, 'rate_limited');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('needs a bearer token everywhere but register and login', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/auth/me'],
       ['GET', '/api/v1/workflows'],
       ['GET', '/api/v1/sessions'],
       ['POST', '/api/v1/sessions'],
+      ['POST', '/api/v1/auth/logout-all'],
+      ['POST', '/api/v1/auth/password'],
     ]) {
       const response = await api.call(
         method!,

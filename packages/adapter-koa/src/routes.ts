@@ -1,5 +1,6 @@
 import {
   answerInput,
+  changePasswordInput,
   loginInput,
   type Orchestrator,
   type PasswordAuth,
@@ -102,6 +103,47 @@ export function routeSpecs({
             const user = await accounts.getUser(principalOf(ctx).userId);
             if (!user) throw new UaipError('unauthorized', 'A valid bearer token is required');
             ctx.body = { user };
+          },
+        },
+        {
+          method: 'post',
+          path: '/auth/logout-all',
+          operationId: 'logoutEverywhere',
+          summary: "Revoke every one of the caller's tokens, this one included",
+          auth: true,
+          responses: { 204: { description: 'Every token issued so far is refused from now on' } },
+          errors: [],
+          async handle(ctx) {
+            await accounts.revokeTokens(principalOf(ctx).userId);
+            ctx.status = 204;
+          },
+        },
+        {
+          method: 'post',
+          path: '/auth/password',
+          operationId: 'changePassword',
+          summary: 'Change the password; every earlier token is revoked (log in again)',
+          auth: true,
+          body: changePasswordInput,
+          responses: { 204: { description: 'Changed; log in with the new password' } },
+          errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
+          async handle(ctx) {
+            const { currentPassword, newPassword } = bodyOf(ctx, changePasswordInput);
+            const { userId } = principalOf(ctx);
+            const user = await accounts.getUser(userId);
+            if (!user) throw new UaipError('unauthorized', 'A valid bearer token is required');
+            // Guessing the current password here counts against the account like a failed login,
+            // so a stolen token cannot be used to find the password out.
+            await rateLimits.loginGuard(user.email, ctx.ip);
+            try {
+              await accounts.changePassword(userId, currentPassword, newPassword);
+            } catch (error) {
+              if (UaipError.isInstance(error) && error.code === 'invalid_credentials')
+                await rateLimits.loginFailed(user.email, ctx.ip);
+              throw error;
+            }
+            await rateLimits.loginSucceeded(user.email);
+            ctx.status = 204;
           },
         },
       ]

@@ -6,7 +6,13 @@ export type {
   PasswordHasher,
   PublicUser,
 } from './auth/password-auth';
-export { bcryptHasher, createPasswordAuth, loginInput, registerInput } from './auth/password-auth';
+export {
+  bcryptHasher,
+  changePasswordInput,
+  createPasswordAuth,
+  loginInput,
+  registerInput,
+} from './auth/password-auth';
 export type { Auth, Principal } from './auth/types';
 export type { Clock } from './clock';
 export { systemClock } from './clock';

@@ -42,6 +42,8 @@ export interface UaipClient {
   login(input: { email: string; password: string }): Promise<LoginResult>;
   /** The signed-in user (`GET /auth/me`). */
   me(): Promise<{ user: User }>;
+  /** Revokes every token of the signed-in user, this one included (`POST /auth/logout-all`). */
+  logoutEverywhere(): Promise<void>;
   /** A page of the user's sessions, newest first. */
   listSessions(query?: { limit?: number; cursor?: string | null }): Promise<SessionPage>;
   /** Starts a session; its first question is pending. */
@@ -120,6 +122,9 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
     register: (input) => json('/auth/register', post(input, { auth: false })),
     login: (input) => json('/auth/login', post(input, { auth: false })),
     me: () => json('/auth/me'),
+    async logoutEverywhere() {
+      await send(`${apiBase}/auth/logout-all`, { method: 'POST' });
+    },
     listSessions(query = {}) {
       const search = new URLSearchParams();
       if (query.limit !== undefined) search.set('limit', String(query.limit));

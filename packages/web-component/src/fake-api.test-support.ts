@@ -252,6 +252,10 @@ export function createFakeApi(
     const user = token ? tokens.get(token) : undefined;
     if (!token || !user) return error(401, 'unauthorized', 'Missing or invalid token');
     if (method === 'GET' && path === '/auth/me') return json(200, { user });
+    if (method === 'POST' && path === '/auth/logout-all') {
+      for (const [issued, owner] of tokens) if (owner.id === user.id) tokens.delete(issued);
+      return new Response(null, { status: 204 });
+    }
     const mine = [...sessions.values()].filter(
       (session) => (session as Session & { ownerId: string }).ownerId === user.id,
     );

@@ -158,6 +158,33 @@ describe('<uaip-app>', () => {
     expect(location.hash).toBe('');
   });
 
+  it('signing out everywhere revokes every token on the server first', async () => {
+    const api = createFakeApi();
+    const token = api.signUp();
+    sessionStorage.setItem('uaip:token', token);
+    const app = mount('uaip-app', { fetch: api.fetch });
+    await until(() => expect(hasControl(app.shadowRoot!, 'Sign out everywhere')).toBe(true));
+
+    api.failNext('POST /auth/logout-all', {
+      status: 503,
+      code: 'storage_unavailable',
+      message: 'Down',
+    });
+    byName(app.shadowRoot!, 'Sign out everywhere').click();
+    await untilText(app, 'Could not sign out everywhere');
+    expect(hasControl(app.shadowRoot!, 'Sign out everywhere')).toBe(true);
+    expect(sessionStorage.getItem('uaip:token')).toBe(token);
+
+    byName(app.shadowRoot!, 'Sign out everywhere').click();
+    await untilText(app, 'You are signed out on every device.');
+    expect(hasControl(app.shadowRoot!, 'Sign in')).toBe(true);
+    expect(sessionStorage.getItem('uaip:token')).toBeNull();
+    const me = await api.fetch('/api/v1/auth/me', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.status).toBe(401);
+  });
+
   it('no-persist keeps neither the token nor the session in the page', async () => {
     const api = createFakeApi();
     api.signUp();

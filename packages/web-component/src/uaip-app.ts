@@ -37,6 +37,7 @@ export class UaipApp extends ApiElement {
     notice: { state: true },
     demo: { state: true },
     started: { state: true },
+    headerError: { state: true },
   };
 
   /** @internal The element's own styles (shadow DOM). */
@@ -56,6 +57,10 @@ export class UaipApp extends ApiElement {
         font-weight: 700;
         margin: 0;
         margin-right: auto;
+      }
+      .error {
+        margin: 0;
+        color: var(--uaip-error, #b42318);
       }
       .badge {
         font-size: 0.8em;
@@ -77,6 +82,8 @@ export class UaipApp extends ApiElement {
   declare private notice: string;
   declare private demo: boolean;
   declare private started: Session | null;
+  /** Why signing out everywhere failed (the person is still signed in). */
+  declare private headerError: string;
 
   constructor() {
     super();
@@ -86,6 +93,7 @@ export class UaipApp extends ApiElement {
     this.notice = '';
     this.demo = false;
     this.started = null;
+    this.headerError = '';
     // Errors of the inner elements bubble here; a 401 means the token is no longer good.
     this.addEventListener('uaip-error', (event) => {
       if (event.detail.code === 'unauthorized') this.expire();
@@ -116,9 +124,11 @@ export class UaipApp extends ApiElement {
         ${
           this.token
             ? html`<span class="muted">${this.user?.email ?? ''}</span>
-                <button type="button" class="secondary" part="button" @click=${this.signOut}>Sign out</button>`
+                <button type="button" class="secondary" part="button" @click=${this.signOut}>Sign out</button>
+                <button type="button" class="secondary" part="button" @click=${this.signOutEverywhere}>Sign out everywhere</button>`
             : nothing
         }
+        ${this.headerError ? html`<p class="error" role="alert">${this.headerError}</p>` : nothing}
       </header>
       ${this.renderMain()}
     `;
@@ -206,7 +216,23 @@ export class UaipApp extends ApiElement {
     this.open(null);
   }
 
+  /** Revokes every token on the server first: only then is "everywhere" true. */
+  private async signOutEverywhere() {
+    this.headerError = '';
+    try {
+      await this.client.logoutEverywhere();
+    } catch (error) {
+      // A 401 signs out through the uaip-error listener; anything else leaves the person in.
+      const text = this.reportError(error);
+      if (this.token) this.headerError = `Could not sign out everywhere: ${text}`;
+      return;
+    }
+    this.signOut();
+    this.notice = 'You are signed out on every device.';
+  }
+
   private signOut() {
+    this.headerError = '';
     clearDrafts();
     this.user = null;
     this.started = null;

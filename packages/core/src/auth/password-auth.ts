@@ -127,6 +127,12 @@ export const loginInput = z.object({
   password: z.string().max(1024),
 });
 
+/** The body of a password change: the current password, and the new one (8 to 72 bytes). */
+export const changePasswordInput = z.object({
+  currentPassword: z.string().max(1024),
+  newPassword: passwordField,
+});
+
 /**
  * Accounts with bcryptjs-hashed passwords and HS256 JWT access tokens (algorithm pinned;
  * `exp`, `iat`, `iss`, `aud`, `sub` set and checked). Unknown emails and wrong passwords get the
