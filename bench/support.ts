@@ -98,15 +98,11 @@ export async function startChild<T>(
   env: Record<string, string>,
   nodeFlags: string[] = [],
 ): Promise<Child<T>> {
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, '--conditions=@uaip/source', '--import', 'tsx', file],
-    {
-      cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   // 'close' comes after the child's stdout has been read to its end.
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const lines = createInterface({ input: child.stdout! });
@@ -130,7 +126,7 @@ export async function startChild<T>(
 }
 
 /** utime + stime of a process from /proc (Linux), in seconds. */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
