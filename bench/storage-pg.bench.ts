@@ -9,15 +9,14 @@ import {
   pgDatabase,
   pgliteDatabase,
 } from '@uaip/storage-pg';
-import pg from 'pg';
 import { type BenchReport, type Measurement, median } from './harness';
+import { withThrowawayDatabase } from './support';
 
 // Storage cost per turn (one claim + one commit, the LLM excluded) on the local PostgreSQL,
 // with fsync and synchronous_commit at their defaults, and on PGlite in a folder.
 // Goals (quality-bars.md): median <= 1.5 ms at turns 1-10 and at turns 91-100 (flat), and
 // >= 1,500 turns/s with 50 sessions answering at once. A throw-away database per run.
 
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TURNS = 100;
 const SESSIONS = 40;
 const WARMUP_SESSIONS = 5;
@@ -238,21 +237,6 @@ async function measureBaseline(url: string) {
     update: median(updates),
     updatesPerSecond: median(rates),
   };
-}
-
-async function withThrowawayDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const name = `uaip_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
 }
 
 async function measurePglite(): Promise<TurnFigures & { roundTrip: number; update: number }> {
