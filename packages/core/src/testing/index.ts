@@ -9,7 +9,12 @@ export type { FakeOllamaOptions } from './fake-ollama-server';
 export { startFakeOllama } from './fake-ollama-server';
 export type { FakeBehaviour, FakeLlmServer, FakeReply, RecordedRequest } from './fake-server-core';
 export { NOT_JSON_TEXT } from './fake-server-core';
-export type { ScriptedProvider, ScriptedReply, ScriptedResponder } from './scripted-provider';
+export type {
+  ScriptedProvider,
+  ScriptedProviderOptions,
+  ScriptedReply,
+  ScriptedResponder,
+} from './scripted-provider';
 export { failingProvider, scriptedProvider } from './scripted-provider';
 export type { StorageFixture } from './storage-contract';
 export { storageContract } from './storage-contract';

@@ -1,4 +1,6 @@
+import type { Clock } from '../clock';
 import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest, LlmResult } from '../llm/types';
+import { fixedClock } from './clock-and-ids';
 
 /** One scripted reply: a JSON value, raw text, or an error to throw. */
 export type ScriptedReply =
@@ -27,6 +29,19 @@ export interface ScriptedProvider extends LlmProvider {
   readonly requests: LlmRequest[];
 }
 
+/** Options of {@link scriptedProvider}. */
+export interface ScriptedProviderOptions {
+  /** The provider id recorded with each attempt. @default 'scripted' */
+  id?: string;
+  /**
+   * The clock that stamps each attempt (`at`), which the usage ledger and the daily budget
+   * read: pass the orchestrator's clock. Never the wall clock: without one, attempts are
+   * stamped at the test kit's fixed instant (`fixedClock()`'s default), so a test gives the
+   * same result on any date.
+   */
+  clock?: Clock;
+}
+
 /**
  * An `LlmProvider` for tests: answers each call from a list of replies, in order, or from a
  * function of the request. Running out of replies throws, so a test notices an unexpected
@@ -34,18 +49,19 @@ export interface ScriptedProvider extends LlmProvider {
  *
  * @example
  * ```ts
- * const llm = scriptedProvider([{ json: { score: 9, issues: [], followUp: '' } }]);
+ * const clock = fixedClock('2026-03-01T09:00:00Z');
+ * const llm = scriptedProvider([{ json: { score: 9, issues: [], followUp: '' } }], { clock });
  * // ... run a turn ...
  * expect(llm.requests).toHaveLength(1);
  * ```
  */
 export function scriptedProvider(
   script: ScriptedReply[] | ScriptedResponder,
-  options: { id?: string; now?: () => number } = {},
+  options: ScriptedProviderOptions = {},
 ): ScriptedProvider {
   const requests: LlmRequest[] = [];
   const id = options.id ?? 'scripted';
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? fixedClock();
   return {
     id,
     requests,
@@ -72,7 +88,7 @@ export function scriptedProvider(
         latencyMs: 0,
         outcome: 'ok',
         errorKind: null,
-        at: new Date(now()).toISOString(),
+        at: new Date(clock.now()).toISOString(),
       };
       return { text, provider: id, model, attempts: [attempt] };
     },
@@ -82,6 +98,7 @@ export function scriptedProvider(
 /** A provider whose every call fails with `error` (a connection error by default). */
 export function failingProvider(
   error: () => Error = () => new Error('connect ECONNREFUSED 127.0.0.1:1'),
+  options: Pick<ScriptedProviderOptions, 'clock'> = {},
 ): ScriptedProvider {
-  return scriptedProvider(() => ({ error: error() }), { id: 'failing' });
+  return scriptedProvider(() => ({ error: error() }), { ...options, id: 'failing' });
 }

@@ -17,7 +17,7 @@ function orchestratorWith(budgets: { sessionUsd?: number; userDayUsd?: number })
   // Each scoring costs $0.001, each extraction $0.01 (see judge()).
   return createOrchestrator({
     storage,
-    llm: scriptedProvider((request) => judge(request)),
+    llm: scriptedProvider((request) => judge(request), { clock }),
     workflows: [twoStageWorkflow],
     clock,
     generateId: sequentialIds(),
@@ -95,6 +95,7 @@ describe('budgets', () => {
         down
           ? { error: Object.assign(new Error('boom'), { attempts: [paidFailure()] }) }
           : judge(request),
+        { clock },
       ),
       workflows: [twoStageWorkflow],
       clock,
@@ -120,6 +121,6 @@ function paidFailure() {
     latencyMs: 10,
     outcome: 'error' as const,
     errorKind: 'stream_error',
-    at: '2026-11-26T10:00:00.000Z',
+    at: new Date(clock.now()).toISOString(),
   };
 }
