@@ -37,6 +37,11 @@ export type {
 export { providersFromEnv } from './llm/from-env';
 export type { OllamaProviderOptions } from './llm/ollama';
 export { ollamaProvider } from './llm/ollama';
+export {
+  outputSchemaProblems,
+  structuredOutputProblems,
+  structuredOutputSchema,
+} from './llm/output-schema';
 export type { GeneratedObject, ObjectRequest } from './llm/structured';
 export { generateObject } from './llm/structured';
 export type {

@@ -7,8 +7,10 @@ import type { Logger } from '../logger';
 import { createPricing, type Pricing } from '../usage/pricing';
 import { attemptRecord, failedAttempt, NO_TOKENS } from './attempt';
 import { kindOfStatus, ProviderError, type ProviderErrorKind, parseRetryAfter } from './errors';
+import { requestOutputSchema } from './output-schema';
 import type {
   GenerateOptions,
+  LlmAttempt,
   LlmProvider,
   LlmRequest,
   LlmResult,
@@ -48,8 +50,10 @@ export const DEFAULT_ANTHROPIC_MODELS: Record<Tier, string> = {
 /**
  * Claude through `@anthropic-ai/sdk`, streaming under the hood. Written for the 5.x models:
  * structured output through `output_config.format`, effort per tier, no sampling parameters,
- * no prefill, no forced tool use; the reply text is taken from the `text` blocks only (replies
- * start with a `thinking` block); the system prompt is marked for prompt caching.
+ * no prefill, no forced tool use; output schemas adapted to the subset the API accepts; the
+ * reply text is taken from the `text` blocks only (replies start with a `thinking` block); a
+ * reply counts only when the stream ended with `message_stop` and stopped for `end_turn`
+ * (`max_tokens` is asked again once with twice the room, `refusal` is a `refusal` failure).
  *
  * @example
  * ```ts
@@ -60,7 +64,9 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): LlmPr
   const client =
     options.client ??
     new Anthropic({
-      apiKey: options.apiKey ?? null,
+      // Left out when not given, so the SDK reads ANTHROPIC_API_KEY itself (an explicit
+      // `undefined` or `null` would override that).
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       maxRetries: 0,
@@ -72,63 +78,105 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): LlmPr
   const now = options.now ?? Date.now;
   const logger = options.logger;
 
+  /** One call: the reply and why it stopped, or a classified failure carrying its attempt. */
+  async function once(request: LlmRequest, limit: number, generateOptions: GenerateOptions) {
+    const model = models[request.tier];
+    const schema = requestOutputSchema('anthropic', request);
+    const startedAt = now();
+    const usage: TokenUsage = { ...NO_TOKENS };
+    const facts = () => ({
+      provider: 'anthropic',
+      model,
+      tier: request.tier,
+      usage,
+      startedAt,
+      endedAt: now(),
+    });
+    try {
+      const stream = await createQuietly(logger, () =>
+        client.messages.create(
+          {
+            model,
+            max_tokens: limit,
+            // No cache_control marker: the prompts of a turn are far below the shortest
+            // prefix Claude caches (docs/llm-chain.md), where a marker does nothing.
+            system: request.system,
+            messages: request.messages.map((message) => ({
+              role: message.role,
+              content: message.content,
+            })),
+            output_config: {
+              effort: effort[request.tier],
+              ...(schema ? { format: { type: 'json_schema', schema } } : {}),
+            },
+            stream: true,
+          },
+          { signal: generateOptions.signal },
+        ),
+      );
+      const reply = await readStream(stream, usage, generateOptions.onProgress);
+      if (generateOptions.signal?.aborted) throw generateOptions.signal.reason;
+      if (reply === null) {
+        throw failedAttempt(
+          facts(),
+          pricing,
+          'stream_error',
+          'The Claude stream ended before message_stop',
+        );
+      }
+      return { ...reply, model, facts: facts() };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      const { kind, status, retryAfterMs } = classify(error, generateOptions.signal, now());
+      throw failedAttempt(facts(), pricing, kind, describe(kind, status), {
+        ...(status === undefined ? {} : { status }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        cause: error,
+      });
+    }
+  }
+
   return {
     id: 'anthropic',
     async generate(request: LlmRequest, generateOptions: GenerateOptions = {}): Promise<LlmResult> {
-      const model = models[request.tier];
-      const startedAt = now();
-      const usage: TokenUsage = { ...NO_TOKENS };
-      const facts = () => ({
-        provider: 'anthropic',
-        model,
-        tier: request.tier,
-        usage,
-        startedAt,
-        endedAt: now(),
-      });
+      const attempts: LlmAttempt[] = [];
+      let limit = request.maxTokens ?? maxTokens[request.tier];
       try {
-        const stream = await createQuietly(logger, () =>
-          client.messages.create(
-            {
-              model,
-              max_tokens: request.maxTokens ?? maxTokens[request.tier],
-              // Marked for caching: the same system prompt opens every call of a task.
-              system: [
-                { type: 'text', text: request.system, cache_control: { type: 'ephemeral' } },
-              ],
-              messages: request.messages.map((message) => ({
-                role: message.role,
-                content: message.content,
-              })),
-              output_config: {
-                effort: effort[request.tier],
-                ...(request.output
-                  ? { format: { type: 'json_schema', schema: request.output.schema } }
-                  : {}),
-              },
-              stream: true,
-            },
-            { signal: generateOptions.signal },
-          ),
-        );
-        const text = await readStream(stream, usage);
-        if (generateOptions.signal?.aborted) throw generateOptions.signal.reason;
-        if (text === null) {
-          throw failedAttempt(
-            facts(),
-            pricing,
-            'stream_error',
-            'The Claude stream ended before message_stop',
+        for (;;) {
+          const reply = await once(request, limit, generateOptions);
+          const kind = STOP_FAILURES[reply.stopReason ?? 'end_turn'];
+          if (!kind) {
+            attempts.push(
+              attemptRecord({ ...reply.facts, outcome: 'ok', errorKind: null }, pricing),
+            );
+            return { text: reply.text, provider: 'anthropic', model: reply.model, attempts };
+          }
+          attempts.push(
+            attemptRecord({ ...reply.facts, outcome: 'error', errorKind: kind }, pricing),
           );
+          // A reply cut at max_tokens is asked again once with twice the room.
+          if (kind === 'max_tokens' && limit < MAX_OUTPUT_TOKENS && attempts.length === 1) {
+            logger?.warn(
+              { provider: 'anthropic', model: reply.model, maxTokens: limit },
+              'Claude reached max_tokens; asking again with more room',
+            );
+            limit = Math.min(limit * 2, MAX_OUTPUT_TOKENS);
+            continue;
+          }
+          throw new ProviderError('anthropic', kind, stopMessage(kind, limit), { attempts });
         }
-        const attempt = attemptRecord({ ...facts(), outcome: 'ok', errorKind: null }, pricing);
-        return { text, provider: 'anthropic', model, attempts: [attempt] };
       } catch (error) {
-        if (error instanceof ProviderError) throw error;
-        const { kind, status, retryAfterMs } = classify(error, generateOptions.signal, now());
-        throw failedAttempt(facts(), pricing, kind, describe(kind, status), {
-          ...(status === undefined ? {} : { status }),
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        if (
+          !(error instanceof ProviderError) ||
+          attempts.length === 0 ||
+          error.attempts === attempts
+        )
+          throw error;
+        // A failure after a max_tokens attempt: report both attempts.
+        throw new ProviderError(error.provider, error.kind, error.message, {
+          attempts: [...attempts, ...error.attempts],
+          ...(error.status === undefined ? {} : { status: error.status }),
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
           cause: error,
         });
       }
@@ -136,13 +184,42 @@ export function anthropicProvider(options: AnthropicProviderOptions = {}): LlmPr
   };
 }
 
+// The most a 5.x model writes in one reply (GET /v1/models: max_tokens).
+const MAX_OUTPUT_TOKENS = 64_000;
+
+/** Stop reasons that are not a usable reply, and the failure each is. */
+const STOP_FAILURES: Partial<Record<Anthropic.Messages.StopReason, ProviderErrorKind>> = {
+  max_tokens: 'max_tokens',
+  refusal: 'refusal',
+  model_context_window_exceeded: 'too_large',
+  // No tools are offered, so these mean the reply is not the answer asked for.
+  tool_use: 'unknown',
+  pause_turn: 'unknown',
+};
+
+function stopMessage(kind: ProviderErrorKind, limit: number): string {
+  if (kind === 'max_tokens') return `Claude's reply did not fit in ${limit} tokens (max_tokens)`;
+  if (kind === 'refusal') return 'Claude declined to answer this request (refusal)';
+  if (kind === 'too_large') return "The request does not fit in the model's context window";
+  return 'Claude stopped without an answer';
+}
+
 type MessageStream = AsyncIterable<Anthropic.Messages.RawMessageStreamEvent>;
 
-/** The text of the `text` blocks, or null when the stream stopped before `message_stop`. */
-async function readStream(stream: MessageStream, usage: TokenUsage): Promise<string | null> {
+/**
+ * The text of the `text` blocks and the stop reason, or null when the stream stopped before
+ * `message_stop`. Each event is progress (it keeps the chain's idle timer from firing).
+ */
+async function readStream(
+  stream: MessageStream,
+  usage: TokenUsage,
+  onProgress: (() => void) | undefined,
+): Promise<{ text: string; stopReason: Anthropic.Messages.StopReason | null } | null> {
   const textBlocks = new Set<number>();
   let text = '';
+  let stopReason: Anthropic.Messages.StopReason | null = null;
   for await (const event of stream) {
+    onProgress?.();
     switch (event.type) {
       case 'message_start': {
         const start = event.message.usage;
@@ -160,12 +237,13 @@ async function readStream(stream: MessageStream, usage: TokenUsage): Promise<str
           text += event.delta.text;
         break;
       case 'message_delta':
+        stopReason = event.delta.stop_reason ?? stopReason;
         // Cumulative counts: the last message_delta holds the totals.
         usage.outputTokens = event.usage.output_tokens;
         if (event.usage.input_tokens != null) usage.inputTokens = event.usage.input_tokens;
         break;
       case 'message_stop':
-        return text;
+        return { text, stopReason };
     }
   }
   return null;

@@ -22,9 +22,10 @@ export class LlmCallError extends Error {
 
 /**
  * Why a provider failed. The fallback chain acts on it: `retryable` kinds are retried on the
- * same provider; configuration kinds (`auth`, `not_found`) and `invalid_output` move on to
- * the next provider at once; `bad_request` and `too_large` stop the call (the request would
- * be wrong everywhere).
+ * same provider; configuration kinds (`auth`, `not_found`), `invalid_output` and `max_tokens`
+ * (a reply that did not fit, even with more room) move on to the next provider at once;
+ * `bad_request` and `too_large` stop the call (the request would be wrong everywhere), and so
+ * does `refusal` (the model declined to answer: another model is not asked to).
  */
 export type ProviderErrorKind =
   | 'rate_limited'
@@ -38,6 +39,8 @@ export type ProviderErrorKind =
   | 'bad_request'
   | 'too_large'
   | 'invalid_output'
+  | 'max_tokens'
+  | 'refusal'
   | 'circuit_open'
   | 'deadline'
   | 'aborted'
@@ -125,6 +128,14 @@ export function parseRetryAfter(
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The refusal behind an LLM failure, if a model declined to answer (searched through causes). */
+export function refusalOf(error: unknown): ProviderError | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof ProviderError && current.kind === 'refusal') return current;
+  }
+  return undefined;
 }
 
 /** The attempts a thrown error says it cost (none when it does not say). */

@@ -13,7 +13,14 @@ import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest, LlmResult } 
 export interface FallbackChainOptions {
   /** One deadline for the whole call: every retry and every provider. @default 60000 */
   deadlineMs?: number;
-  /** The longest one attempt may take (capped by what is left of the deadline). @default 30000 */
+  /**
+   * How long one attempt may go without progress before it is cut and retried: waiting for
+   * the response, or between two events of a stream (a provider reports progress through
+   * `onProgress`; for one that does not, this bounds the whole attempt). The deadline still
+   * bounds everything. @default 30000
+   */
+  idleTimeoutMs?: number;
+  /** @deprecated The former name of `idleTimeoutMs`, read when that is not set. */
   attemptTimeoutMs?: number;
   /** Retries of the same provider after a retryable failure. @default 2 */
   retries?: number;
@@ -33,13 +40,16 @@ export interface FallbackChainOptions {
 
 type Outcome = { ok: true; result: LlmResult } | { ok: false; error: ProviderError };
 
-const STOP = new Set<ProviderErrorKind>(['bad_request', 'too_large', 'aborted']);
+const STOP = new Set<ProviderErrorKind>(['bad_request', 'too_large', 'refusal', 'aborted']);
+// Failures that say nothing about the provider's health: they do not open its circuit.
+const HEALTHY = new Set<ProviderErrorKind>([...STOP, 'max_tokens']);
 
 /**
  * Several providers as one `LlmProvider`: each is retried on transient failures (p-retry,
  * exponential backoff with jitter, `retry-after` honoured up to a cap), then the next one is
  * tried; configuration failures (401/403/404) move on at once; a request the API rejects
- * (400/413) stops everything. One deadline bounds the whole call, so retries never multiply.
+ * (400/413) or a model's refusal stops everything. An attempt that makes no progress for the
+ * idle timeout is cut and retried. One deadline bounds the whole call, so retries never multiply.
  * A circuit breaker per provider skips one that keeps failing. With a `validate` in the
  * request, an output still invalid after one re-ask moves on to the next provider.
  *
@@ -54,7 +64,7 @@ export function fallbackChain(
 ): LlmProvider {
   const settings = {
     deadlineMs: options.deadlineMs ?? 60_000,
-    attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? options.attemptTimeoutMs ?? 30_000,
     retries: options.retries ?? 2,
     minDelayMs: options.minDelayMs ?? 250,
     maxDelayMs: options.maxDelayMs ?? 4_000,
@@ -201,14 +211,22 @@ export function fallbackChain(
     generateOptions: GenerateOptions,
   ): Promise<LlmResult> {
     const own = new AbortController();
-    // When the deadline comes first it ends the attempt itself (and is reported as such).
-    const timer =
-      settings.attemptTimeoutMs < deadlineAt - now()
-        ? setTimeout(() => own.abort(new Error('attempt timed out')), settings.attemptTimeoutMs)
-        : undefined;
+    // An idle timer, restarted by every sign of progress; when the deadline comes first it
+    // ends the attempt itself (and is reported as such).
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      if (settings.idleTimeoutMs < deadlineAt - now())
+        timer = setTimeout(() => own.abort(new Error('attempt timed out')), settings.idleTimeoutMs);
+    };
+    arm();
     const signal = AbortSignal.any([overall, own.signal]);
+    const onProgress = () => {
+      arm();
+      generateOptions.onProgress?.();
+    };
     try {
-      const result = await provider.generate(request, { signal });
+      const result = await provider.generate(request, { signal, onProgress });
       record(result.attempts, attempts, generateOptions);
       breaker.succeeded();
       return result;
@@ -219,12 +237,7 @@ export function fallbackChain(
         caller: generateOptions.signal?.aborted ?? false,
       });
       record(failure.attempts, attempts, generateOptions);
-      if (
-        failure.kind !== 'aborted' &&
-        failure.kind !== 'bad_request' &&
-        failure.kind !== 'too_large'
-      )
-        breaker.failed(now());
+      if (!HEALTHY.has(failure.kind)) breaker.failed(now());
       throw failure;
     } finally {
       clearTimeout(timer);

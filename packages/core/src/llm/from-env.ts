@@ -99,7 +99,7 @@ export function providersFromEnv(
     providers.map((configured) => configured.provider),
     {
       deadlineMs: timeoutMs,
-      attemptTimeoutMs: Math.min(30_000, timeoutMs),
+      idleTimeoutMs: Math.min(30_000, timeoutMs),
       ...(logger ? { logger } : {}),
     },
   );

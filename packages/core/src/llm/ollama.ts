@@ -2,6 +2,7 @@ import { Ollama } from 'ollama';
 import { createPricing, type Pricing } from '../usage/pricing';
 import { attemptRecord, failedAttempt, NO_TOKENS } from './attempt';
 import { kindOfStatus, ProviderError, type ProviderErrorKind } from './errors';
+import { requestOutputSchema } from './output-schema';
 import type {
   GenerateOptions,
   LlmProvider,
@@ -26,7 +27,9 @@ export interface OllamaProviderOptions {
 
 /**
  * A local model through the `ollama` client, streaming. Structured output goes through
- * Ollama's `format` (a JSON Schema). The client has no timeout or signal of its own for a
+ * Ollama's `format`, as the same JSON Schema subset Claude gets (which Ollama's grammar
+ * converter reads whole). A stream counts only when it ended with its `done` line, and a reply
+ * cut by the token limit (`done_reason: length`) is a `max_tokens` failure. The client has no timeout or signal of its own for a
  * call, so each call gets a fetch that carries the caller's signal (the fallback chain's
  * per-attempt timeout and overall deadline).
  *
@@ -46,6 +49,7 @@ export function ollamaProvider(options: OllamaProviderOptions = {}): LlmProvider
     id: 'ollama',
     async generate(request: LlmRequest, generateOptions: GenerateOptions = {}): Promise<LlmResult> {
       const model = models[request.tier];
+      const format = requestOutputSchema('ollama', request);
       const signal = generateOptions.signal;
       const startedAt = now();
       const usage: TokenUsage = { ...NO_TOKENS };
@@ -63,16 +67,31 @@ export function ollamaProvider(options: OllamaProviderOptions = {}): LlmProvider
           model,
           messages: [{ role: 'system', content: request.system }, ...request.messages],
           stream: true,
-          ...(request.output ? { format: request.output.schema } : {}),
+          ...(format ? { format } : {}),
           ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {}),
         });
         let text = '';
+        let doneReason: string | undefined;
         for await (const part of stream) {
+          generateOptions.onProgress?.();
           text += part.message.content;
           if (part.done) {
+            doneReason = part.done_reason || 'stop';
             usage.inputTokens = part.prompt_eval_count ?? 0;
             usage.outputTokens = part.eval_count ?? 0;
           }
+        }
+        // A stream cut before its `done` line is not a reply, however much text came.
+        if (doneReason === undefined) {
+          throw failedAttempt(facts(), pricing, 'stream_error', 'The Ollama stream ended early');
+        }
+        if (doneReason === 'length') {
+          throw failedAttempt(
+            facts(),
+            pricing,
+            'max_tokens',
+            `Ollama's reply did not fit in ${request.maxTokens ?? 'the model context'} tokens`,
+          );
         }
         const attempt = attemptRecord({ ...facts(), outcome: 'ok', errorKind: null }, pricing);
         return { text, provider: 'ollama', model, attempts: [attempt] };

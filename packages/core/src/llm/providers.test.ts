@@ -67,9 +67,14 @@ describe('anthropicProvider (real SDK, fake Claude API)', () => {
     expect(body).toMatchObject({
       model: 'claude-haiku-5-5',
       stream: true,
-      system: [{ type: 'text', cache_control: { type: 'ephemeral' } }],
+      system: scoring.system,
       output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'object' } } },
     });
+    // The score's range travels in its description: the API refuses `minimum`/`maximum`.
+    const score = body.output_config.format.schema.properties.score;
+    expect(score).not.toHaveProperty('minimum');
+    expect(score.description).toContain('{minimum: 0, maximum: 10}');
+    expect(JSON.stringify(body)).not.toContain('cache_control');
     for (const forbidden of ['temperature', 'top_p', 'top_k', 'tool_choice', 'tools', 'thinking'])
       expect(body).not.toHaveProperty(forbidden);
     expect(body.messages.at(-1).role).toBe('user');

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { attemptsOf, LlmCallError } from './errors';
+import { jsonSchemaOf } from './output-schema';
 import { withReask } from './reask';
 import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest } from './types';
 
@@ -15,8 +16,10 @@ export interface GeneratedObject<T> {
 export type ObjectRequest = Omit<LlmRequest, 'output' | 'validate'> & { name?: string };
 
 /**
- * Asks for a JSON object that matches a zod schema: the JSON Schema sent to the model is
- * derived from it (`z.toJSONSchema`), and the reply is validated by it. An invalid reply is
+ * Asks for a JSON object that matches a zod schema: the request carries its full JSON Schema
+ * (`z.toJSONSchema`), which each provider adapts to what its API accepts (Claude and Ollama:
+ * {@link structuredOutputSchema}), and the reply is validated by the zod schema itself, so the
+ * constraints an API cannot enforce are still checked. An invalid reply is
  * re-asked once with the validation errors; on a fallback chain, the next provider is tried
  * after that; in the end it throws `LlmCallError` (never a placeholder value).
  *
@@ -68,18 +71,6 @@ export async function generateObject<T>(
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
   }
-}
-
-// Converting a schema costs more than the rest of a turn: do it once per schema.
-const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
-
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  let converted = jsonSchemas.get(schema);
-  if (!converted) {
-    converted = z.toJSONSchema(schema, { io: 'output' }) as Record<string, unknown>;
-    jsonSchemas.set(schema, converted);
-  }
-  return converted;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string };

@@ -59,6 +59,11 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called for each attempt as it ends (a chain may make several). */
   onAttempt?: (attempt: LlmAttempt) => void;
+  /**
+   * Called by a streaming provider whenever data arrives: a chain cuts an attempt only when it
+   * made no progress for its idle timeout, so a long reply that keeps streaming is not cut.
+   */
+  onProgress?: () => void;
   /** Called when a chain gives up on one provider and tries the next. */
   onFallback?: (fallback: { from: string; to: string; reason: string }) => void;
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/types';
 import type { Clock } from '../clock';
 import { UaipError } from '../errors';
-import { LlmCallError } from '../llm/errors';
+import { LlmCallError, refusalOf } from '../llm/errors';
 import type { LlmProvider } from '../llm/types';
 import { type Logger, silentLogger } from '../logger';
 import type { Page, SessionRecord, SessionSummary, Storage, TurnCommit } from '../storage/types';
@@ -535,6 +535,15 @@ function addUsage(totals: SessionRecord['usage'], ledger: CallLedger): SessionRe
 
 function toTurnError(error: unknown, hint: string | undefined): unknown {
   if (!(error instanceof LlmCallError)) return error;
+  if (refusalOf(error)) {
+    // Sending the same answer again would be refused again: say so, as a 400 about the answer.
+    const message =
+      'The language model declined to process this answer; rephrase it and send it again.';
+    return new UaipError('validation_failed', message, {
+      cause: error,
+      details: [{ path: 'answer', message }],
+    });
+  }
   const retryAfterMs = error.retryAfterMs;
   return new UaipError(
     'llm_unavailable',

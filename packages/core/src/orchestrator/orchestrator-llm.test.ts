@@ -41,6 +41,28 @@ function setup() {
 }
 
 describe('a turn on the real LLM chain', () => {
+  it("turns a model's refusal into a clear 400 about the answer, keeps the session, counts the call", async () => {
+    const { orchestrator } = setup();
+    const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Churn' });
+    const before = await orchestrator.get(alice, session.id);
+    const ollamaCalls = ollama.generationRequests().length;
+    claude.enqueue({ kind: 'reply', text: '', stopReason: 'refusal', inputTokens: 900 });
+    const error = await orchestrator
+      .answer(alice, session.id, { questionId: session.pendingQuestion!.id, answer: 'An answer' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UaipError);
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/declined to process this answer/),
+      details: [{ path: 'answer', message: expect.any(String) }],
+    });
+    expect(ollama.generationRequests().length).toBe(ollamaCalls);
+    const after = await orchestrator.get(alice, session.id);
+    expect(after.pendingQuestion).toEqual(before.pendingQuestion);
+    expect(after.version).toBe(before.version);
+    expect((await orchestrator.usage(alice, session.id)).total.inputTokens).toBe(900);
+  });
+
   it('falls back from a failing Claude to Ollama, tells subscribers, and records every attempt', async () => {
     const { storage, orchestrator } = setup();
     const session = await orchestrator.start(alice, {

@@ -8,6 +8,7 @@ import type {
   Usage,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
+import { structuredOutputProblems } from '../llm/output-schema';
 import {
   chunkText,
   type FakeExchange,
@@ -50,8 +51,10 @@ const ERROR_STATUSES: Record<string, number> = { overloaded_error: 529, api_erro
 /**
  * Starts a fake Anthropic Messages API on 127.0.0.1 that the real `@anthropic-ai/sdk` client
  * parses: SSE streams and JSON messages that open with a thinking block, the API's error
- * bodies, `GET /v1/models`, and the 400s the 5.x models give to sampling parameters,
- * prefills, thinking budgets and (Sonnet and Opus) forced tool use.
+ * bodies, `GET /v1/models`, and the 400s the API gives: to an output schema outside the
+ * structured-output subset (`structuredOutputProblems`, in the API's words), an unknown effort,
+ * and, on the 5.x models, to sampling parameters, prefills, thinking budgets and (Sonnet and
+ * Opus) forced tool use. Unknown and retired model ids answer 404.
  *
  * @example
  * ```ts
@@ -113,7 +116,8 @@ export function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<
       if (recorded.method !== 'POST' || path !== '/v1/messages') {
         return sendError(response, 404, undefined, `${recorded.method} ${path} not found`);
       }
-      const invalid = validate(recorded.headers, recorded.body, models);
+      const invalid =
+        validate(recorded.headers, recorded.body, models) ?? validateOutput(recorded.body);
       if (invalid) return sendError(response, invalid.status, undefined, invalid.message);
 
       const behaviour = exchange.takeBehaviour();
@@ -126,7 +130,10 @@ export function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<
       }
       const message = messageOf(behaviour, recorded.body.model, nextId('msg'));
       const requestId = nextId('req');
-      if (recorded.body.stream === true) return stream(exchange, behaviour, message, requestId);
+      if (recorded.body.stream === true) {
+        stream(exchange, behaviour, message, requestId).catch(() => exchange.response.destroy());
+        return;
+      }
       if (behaviour.kind === 'stream_error') {
         // Without streaming the same failure arrives as an HTTP error.
         const type = behaviour.errorType ?? 'overloaded_error';
@@ -142,13 +149,16 @@ export function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<
   });
 }
 
-/** Writes the SSE stream of `message`, cut short for `stall` and `stream_error`. */
-function stream(
+/**
+ * Writes the SSE stream of `message`, cut short for `stall` and `stream_error`, without its
+ * `message_stop` for `unfinished`, and with a pause before each text chunk when asked.
+ */
+async function stream(
   { response }: FakeExchange,
   behaviour: GenerationBehaviour,
   message: Message,
   requestId: string,
-): void {
+): Promise<void> {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -182,11 +192,21 @@ function stream(
     response.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`);
     return;
   }
-  for (const chunk of chunkText(text.text)) delta(1, { type: 'text_delta', text: chunk });
+  const { chunkDelayMs } = replyOf(behaviour);
+  for (const chunk of chunkText(text.text)) {
+    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
+    if (response.destroyed) return;
+    delta(1, { type: 'text_delta', text: chunk });
+  }
   send({ type: 'content_block_stop', index: 1 });
   send({
     type: 'message_delta',
-    delta: { stop_reason: 'end_turn', stop_sequence: null, stop_details: null, container: null },
+    delta: {
+      stop_reason: message.stop_reason,
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+    },
     // Like the API, the input counters here repeat message_start's totals (not increments).
     usage: {
       input_tokens: usage.input_tokens,
@@ -197,8 +217,12 @@ function stream(
       server_tool_use: null,
     },
   });
-  send({ type: 'message_stop' });
+  if (behaviour.kind !== 'unfinished') send({ type: 'message_stop' });
   response.end();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The complete message a successful behaviour stands for. */
@@ -228,7 +252,7 @@ function messageOf(behaviour: GenerationBehaviour, model: string, id: string): M
       { type: 'thinking', thinking: reply.thinking || DEFAULT_THINKING, signature: SIGNATURE },
       { type: 'text', text: reply.text, citations: null },
     ],
-    stop_reason: 'end_turn',
+    stop_reason: reply.stopReason,
     stop_sequence: null,
     stop_details: null,
     container: null,
@@ -272,6 +296,33 @@ function validate(
     return bad('tool_choice: Forced tool use is not supported with this model.');
   }
   return undefined;
+}
+
+const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'];
+
+/**
+ * What the API refuses in `output_config`: an unknown effort, a format that is not
+ * `json_schema`, and a schema outside the structured-output subset (with the API's words).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the client's JSON
+function validateOutput(body: any): { status: number; message: string } | undefined {
+  const config = body.output_config;
+  if (config === undefined || config === null) return undefined;
+  const bad = (message: string) => ({ status: 400, message });
+  if (typeof config !== 'object') return bad('output_config: Input should be an object');
+  if (config.effort != null && !EFFORTS.includes(config.effort)) {
+    return bad(`output_config.effort: Input should be ${EFFORTS.map((e) => `'${e}'`).join(', ')}`);
+  }
+  const format = config.format;
+  if (format === undefined || format === null) return undefined;
+  if (format.type !== 'json_schema') {
+    return bad("output_config.format.type: Input should be 'json_schema'");
+  }
+  if (typeof format.schema !== 'object' || format.schema === null) {
+    return bad('output_config.format.schema: Field required');
+  }
+  const [problem] = structuredOutputProblems(format.schema);
+  return problem === undefined ? undefined : bad(`output_config.format.schema: ${problem}`);
 }
 
 function modelInfo(id: string): ModelInfo {

@@ -30,7 +30,8 @@ const DURATIONS = { total_duration: 1_200_000_000, load_duration: 50_000_000 };
 /**
  * Starts a fake Ollama server on 127.0.0.1 that the real `ollama` client parses:
  * `POST /api/chat` as NDJSON (or one JSON object with `stream: false`), `GET /api/tags`,
- * `GET /api/version`, Ollama's `{"error": "..."}` bodies, and errors inside a 200 stream.
+ * `GET /api/version`, Ollama's `{"error": "..."}` bodies, errors inside a 200 stream, and the
+ * 500 Ollama gives to a `format` its grammar converter cannot read.
  *
  * @example
  * ```ts
@@ -74,6 +75,10 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeLl
         return sendJson(response, 404, { error });
       }
 
+      const formatError = formatProblem(body.format);
+      // Ollama reports a format it cannot compile when the generation starts: a 500.
+      if (formatError) return sendJson(response, 500, { error: formatError });
+
       const behaviour = exchange.takeBehaviour();
       if (holdOrReset(behaviour, exchange)) return;
       if (behaviour.kind === 'status') {
@@ -82,7 +87,10 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeLl
         const error = behaviour.message ?? STATUS_CODES[behaviour.status]?.toLowerCase() ?? 'error';
         return sendJson(response, behaviour.status, { error }, headers);
       }
-      if (body.stream !== false) return stream(exchange, behaviour);
+      if (body.stream !== false) {
+        stream(exchange, behaviour).catch(() => response.destroy());
+        return;
+      }
       if (behaviour.kind === 'stream_error') {
         // Without streaming, Ollama reports a failed generation as a 500.
         return sendJson(response, 500, { error: behaviour.message ?? STREAM_ERROR });
@@ -100,8 +108,14 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeLl
   });
 }
 
-/** Writes the NDJSON stream, cut short for `stall` and `stream_error`. */
-function stream({ recorded, response }: FakeExchange, behaviour: GenerationBehaviour): void {
+/**
+ * Writes the NDJSON stream, cut short for `stall` and `stream_error`, without its `done` line
+ * for `unfinished`, and with a pause before each chunk of text when asked.
+ */
+async function stream(
+  { recorded, response }: FakeExchange,
+  behaviour: GenerationBehaviour,
+): Promise<void> {
   const model: string = recorded.body.model;
   response.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const send = (line: unknown) => response.write(`${JSON.stringify(line)}\n`);
@@ -123,9 +137,61 @@ function stream({ recorded, response }: FakeExchange, behaviour: GenerationBehav
       chunk({ role: 'assistant', content: '', thinking: piece });
     }
   }
-  for (const piece of chunkText(reply.text)) chunk({ role: 'assistant', content: piece });
-  send(finalChunk(model, { role: 'assistant', content: '' }, reply));
+  for (const piece of chunkText(reply.text)) {
+    if (reply.chunkDelayMs > 0) await new Promise((done) => setTimeout(done, reply.chunkDelayMs));
+    if (response.destroyed) return;
+    chunk({ role: 'assistant', content: piece });
+  }
+  if (behaviour.kind !== 'unfinished') {
+    send(finalChunk(model, { role: 'assistant', content: '' }, reply));
+  }
   response.end();
+}
+
+const PRIMITIVE_TYPES = new Set([
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'object',
+  'array',
+  'null',
+]);
+const SCHEMA_KEYS = ['$ref', 'oneOf', 'anyOf', 'allOf', 'const', 'enum', 'type', 'properties'];
+
+/**
+ * Ollama's answer to a `format` it cannot use, or undefined: it takes `"json"` or a JSON
+ * Schema object, and compiles the schema into a grammar (llama.cpp's converter), which fails
+ * on a node it does not recognise (no type, no composition), an unknown type, a non-local
+ * `$ref`, or a `pattern` not anchored with `^…$`.
+ */
+function formatProblem(format: unknown): string | undefined {
+  if (format === undefined || format === null || format === '' || format === 'json')
+    return undefined;
+  if (typeof format !== 'object' || Array.isArray(format)) {
+    return `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema object`;
+  }
+  const invalid = 'invalid JSON schema in format';
+  const visit = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+    const schema = node as Record<string, unknown>;
+    const keys = Object.keys(schema);
+    if (keys.length > 0 && !SCHEMA_KEYS.some((key) => key in schema)) return false;
+    const types = schema.type === undefined ? [] : [schema.type].flat();
+    if (!types.every((type) => PRIMITIVE_TYPES.has(type as string))) return false;
+    if (typeof schema.$ref === 'string' && !schema.$ref.startsWith('#')) return false;
+    if (typeof schema.pattern === 'string' && !/^\^.*\$$/s.test(schema.pattern)) return false;
+    const children = [
+      ...Object.values((schema.properties ?? {}) as object),
+      ...Object.values((schema.$defs ?? {}) as object),
+      ...[schema.anyOf, schema.oneOf, schema.allOf].flatMap((list) =>
+        Array.isArray(list) ? list : [],
+      ),
+      ...(typeof schema.items === 'object' ? [schema.items] : []),
+    ];
+    return children.every(visit);
+  };
+  return visit(format) ? undefined : invalid;
 }
 
 function finalChunk(
@@ -138,7 +204,7 @@ function finalChunk(
     created_at: CREATED_AT,
     message,
     done: true,
-    done_reason: 'stop',
+    done_reason: reply.stopReason === 'max_tokens' ? 'length' : 'stop',
     ...DURATIONS,
     prompt_eval_count: reply.inputTokens,
     prompt_eval_duration: 20_000_000 * reply.inputTokens,

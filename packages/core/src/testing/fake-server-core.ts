@@ -26,6 +26,13 @@ export interface FakeReply {
   cacheReadTokens?: number;
   /** Anthropic only. @default 0 */
   cacheWriteTokens?: number;
+  /**
+   * Why the model stopped: `max_tokens` (Ollama: `done_reason: length`) or, Anthropic only,
+   * `refusal`. @default 'end_turn'
+   */
+  stopReason?: 'end_turn' | 'max_tokens' | 'refusal';
+  /** A pause before each chunk of a streamed reply (a slow model that keeps streaming). */
+  chunkDelayMs?: number;
 }
 
 /** What the server does with one generation request. */
@@ -37,6 +44,8 @@ export type FakeBehaviour =
   | { kind: 'hang' }
   /** Send 200, the opening events and `partialText`, then nothing more. */
   | { kind: 'stall'; partialText?: string }
+  /** Send the whole reply but its final event (`message_stop`, Ollama's `done` line), then end the body. */
+  | ({ kind: 'unfinished' } & FakeReply)
   /** Send 200, some events, then the provider's in-stream error, then end the body. */
   | { kind: 'stream_error'; errorType?: string; message?: string; partialText?: string }
   /** Destroy the connection without any response. */
@@ -188,7 +197,7 @@ export function holdOrReset(
 /** The reply a successful behaviour stands for, defaults filled in (no text for cut streams). */
 export function replyOf(behaviour: GenerationBehaviour): Required<FakeReply> {
   const reply: FakeReply =
-    behaviour.kind === 'reply'
+    behaviour.kind === 'reply' || behaviour.kind === 'unfinished'
       ? behaviour
       : { text: behaviour.kind === 'invalid_json' ? NOT_JSON_TEXT : '' };
   return {
@@ -198,6 +207,8 @@ export function replyOf(behaviour: GenerationBehaviour): Required<FakeReply> {
     outputTokens: reply.outputTokens ?? Math.max(1, Math.ceil(reply.text.length / 4)),
     cacheReadTokens: reply.cacheReadTokens ?? 0,
     cacheWriteTokens: reply.cacheWriteTokens ?? 0,
+    stopReason: reply.stopReason ?? 'end_turn',
+    chunkDelayMs: reply.chunkDelayMs ?? 0,
   };
 }
 

@@ -91,10 +91,11 @@ describe('budgets', () => {
     let down = true;
     const orchestrator = createOrchestrator({
       storage,
-      llm: scriptedProvider((request) =>
-        down
-          ? { error: Object.assign(new Error('boom'), { attempts: [paidFailure()] }) }
-          : judge(request),
+      llm: scriptedProvider(
+        (request) =>
+          down
+            ? { error: Object.assign(new Error('boom'), { attempts: [paidFailure()] }) }
+            : judge(request),
         { clock },
       ),
       workflows: [twoStageWorkflow],

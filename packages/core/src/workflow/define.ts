@@ -1,3 +1,4 @@
+import { outputSchemaProblems } from '../llm/output-schema';
 import type { Stage, Topic, Workflow } from './types';
 
 /**
@@ -35,7 +36,8 @@ export function defineStage<Extracted, Artifact = Extracted>(
 
 /**
  * Declares a workflow and checks that it can run: at least one stage, each with at least one
- * topic, and no duplicate stage or topic ids.
+ * topic, no duplicate stage or topic ids, and artifact schemas that can be asked for as
+ * structured output (`outputSchemaProblems`: no records, no `z.unknown()`, no recursion).
  *
  * @example
  * ```ts
@@ -59,6 +61,9 @@ export function defineWorkflow(workflow: Workflow): Workflow {
         problems.push(`topic id "${topic.id}" is used twice in "${stage.id}"`);
       topicIds.add(topic.id);
     }
+    // The artifact schema is sent to the model as structured output: refuse one it cannot be.
+    for (const problem of outputSchemaProblems(stage.artifact))
+      problems.push(`the artifact schema of "${stage.id}" cannot be sent to a model: ${problem}`);
   }
   if (problems.length > 0) {
     throw new TypeError(`Workflow "${workflow.id}" is invalid: ${problems.join('; ')}`);
