@@ -89,7 +89,7 @@ export default async function run(): Promise<BenchReport> {
     ],
     notes: [
       'Output schemas are counted as prompt (structured outputs send them with every request).',
-      'Anthropic caches a prefix only above a minimum length (1,024 tokens or more, depending on the model); the U-AIP system prompts are shorter, so the cache_control marker costs nothing but saves nothing until they grow.',
+      'Anthropic caches a prefix only above a minimum length (1,024 tokens or more, depending on the model); the U-AIP system prompts are shorter, so no cache_control marker is sent: it would save nothing until they grow.',
     ],
   };
 }
