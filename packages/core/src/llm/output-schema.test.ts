@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import fc from 'fast-check';
 import { Ollama } from 'ollama';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   answerScoreSchema,
@@ -17,28 +17,16 @@ import {
   structuredOutputProblems,
   structuredOutputSchema,
 } from '../index';
-import {
-  demoResponder,
-  type FakeLlmServer,
-  startFakeAnthropic,
-  startFakeOllama,
-} from '../testing/index';
+import { demoResponder } from '../testing/index';
 import { consistencyReviewSchema, executiveSummarySchema, uaipWorkflow } from '../uaip/index';
+import { useFakeLlmServers } from './fake-servers.test-support';
 
 // The contract: every schema the product can ask a model for is accepted by the fakes, which
 // refuse what Claude's API and Ollama refuse, through the real SDK clients.
-let claude: FakeLlmServer;
-let ollama: FakeLlmServer;
-
-beforeAll(async () => {
-  claude = await startFakeAnthropic();
-  ollama = await startFakeOllama();
-  claude.respond(demoResponder('anthropic'));
-  ollama.respond(demoResponder('ollama'));
-});
-afterAll(async () => {
-  await claude.close();
-  await ollama.close();
+const fakes = useFakeLlmServers();
+beforeAll(() => {
+  fakes.claude.respond(demoResponder('anthropic'));
+  fakes.ollama.respond(demoResponder('ollama'));
 });
 
 const PRODUCT_SCHEMAS: Array<[string, z.ZodType]> = [
@@ -78,28 +66,28 @@ describe('the structured-output subset', () => {
   it.each(PRODUCT_SCHEMAS)(
     'Claude (real SDK, fake API) accepts the %s schema and the reply passes the full schema',
     async (_name, schema) => {
-      const before = claude.generationRequests().length;
-      const anthropic = anthropicProvider({ apiKey: 'sk-test', baseURL: claude.url });
+      const before = fakes.claude.generationRequests().length;
+      const anthropic = anthropicProvider({ apiKey: 'sk-test', baseURL: fakes.claude.url });
       const result = await generateObject(anthropic, schema, ask(ANSWERS));
       expect(schema.safeParse(result.value).success).toBe(true);
       // One request: no 400, no re-ask.
-      expect(claude.generationRequests().length - before).toBe(1);
+      expect(fakes.claude.generationRequests().length - before).toBe(1);
     },
   );
 
   it.each(PRODUCT_SCHEMAS)(
     'Ollama (real client, fake server) accepts the %s schema as its format',
     async (_name, schema) => {
-      const before = ollama.generationRequests().length;
-      const local = ollamaProvider({ host: ollama.url });
+      const before = fakes.ollama.generationRequests().length;
+      const local = ollamaProvider({ host: fakes.ollama.url });
       const result = await generateObject(local, schema, ask(ANSWERS));
       expect(schema.safeParse(result.value).success).toBe(true);
-      expect(ollama.generationRequests().length - before).toBe(1);
+      expect(fakes.ollama.generationRequests().length - before).toBe(1);
     },
   );
 
   it("refuses a raw z.toJSONSchema() output with the API's own error", async () => {
-    const client = new Anthropic({ apiKey: 'sk-test', baseURL: claude.url, maxRetries: 0 });
+    const client = new Anthropic({ apiKey: 'sk-test', baseURL: fakes.claude.url, maxRetries: 0 });
     const raw = z.toJSONSchema(answerScoreSchema, { io: 'output' }) as Record<string, unknown>;
     const error = await client.messages
       .create({
@@ -144,7 +132,7 @@ describe('the structured-output subset', () => {
   });
 
   it("answers 500 like Ollama to a format its grammar converter can't read", async () => {
-    const client = new Ollama({ host: ollama.url });
+    const client = new Ollama({ host: fakes.ollama.url });
     const chat = (format: unknown) =>
       client
         .chat({
@@ -256,8 +244,8 @@ describe('workflows a user defines', () => {
         const workflow = workflowWith(artifact);
         const schema = workflow.stages[0]!.artifact;
         for (const provider of [
-          anthropicProvider({ apiKey: 'sk-test', baseURL: claude.url }),
-          ollamaProvider({ host: ollama.url }),
+          anthropicProvider({ apiKey: 'sk-test', baseURL: fakes.claude.url }),
+          ollamaProvider({ host: fakes.ollama.url }),
         ]) {
           // Demo answers may miss a pattern or a length now and then: what matters here is
           // that the request is accepted (a refusal is a bad_request that stops, or a 500).

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   anthropicProvider,
   type FallbackChainOptions,
@@ -7,25 +7,11 @@ import {
   ollamaProvider,
   type ProviderError,
 } from '../index';
-import { type FakeLlmServer, startFakeAnthropic, startFakeOllama } from '../testing/index';
+import { failure as failureOf, useFakeLlmServers } from './fake-servers.test-support';
 
 // How a reply ends decides whether it counts: message_stop / done, and the stop reason.
-let claude: FakeLlmServer;
-let ollama: FakeLlmServer;
-
-beforeAll(async () => {
-  claude = await startFakeAnthropic();
-  ollama = await startFakeOllama();
-});
-afterAll(async () => {
-  await claude.close();
-  await ollama.close();
-});
-afterEach(() => {
-  claude.requests.length = 0;
-  ollama.requests.length = 0;
-  vi.unstubAllEnvs();
-});
+const fakes = useFakeLlmServers();
+afterEach(() => vi.unstubAllEnvs());
 
 const request: LlmRequest = {
   tier: 'fast',
@@ -33,23 +19,19 @@ const request: LlmRequest = {
   messages: [{ role: 'user', content: 'x' }],
 };
 const ANSWER = '{"score":8,"issues":[],"followUp":""}';
-const claudeProvider = () => anthropicProvider({ apiKey: 'sk-test', baseURL: claude.url });
-const localProvider = () => ollamaProvider({ host: ollama.url });
+const claudeProvider = () => anthropicProvider({ apiKey: 'sk-test', baseURL: fakes.claude.url });
+const localProvider = () => ollamaProvider({ host: fakes.ollama.url });
 const chain = (options: FallbackChainOptions = {}) =>
   fallbackChain([claudeProvider(), localProvider()], {
     minDelayMs: 1,
     maxDelayMs: 2,
     ...options,
   });
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => null,
-    (error: unknown) => error as ProviderError,
-  );
+const failure = (promise: Promise<unknown>) => failureOf<ProviderError>(promise);
 
 describe('a Claude reply counts only when it ended properly', () => {
   it('a stream with the whole answer but no message_stop is a failed attempt', async () => {
-    claude.enqueue({ kind: 'unfinished', text: ANSWER });
+    fakes.claude.enqueue({ kind: 'unfinished', text: ANSWER });
     const error = await failure(claudeProvider().generate(request));
     expect(error).toMatchObject({ kind: 'stream_error' });
     expect(error!.attempts).toEqual([
@@ -58,13 +40,15 @@ describe('a Claude reply counts only when it ended properly', () => {
   });
 
   it('max_tokens is asked again once with twice the room, and both attempts are counted', async () => {
-    claude.enqueue(
+    fakes.claude.enqueue(
       { kind: 'reply', text: '{"score":', stopReason: 'max_tokens', outputTokens: 4096 },
       { kind: 'reply', text: ANSWER },
     );
     const result = await claudeProvider().generate(request);
     expect(result.text).toBe(ANSWER);
-    expect(claude.generationRequests().map((sent) => sent.body.max_tokens)).toEqual([4096, 8192]);
+    expect(fakes.claude.generationRequests().map((sent) => sent.body.max_tokens)).toEqual([
+      4096, 8192,
+    ]);
     expect(result.attempts.map((attempt) => [attempt.outcome, attempt.errorKind])).toEqual([
       ['error', 'max_tokens'],
       ['ok', null],
@@ -74,8 +58,8 @@ describe('a Claude reply counts only when it ended properly', () => {
 
   it('a reply that does not fit twice moves on to the next provider', async () => {
     const cut = { kind: 'reply', text: '{', stopReason: 'max_tokens' } as const;
-    claude.enqueue(cut, cut);
-    ollama.enqueue({ kind: 'reply', text: ANSWER });
+    fakes.claude.enqueue(cut, cut);
+    fakes.ollama.enqueue({ kind: 'reply', text: ANSWER });
     const result = await chain().generate(request);
     expect(result.provider).toBe('ollama');
     expect(result.attempts.map((attempt) => `${attempt.provider}:${attempt.errorKind}`)).toEqual([
@@ -86,31 +70,31 @@ describe('a Claude reply counts only when it ended properly', () => {
   });
 
   it('a refusal is not retried, not passed to another model, and says what happened', async () => {
-    claude.enqueue({ kind: 'reply', text: '', stopReason: 'refusal' });
+    fakes.claude.enqueue({ kind: 'reply', text: '', stopReason: 'refusal' });
     const error = await failure(chain().generate(request));
     expect(error).toMatchObject({ kind: 'refusal', message: expect.stringMatching(/declined/) });
-    expect(claude.generationRequests()).toHaveLength(1);
-    expect(ollama.generationRequests()).toHaveLength(0);
+    expect(fakes.claude.generationRequests()).toHaveLength(1);
+    expect(fakes.ollama.generationRequests()).toHaveLength(0);
     expect(error!.attempts).toEqual([expect.objectContaining({ errorKind: 'refusal' })]);
   });
 
   it('reads ANTHROPIC_API_KEY when no key is passed', async () => {
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-from-env');
-    claude.enqueue({ kind: 'reply', text: 'ok' });
-    await anthropicProvider({ baseURL: claude.url }).generate(request);
-    expect(claude.generationRequests()[0]!.headers.authorization).toBe('Bearer sk-from-env');
+    fakes.claude.enqueue({ kind: 'reply', text: 'ok' });
+    await anthropicProvider({ baseURL: fakes.claude.url }).generate(request);
+    expect(fakes.claude.generationRequests()[0]!.headers.authorization).toBe('Bearer sk-from-env');
   });
 });
 
 describe('an Ollama reply counts only when it ended properly', () => {
   it('a stream without its done line is a failed attempt', async () => {
-    ollama.enqueue({ kind: 'unfinished', text: ANSWER });
+    fakes.ollama.enqueue({ kind: 'unfinished', text: ANSWER });
     const error = await failure(localProvider().generate(request));
     expect(error).toMatchObject({ provider: 'ollama', kind: 'stream_error' });
   });
 
   it('a reply cut by the token limit (done_reason: length) is max_tokens', async () => {
-    ollama.enqueue({ kind: 'reply', text: '{"score"', stopReason: 'max_tokens' });
+    fakes.ollama.enqueue({ kind: 'reply', text: '{"score"', stopReason: 'max_tokens' });
     const error = await failure(localProvider().generate({ ...request, maxTokens: 5 }));
     expect(error).toMatchObject({ provider: 'ollama', kind: 'max_tokens' });
   });
@@ -121,20 +105,20 @@ describe('the idle timeout', () => {
   const slow = { kind: 'reply', text: `{"a":"${'x'.repeat(52)}"}`, chunkDelayMs: 150 } as const;
 
   it('does not cut a long reply that keeps streaming (Claude)', async () => {
-    claude.enqueue(slow);
+    fakes.claude.enqueue(slow);
     const result = await chain({ idleTimeoutMs: 400 }).generate(request);
     expect(result.provider).toBe('anthropic');
-    expect(claude.generationRequests()).toHaveLength(1);
+    expect(fakes.claude.generationRequests()).toHaveLength(1);
   });
 
   it('does not cut a long reply that keeps streaming (Ollama)', async () => {
-    ollama.enqueue(slow);
+    fakes.ollama.enqueue(slow);
     const result = await fallbackChain([localProvider()], { idleTimeoutMs: 400 }).generate(request);
     expect(result.provider).toBe('ollama');
   });
 
   it('cuts a stream that stops making progress, and tries again', async () => {
-    claude.enqueue({ kind: 'stall' }, { kind: 'reply', text: ANSWER });
+    fakes.claude.enqueue({ kind: 'stall' }, { kind: 'reply', text: ANSWER });
     const result = await chain({ idleTimeoutMs: 200 }).generate(request);
     expect(result.attempts.map((attempt) => attempt.errorKind)).toEqual(['timeout', null]);
   });
