@@ -104,7 +104,13 @@ export function fallbackChain(
           if (outcome.ok) return { ...outcome.result, attempts };
           const error = outcome.error;
           errors.push(error);
-          if (generateOptions.signal?.aborted) throw generateOptions.signal.reason;
+          if (generateOptions.signal?.aborted) {
+            // The caller gave up; the attempts it cost still go with the error, to be counted.
+            throw new ProviderError(provider.id, 'aborted', 'The caller gave up', {
+              attempts,
+              cause: generateOptions.signal.reason,
+            });
+          }
           if (STOP.has(error.kind)) {
             throw new ProviderError(error.provider, error.kind, error.message, {
               attempts,

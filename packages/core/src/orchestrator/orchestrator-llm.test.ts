@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   anthropicProvider,
   createMemoryStorage,
@@ -41,6 +41,30 @@ function setup() {
 }
 
 describe('a turn on the real LLM chain', () => {
+  it('counts what a turn cost when the caller hangs up mid-stream (no budget dodging)', async () => {
+    const { orchestrator } = setup();
+    const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Churn' });
+    claude.enqueue({ kind: 'stall', partialText: '{"score":' });
+    const hangUp = new AbortController();
+    const turn = orchestrator
+      .answer(
+        alice,
+        session.id,
+        { questionId: session.pendingQuestion!.id, answer: 'An answer' },
+        { signal: hangUp.signal },
+      )
+      .catch((caught: unknown) => caught);
+    await vi.waitFor(() => expect(claude.generationRequests().length).toBeGreaterThan(0));
+    // Let the stream's opening events (with the prompt's token count) arrive.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    hangUp.abort(new Error('client closed the connection'));
+    expect(await turn).toBeInstanceOf(Error);
+    const usage = await orchestrator.usage(alice, session.id);
+    expect(usage.total.calls).toBe(1);
+    expect(usage.total.inputTokens).toBeGreaterThan(0);
+    expect((await orchestrator.get(alice, session.id)).version).toBe(session.version);
+  });
+
   it("turns a model's refusal into a clear 400 about the answer, keeps the session, counts the call", async () => {
     const { orchestrator } = setup();
     const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Churn' });

@@ -123,8 +123,12 @@ export async function runTurn(
       ledger.add(result.attempts, purpose, pending.stageId);
       return result;
     } catch (error) {
-      if (deps.signal?.aborted) throw error;
       const attempts = attemptsOf(error);
+      if (deps.signal?.aborted) {
+        // The caller hung up: what reached a provider was still paid for.
+        ledger.add(attempts, purpose, pending.stageId);
+        throw error;
+      }
       // A provider that failed without saying what it cost still made a call: record one.
       ledger.add(
         attempts.length > 0 ? attempts : [unknownAttempt(deps, request.tier)],
