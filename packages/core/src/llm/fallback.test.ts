@@ -207,7 +207,12 @@ describe('fallbackChain over the real SDK clients', () => {
     const pending = failure(generate(request, controller.signal));
     await new Promise((resolve) => setTimeout(resolve, 30));
     controller.abort(new Error('client went away'));
-    expect(await pending).toMatchObject({ message: 'client went away' });
+    const error = await pending;
+    expect(error).toMatchObject({ kind: 'aborted', cause: { message: 'client went away' } });
+    // The attempt that reached Claude goes with the error, so it can be counted.
+    expect(error!.attempts).toEqual([
+      expect.objectContaining({ provider: 'anthropic', errorKind: 'aborted' }),
+    ]);
     expect(counts()).toEqual([1, 0]);
     expect(fallbacks).toEqual([]);
   });
