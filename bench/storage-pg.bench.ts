@@ -37,6 +37,7 @@ function newSession(ownerId: string): SessionRecord {
     workflowId: 'uaip',
     workflowVersion: '1.0.0',
     promptVersion: 'prompts-1',
+    quality: { threshold: 7, maxAttempts: 3 },
     title: 'Churn prediction',
     idea: 'Predict which customers will cancel next month',
     status: 'active',

@@ -22,6 +22,8 @@ import {
 
 const serverUrl = testDatabaseUrl();
 const packageDir = new URL('..', import.meta.url).pathname;
+// Every migration file, in order: what a fresh database gets.
+const ALL = ['0001_initial.sql', '0002_session_quality.sql'];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
 async function migrationsCopy(): Promise<string> {
@@ -90,13 +92,15 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
     try {
       expect(await tables(db)).toEqual([]);
       const { applied } = await runMigrations(db);
-      expect(applied).toEqual(['0001_initial.sql']);
+      expect(applied).toEqual(ALL);
       expect(await tables(db)).toEqual(SCHEMA);
       const { rows } = await db.query<{ version: number; name: string; checksum: string }>(
         'select version, name, checksum from schema_migrations',
       );
-      const [initial] = await loadMigrations();
-      expect(rows).toEqual([{ version: 1, name: '0001_initial.sql', checksum: initial!.checksum }]);
+      const migrations = await loadMigrations();
+      expect(rows).toEqual(
+        migrations.map(({ version, name, checksum }) => ({ version, name, checksum })),
+      );
       expect(await runMigrations(db)).toEqual({ applied: [] });
     } finally {
       await db.close();
@@ -108,7 +112,7 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
     const dbs = Array.from({ length: 4 }, () => pgDatabase({ connectionString: url }));
     try {
       const reports = await Promise.all(dbs.map((db) => runMigrations(db)));
-      expect(reports.flatMap((report) => report.applied)).toEqual(['0001_initial.sql']);
+      expect(reports.flatMap((report) => report.applied)).toEqual(ALL);
       // Two app instances starting together both come up and share the schema.
       const [first, second] = await Promise.all([
         createPgStorage({ connectionString: url }),
@@ -129,11 +133,11 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
     try {
       await runMigrations(db, await loadMigrations(dir));
       await writeFile(
-        join(dir, '0002_notes.sql'),
+        join(dir, '0099_notes.sql'),
         'create table notes (id integer primary key);\n',
       );
       expect(await runMigrations(db, await loadMigrations(dir))).toEqual({
-        applied: ['0002_notes.sql'],
+        applied: ['0099_notes.sql'],
       });
       expect(await tables(db)).toContain('notes');
     } finally {
@@ -146,7 +150,7 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
     const dir = await folder();
     try {
       await writeFile(
-        join(dir, '0002_broken.sql'),
+        join(dir, '0099_broken.sql'),
         'create table half_done (id integer);\nselect 1 / 0;\n',
       );
       await expect(runMigrations(db, await loadMigrations(dir))).rejects.toThrow(
@@ -154,7 +158,7 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
       );
       expect(await tables(db)).not.toContain('half_done');
       const { rows } = await db.query('select version from schema_migrations order by version');
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual(ALL.map((_name, index) => ({ version: index + 1 })));
     } finally {
       await db.close();
     }
@@ -184,7 +188,7 @@ describe.skipIf(!serverUrl)(`migrations on a PostgreSQL server ${NEEDS_POSTGRES}
         ['--conditions=@uaip/source', '--import', 'tsx', 'src/migrate-cli.ts'],
         { cwd: packageDir, env: { ...process.env, DATABASE_URL: url } },
       );
-    expect((await run()).stdout).toBe('uaip migrations: applied 0001_initial.sql\n');
+    expect((await run()).stdout).toBe(`uaip migrations: applied ${ALL.join(', ')}\n`);
     expect((await run()).stdout).toBe('uaip migrations: up to date\n');
   });
 });

@@ -11,6 +11,8 @@ const SESSION_COLUMNS = [
   'workflow_id',
   'workflow_version',
   'prompt_version',
+  'quality_threshold',
+  'quality_max_attempts',
   'title',
   'idea',
   'status',
@@ -183,6 +185,8 @@ function sessionRow(session: SessionRecord): Record<(typeof SESSION_COLUMNS)[num
     workflow_id: session.workflowId,
     workflow_version: session.workflowVersion,
     prompt_version: session.promptVersion,
+    quality_threshold: session.quality?.threshold ?? null,
+    quality_max_attempts: session.quality?.maxAttempts ?? null,
     title: session.title,
     idea: session.idea,
     status: session.status,
@@ -211,6 +215,10 @@ function toSessionRecord(row: SessionRow): SessionRecord {
     workflowId: row.workflow_id as string,
     workflowVersion: row.workflow_version as string,
     promptVersion: row.prompt_version as string,
+    quality:
+      row.quality_threshold == null
+        ? null
+        : { threshold: num(row.quality_threshold), maxAttempts: num(row.quality_max_attempts) },
     title: row.title as string,
     idea: row.idea as string,
     status: row.status as SessionRecord['status'],

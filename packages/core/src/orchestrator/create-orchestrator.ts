@@ -53,6 +53,10 @@ export interface OrchestratorOptions {
   /** Ids of sessions, questions, turns and calls. @default crypto.randomUUID */
   generateId?: () => string;
   logger?: Logger;
+  /**
+   * The quality loop's settings. Each session keeps the settings it started with, like its
+   * workflow version: a change here applies to sessions started after it.
+   */
   quality?: QualityOptions;
   /** How long an answer holds its question while the LLM works. @default 120000 */
   leaseMs?: number;
@@ -183,6 +187,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       workflowId: workflow.id,
       workflowVersion: workflow.version,
       promptVersion: (workflow.prompts ?? defaultPrompts).version,
+      quality,
       title,
       idea: parsed.idea,
       status: 'active',
@@ -285,6 +290,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (session.pending?.id !== questionId)
       throw new UaipError('conflict', 'This question is no longer pending');
     const workflow = registry.resolve(session.workflowId, session.workflowVersion);
+    const rules = session.quality ?? quality;
     if (options.budgets) await checkBudget(storage, session, options.budgets, now());
     const leaseId = newId();
     await sessions.claim(session, questionId, leaseId, now());
@@ -326,7 +332,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         {
           llm,
           prompts: workflow.prompts ?? defaultPrompts,
-          quality,
+          quality: rules,
           now,
           newId,
           stageTurns: (stageId) => storage.listTurns(session.ownerId, session.id, stageId),
@@ -384,11 +390,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (!lostRace) await sessions.release(session, leaseId).catch(() => {});
       throw error;
     }
-    await announce(committed, plan);
+    await announce(committed, plan, rules.threshold);
     return result;
   }
 
-  async function announce(session: SessionRecord, plan: TurnPlan) {
+  async function announce(session: SessionRecord, plan: TurnPlan, threshold: number) {
     const { id: sessionId, version, updatedAt: at } = session;
     await publish({
       sessionId,
@@ -397,7 +403,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       type: 'answer.scored',
       questionId: plan.turn.questionId,
       score: plan.turn.score,
-      threshold: quality.threshold,
+      threshold,
       escalated: plan.turn.escalated,
     });
     if (plan.completedStage) {
@@ -502,6 +508,7 @@ function afterTurn(
     workflowId: session.workflowId,
     workflowVersion: session.workflowVersion,
     promptVersion: session.promptVersion,
+    quality: session.quality,
     title: session.title,
     idea: session.idea,
     status: update.status,

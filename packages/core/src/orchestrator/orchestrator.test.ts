@@ -246,6 +246,32 @@ describe('the quality loop', () => {
     });
   });
 
+  it('keeps the settings a session started with when the configuration changes (a deploy)', async () => {
+    setup({ quality: { threshold: 7, maxAttempts: 3 } });
+    const session = await startSession();
+    // The next deploy lowers the bar: a new orchestrator over the same storage.
+    const redeployed = createOrchestrator({
+      storage,
+      llm,
+      workflows: [twoStageWorkflow],
+      clock,
+      generateId,
+      quality: { threshold: 5, maxAttempts: 2 },
+    });
+    const questionId = session.pendingQuestion!.id;
+    const sixOutOfTen = await redeployed.answer(alice, session.id, {
+      questionId,
+      answer: 'fairly good score:6',
+    });
+    // Under the session's rules a 6 is below 7: a follow-up, and three answers allowed.
+    expect(sixOutOfTen.outcome).toMatchObject({ kind: 'follow_up', quality: { threshold: 7 } });
+    expect(sixOutOfTen.session.pendingQuestion).toMatchObject({ attempt: 2, maxAttempts: 3 });
+    expect((await reply(session.id, 'weak score:1')).outcome.kind).toBe('follow_up');
+    // A session started after the deploy gets the new rules.
+    const fresh = await redeployed.start(alice, { workflowId: 'two-stage', idea: 'Another' });
+    expect(fresh.pendingQuestion!.maxAttempts).toBe(2);
+  });
+
   it('rejects empty, blank and over-long answers without counting them', async () => {
     const session = await startSession();
     const questionId = session.pendingQuestion!.id;

@@ -141,6 +141,12 @@ export interface SessionRecord {
   workflowId: string;
   workflowVersion: string;
   promptVersion: string;
+  /**
+   * The quality loop's settings, pinned when the session started (like the workflow version),
+   * so a configuration change does not change the rules of sessions in progress. Null for a
+   * session stored before they were pinned: the orchestrator's settings apply.
+   */
+  quality: { threshold: number; maxAttempts: number } | null;
   title: string;
   idea: string;
   status: SessionStatus;

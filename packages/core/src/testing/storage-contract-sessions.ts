@@ -76,10 +76,17 @@ export function sessionCases(storage: StorageUnderTest): void {
           costUsd: 0.5,
           unpricedCalls: 1,
         },
+        quality: { threshold: 6.5, maxAttempts: 4 },
         updatedAt: at(7),
       });
       await storage().createSession(session);
       expect(await storage().getSession(session.ownerId, session.id)).toEqual(session);
+    });
+
+    it('returns a session stored without pinned quality settings with none', async () => {
+      const session = makeSession({ quality: null });
+      await storage().createSession(session);
+      expect((await storage().getSession(session.ownerId, session.id))?.quality).toBeNull();
     });
 
     it('returns a completed session with its result', async () => {
