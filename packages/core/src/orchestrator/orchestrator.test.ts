@@ -581,6 +581,34 @@ describe('exactly-once turns', () => {
     expect(await orchestrator.turns(alice, session.id)).toHaveLength(1);
   });
 
+  it('a turn that outlived its lease and lost the question is refused, and its calls are still counted', async () => {
+    const inner = scriptedProvider((request) => judge(request));
+    const blocking = blockingProvider(inner);
+    orchestrator = createOrchestrator({
+      storage,
+      llm: blocking,
+      workflows: [twoStageWorkflow],
+      clock,
+      generateId,
+      leaseMs: 1_000,
+    });
+    const session = await startSession();
+    const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
+    const slow = codeOf(orchestrator.answer(alice, session.id, input));
+    await blocking.arrived(1);
+    // The first turn's lease runs out while its model call is still running; a retry claims
+    // the question.
+    clock.advance(1_001);
+    const retry = codeOf(orchestrator.answer(alice, session.id, input));
+    await blocking.arrived(2);
+    blocking.release();
+    expect(await Promise.all([slow, retry])).toEqual(['conflict', 'resolved']);
+    // One turn committed, but both scoring calls were paid for and are in the ledger.
+    expect(await orchestrator.turns(alice, session.id)).toHaveLength(1);
+    expect((await orchestrator.usage(alice, session.id)).total.calls).toBe(2);
+    expect((await orchestrator.get(alice, session.id)).version).toBe(session.version + 1);
+  });
+
   it('a stale question id is a conflict', async () => {
     const session = await startSession();
     await reply(session.id, 'Cut churn');
