@@ -111,6 +111,7 @@ export type {
   IdempotencyStart,
   IdempotencyState,
   Lease,
+  LeaseRenewal,
   LlmCallRecord,
   Page,
   PageRequest,

@@ -40,6 +40,7 @@ export function createSqlStorage(db: Database): Storage {
       turns.claimQuestion(db, ownerId, sessionId, claim),
     releaseClaim: (ownerId, sessionId, leaseId) =>
       turns.releaseClaim(db, ownerId, sessionId, leaseId),
+    renewClaim: (ownerId, sessionId, renewal) => turns.renewClaim(db, ownerId, sessionId, renewal),
     commitTurn: (ownerId, sessionId, commit) => turns.commitTurn(db, ownerId, sessionId, commit),
     listTurns: (ownerId, sessionId, stageId) => turns.listTurns(db, ownerId, sessionId, stageId),
     recordUsage: (ownerId, sessionId, calls) => usage.recordUsage(db, ownerId, sessionId, calls),

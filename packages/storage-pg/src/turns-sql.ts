@@ -1,4 +1,11 @@
-import type { ClaimResult, QuestionClaim, StageRecord, TurnCommit, TurnRecord } from '@uaip/core';
+import type {
+  ClaimResult,
+  LeaseRenewal,
+  QuestionClaim,
+  StageRecord,
+  TurnCommit,
+  TurnRecord,
+} from '@uaip/core';
 import type { Queryable } from './database';
 import { idempotencyUpsertSql } from './idempotency-sql';
 import { STAGE_COLUMNS, stageRow } from './sessions-sql';
@@ -139,6 +146,42 @@ export async function releaseClaim(
   leaseId: string,
 ): Promise<void> {
   await db.query(RELEASE_SQL, [ownerId, sessionId, leaseId], { name: 'uaip_release' });
+}
+
+// A turn's heartbeat: the lease's new end, and the keyed request's lock with it, in one
+// statement; nothing changes when the lease is no longer this turn's.
+const RENEW_SQL = `
+with renewed as (
+  update sessions set lease_expires_at = $4::timestamptz
+  where owner_id = $1 and id = $2 and lease_id = $3
+  returning id
+),
+keyed as (
+  update idempotency_keys set locked_until = $6::timestamptz
+  from renewed
+  where $5::text is not null and owner_id = $1 and key = $5 and not completed
+)
+select count(*)::int as renewed from renewed`;
+
+export async function renewClaim(
+  db: Queryable,
+  ownerId: string,
+  sessionId: string,
+  renewal: LeaseRenewal,
+): Promise<boolean> {
+  const { rows } = await db.query<{ renewed: number }>(
+    RENEW_SQL,
+    [
+      ownerId,
+      sessionId,
+      renewal.leaseId,
+      renewal.expiresAt,
+      renewal.idempotency?.key ?? null,
+      renewal.idempotency?.lockedUntil ?? null,
+    ],
+    { name: 'uaip_renew' },
+  );
+  return rows[0]?.renewed === 1;
 }
 
 export async function commitTurn(

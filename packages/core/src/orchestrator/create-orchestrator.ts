@@ -2,11 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/types';
 import type { Clock } from '../clock';
 import { UaipError } from '../errors';
-import { LlmCallError, refusalOf } from '../llm/errors';
 import type { LlmProvider } from '../llm/types';
 import { type Logger, silentLogger } from '../logger';
-import type { Page, SessionRecord, SessionSummary, Storage, TurnCommit } from '../storage/types';
-import { type BudgetOptions, checkBudget } from '../usage/budget';
+import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
+import type { BudgetOptions } from '../usage/budget';
 import type { Workflow } from '../workflow/types';
 import { createAgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
@@ -27,8 +26,8 @@ import {
 } from './inputs';
 import { type QualityOptions, qualitySettings } from './quality';
 import { createSessionManager } from './session-manager';
-import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
 import { initialStages, topicQuestion } from './transitions';
+import { createTurnRunner, type KeyedRequest } from './turn-runner';
 import {
   type AnswerResult,
   type Session,
@@ -58,7 +57,11 @@ export interface OrchestratorOptions {
    * workflow version: a change here applies to sessions started after it.
    */
   quality?: QualityOptions;
-  /** How long an answer holds its question while the LLM works. @default 120000 */
+  /**
+   * How long a claim on a question lasts without a heartbeat. A turn renews it every third
+   * of this while it works, however long its model calls take; after a crash the question is
+   * free again within this time. @default 10000
+   */
   leaseMs?: number;
   /** How long an idempotency key is remembered. @default 24 hours */
   idempotencyTtlMs?: number;
@@ -145,8 +148,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const newId = options.generateId ?? randomUUID;
   const logger = options.logger ?? silentLogger;
   const quality = qualitySettings(options.quality);
-  const leaseMs = options.leaseMs ?? 120_000;
-  const sessions = createSessionManager(storage, leaseMs);
+  const leaseMs = options.leaseMs ?? 10_000;
+  const sessions = createSessionManager(storage, leaseMs, now, (error) =>
+    logger.warn({ err: error }, 'renewing a turn lease failed; retrying at the next beat'),
+  );
   const idempotencyTtlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000;
   const iso = (ms = now()) => new Date(ms).toISOString();
 
@@ -168,6 +173,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return undefined;
     }
   };
+
+  const runTurnOn = createTurnRunner({
+    storage,
+    llm,
+    registry,
+    sessions,
+    quality,
+    budgets: options.budgets,
+    clock: { now },
+    newId,
+    publish,
+    llmUnavailableHint: options.llmUnavailableHint,
+  });
 
   async function start(principal: Principal, input: StartSessionInput): Promise<Session> {
     const parsed = parseInput(startSessionInput, input);
@@ -240,7 +258,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       keyed = begun;
     }
     try {
-      return await runClaimedTurn(session, questionId, text, keyed, answerOptions.signal);
+      return await runTurnOn(session, questionId, text, keyed, answerOptions.signal);
     } catch (error) {
       if (key !== undefined) await storage.abandonIdempotent(principal.userId, key);
       throw error;
@@ -272,163 +290,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
     if (state.status === 'completed') return { replay: state.response as AnswerResult };
     if (state.status === 'in_flight')
-      throw new UaipError('conflict', 'A request with this Idempotency-Key is still running');
+      throw new UaipError('conflict', 'A request with this Idempotency-Key is still running', {
+        retryAfterMs: leaseMs,
+      });
     if (state.status === 'mismatch')
       throw new UaipError('conflict', 'This Idempotency-Key was used with another request');
     return keyed;
-  }
-
-  async function runClaimedTurn(
-    session: SessionRecord,
-    questionId: string,
-    text: string,
-    keyed: KeyedRequest | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<AnswerResult> {
-    if (session.status === 'completed')
-      throw new UaipError('session_completed', 'This session is completed');
-    if (session.pending?.id !== questionId)
-      throw new UaipError('conflict', 'This question is no longer pending');
-    const workflow = registry.resolve(session.workflowId, session.workflowVersion);
-    const rules = session.quality ?? quality;
-    if (options.budgets) await checkBudget(storage, session, options.budgets, now());
-    const leaseId = newId();
-    await sessions.claim(session, questionId, leaseId, now());
-    await publish({
-      type: 'turn.started',
-      sessionId: session.id,
-      version: session.version,
-      at: iso(),
-      questionId,
-    });
-
-    // Events are written out field by field: on Node 20, `{ ...base, type }` (a spread followed
-    // by more properties) costs about a microsecond per object, a tenth of a turn in all.
-    const { id: sessionId, version } = session;
-    const ledger = new CallLedger(session.id, session.promptVersion, newId, (call) =>
-      publish({
-        sessionId,
-        version,
-        type: 'llm.attempt',
-        at: call.createdAt,
-        provider: call.provider,
-        model: call.model,
-        outcome: call.outcome,
-        purpose: call.purpose,
-        inputTokens: call.inputTokens,
-        outputTokens: call.outputTokens,
-        cacheReadTokens: call.cacheReadTokens,
-        cacheWriteTokens: call.cacheWriteTokens,
-        costUsd: call.costUsd,
-        latencyMs: call.latencyMs,
-      }),
-    );
-    let plan: TurnPlan;
-    try {
-      plan = await runTurn(
-        session,
-        workflow,
-        text,
-        {
-          llm,
-          prompts: workflow.prompts ?? defaultPrompts,
-          quality: rules,
-          now,
-          newId,
-          stageTurns: (stageId) => storage.listTurns(session.ownerId, session.id, stageId),
-          signal,
-          onFallback: ({ from, to, reason }) => {
-            void publish({ sessionId, version, type: 'llm.fallback', at: iso(), from, to, reason });
-          },
-        },
-        ledger,
-      );
-    } catch (error) {
-      // Nothing of the turn is kept but what it cost; the answer can be sent again.
-      await sessions.release(session, leaseId);
-      if (ledger.calls.length > 0)
-        await storage.recordUsage(session.ownerId, session.id, ledger.calls);
-      const failure = toTurnError(error, options.llmUnavailableHint?.());
-      if (UaipError.isInstance(failure)) {
-        await publish({
-          sessionId,
-          version,
-          type: 'error',
-          at: iso(),
-          code: failure.code,
-          message: failure.message,
-        });
-      }
-      throw failure;
-    }
-
-    const committed = afterTurn(session, plan, addUsage(session.usage, ledger));
-    const result: AnswerResult = { session: toSession(committed, workflow), outcome: plan.outcome };
-    const commit: TurnCommit = {
-      expectedVersion: version,
-      leaseId,
-      session: plan.update,
-      stages: plan.stages,
-      turn: plan.turn,
-      calls: ledger.calls,
-    };
-    if (keyed !== undefined) {
-      const { key, requestHash, expiresAt } = keyed;
-      commit.idempotency = { key, requestHash, expiresAt, response: result };
-    }
-    try {
-      await sessions.commit(session, commit);
-    } catch (error) {
-      const lostRace = UaipError.isInstance(error) && error.code === 'conflict';
-      // Lost to another answer: nothing was written, but the calls were paid for.
-      if (lostRace && ledger.calls.length > 0) {
-        await storage.recordUsage(session.ownerId, session.id, ledger.calls).catch(() => {});
-      }
-      // A storage fault: the commit may or may not have landed (so its calls are not recorded
-      // again); free the question at once rather than after the lease. The release only clears
-      // this turn's own lease, so it does nothing if the commit did land.
-      if (!lostRace) await sessions.release(session, leaseId).catch(() => {});
-      throw error;
-    }
-    await announce(committed, plan, rules.threshold);
-    return result;
-  }
-
-  async function announce(session: SessionRecord, plan: TurnPlan, threshold: number) {
-    const { id: sessionId, version, updatedAt: at } = session;
-    await publish({
-      sessionId,
-      version,
-      at,
-      type: 'answer.scored',
-      questionId: plan.turn.questionId,
-      score: plan.turn.score,
-      threshold,
-      escalated: plan.turn.escalated,
-    });
-    if (plan.completedStage) {
-      await publish({
-        sessionId,
-        version,
-        at,
-        type: 'stage.completed',
-        stageId: plan.completedStage.stageId,
-        gatePassed: plan.completedStage.gate?.passed ?? true,
-      });
-    }
-    if (session.pending) {
-      await publish({
-        sessionId,
-        version,
-        at,
-        type: 'question.asked',
-        questionId: session.pending.id,
-        stageId: session.pending.stageId,
-        kind: session.pending.kind,
-      });
-    }
-    if (session.status === 'completed')
-      await publish({ sessionId, version, at, type: 'session.completed' });
   }
 
   return {
@@ -486,78 +353,4 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return events.subscribe(sessionId, listener);
     },
   };
-}
-
-/** An idempotency key begun for a request, carried to the turn's commit. */
-interface KeyedRequest {
-  key: string;
-  requestHash: string;
-  expiresAt: string;
-}
-
-/** The session as it stands once a turn's plan is committed. */
-function afterTurn(
-  session: SessionRecord,
-  plan: TurnPlan,
-  usage: SessionRecord['usage'],
-): SessionRecord {
-  const { update } = plan;
-  return {
-    id: session.id,
-    ownerId: session.ownerId,
-    workflowId: session.workflowId,
-    workflowVersion: session.workflowVersion,
-    promptVersion: session.promptVersion,
-    quality: session.quality,
-    title: session.title,
-    idea: session.idea,
-    status: update.status,
-    currentStageId: update.currentStageId,
-    stages: session.stages.map(
-      (stage) => plan.stages.find((changed) => changed.stageId === stage.stageId) ?? stage,
-    ),
-    pending: update.pending,
-    result: update.result,
-    usage,
-    version: session.version + 1,
-    lease: null,
-    createdAt: session.createdAt,
-    updatedAt: update.updatedAt,
-  };
-}
-
-function addUsage(totals: SessionRecord['usage'], ledger: CallLedger): SessionRecord['usage'] {
-  const next = { ...totals };
-  for (const call of ledger.calls) {
-    next.calls += 1;
-    next.inputTokens += call.inputTokens;
-    next.outputTokens += call.outputTokens;
-    next.cacheReadTokens += call.cacheReadTokens;
-    next.cacheWriteTokens += call.cacheWriteTokens;
-    if (call.costUsd === null) next.unpricedCalls += 1;
-    else next.costUsd += call.costUsd;
-  }
-  return next;
-}
-
-function toTurnError(error: unknown, hint: string | undefined): unknown {
-  if (!(error instanceof LlmCallError)) return error;
-  if (refusalOf(error)) {
-    // Sending the same answer again would be refused again: say so, as a 400 about the answer.
-    const message =
-      'The language model declined to process this answer; rephrase it and send it again.';
-    return new UaipError('validation_failed', message, {
-      cause: error,
-      details: [{ path: 'answer', message }],
-    });
-  }
-  const retryAfterMs = error.retryAfterMs;
-  return new UaipError(
-    'llm_unavailable',
-    `No language model could answer; the answer was not used and can be sent again.${hint ? ` ${hint}` : ''}`,
-    {
-      cause: error,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    },
-  );
 }

@@ -609,6 +609,42 @@ describe('exactly-once turns', () => {
     expect((await orchestrator.get(alice, session.id)).version).toBe(session.version + 1);
   });
 
+  it("keeps a long turn's question and key held past the lease (heartbeat): a retry is refused, nothing is paid twice", async () => {
+    const inner = scriptedProvider((request) => judge(request));
+    const blocking = blockingProvider(inner);
+    orchestrator = createOrchestrator({
+      storage,
+      llm: blocking,
+      workflows: [twoStageWorkflow],
+      clock,
+      generateId,
+      leaseMs: 300,
+    });
+    const session = await startSession();
+    const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
+    const keyed = { idempotencyKey: 'long-turn' };
+    const slow = orchestrator.answer(alice, session.id, input, keyed);
+    await blocking.arrived(1);
+    const leaseEnd = async () =>
+      Date.parse((await storage.getSession('alice', session.id))!.lease!.expiresAt);
+    // Three lease lengths pass while the model works; each time the heartbeat moves the end.
+    for (let round = 0; round < 3; round++) {
+      clock.advance(300);
+      const now = clock.now();
+      await vi.waitFor(async () => expect(await leaseEnd()).toBeGreaterThan(now));
+    }
+    for (const options of [keyed, {}]) {
+      const retry = await orchestrator
+        .answer(alice, session.id, input, options)
+        .catch((error: unknown) => error);
+      expect(retry).toMatchObject({ code: 'conflict', retryAfterMs: 300 });
+    }
+    blocking.release();
+    expect((await slow).outcome.kind).toBe('accepted');
+    expect(inner.requests).toHaveLength(1);
+    expect((await orchestrator.usage(alice, session.id)).total.calls).toBe(1);
+  });
+
   it('a stale question id is a conflict', async () => {
     const session = await startSession();
     await reply(session.id, 'Cut churn');

@@ -147,6 +147,18 @@ export function createMemoryStorage(): Storage {
       if (record?.lease?.id === leaseId) record.lease = null;
     },
 
+    async renewClaim(ownerId, sessionId, renewal) {
+      const record = owned(ownerId, sessionId)?.record;
+      if (record?.lease?.id !== renewal.leaseId) return false;
+      record.lease = { id: renewal.leaseId, expiresAt: renewal.expiresAt };
+      if (renewal.idempotency) {
+        const entry = idempotency.get(idempotencyKey(ownerId, renewal.idempotency.key));
+        if (entry && !entry.completed)
+          entry.lockedUntil = Date.parse(renewal.idempotency.lockedUntil);
+      }
+      return true;
+    },
+
     async commitTurn(ownerId, sessionId, commit) {
       const entry = owned(ownerId, sessionId);
       if (!entry) return false;

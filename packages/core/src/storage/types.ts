@@ -31,6 +31,12 @@ export interface Storage {
   /** Drops a lease (after a failed turn), so the question can be answered again at once. */
   releaseClaim(ownerId: string, sessionId: string, leaseId: string): Promise<void>;
   /**
+   * The heartbeat of a turn at work: moves its lease's end to `expiresAt` and, when the turn
+   * is keyed, its in-flight idempotency entry's lock to `lockedUntil`. False, changing
+   * nothing, when the lease is no longer `leaseId` (it expired and was taken, or was released).
+   */
+  renewClaim(ownerId: string, sessionId: string, renewal: LeaseRenewal): Promise<boolean>;
+  /**
    * Commits everything one turn produced, atomically: the session's new state (and
    * `version + 1`, lease cleared), the stage results it changed, the turn, its LLM calls
    * (which also add to the session's usage totals) and, when keyed, the idempotent response.
@@ -189,6 +195,15 @@ export interface QuestionClaim {
   expiresAt: string;
   /** ISO time now, to judge whether an existing lease has expired. */
   now: string;
+}
+
+/** What `renewClaim` extends. */
+export interface LeaseRenewal {
+  leaseId: string;
+  /** ISO time the lease now ends. */
+  expiresAt: string;
+  /** The keyed request the turn serves: its in-flight lock now ends at `lockedUntil`. */
+  idempotency?: { key: string; lockedUntil: string };
 }
 
 /** `stale`: the session moved on (another version or question); `busy`: a lease is held. */

@@ -88,6 +88,24 @@ export function idempotencyCases(storage: StorageUnderTest): void {
       });
     });
 
+    it("renews an in-flight key's lock with its turn's lease", async () => {
+      const { session, leaseId } = await createClaimed(storage());
+      const owner = session.ownerId;
+      const key = newId();
+      expect(await storage().beginIdempotent(owner, request(key, 'a'))).toEqual({
+        status: 'started',
+      });
+      const renewal = { leaseId, expiresAt: at(90), idempotency: { key, lockedUntil: at(90) } };
+      expect(await storage().renewClaim(owner, session.id, renewal)).toBe(true);
+      // Past the first lock (30 s) the request is still running.
+      expect(await storage().beginIdempotent(owner, request(key, 'a', 31))).toEqual({
+        status: 'in_flight',
+      });
+      expect(await storage().beginIdempotent(owner, request(key, 'a', 91))).toEqual({
+        status: 'started',
+      });
+    });
+
     it('starts exactly one of two concurrent requests under a key', async () => {
       const owner = newId();
       const key = newId();

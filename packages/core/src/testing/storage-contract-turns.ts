@@ -87,6 +87,35 @@ export function turnCases(storage: StorageUnderTest): void {
       expect(await storage().claimQuestion(session.ownerId, session.id, second)).toBe('busy');
     });
 
+    it('renews a held lease (the heartbeat): a claim after its first end is still busy', async () => {
+      const { session, leaseId } = await createClaimed(storage());
+      const renewal = { leaseId, expiresAt: at(120) };
+      expect(await storage().renewClaim(session.ownerId, session.id, renewal)).toBe(true);
+      expect((await stored(session))?.lease).toEqual({ id: leaseId, expiresAt: at(120) });
+      const during = makeClaim(session, { now: at(61), expiresAt: at(121) });
+      expect(await storage().claimQuestion(session.ownerId, session.id, during)).toBe('busy');
+      const after = makeClaim(session, { now: at(121), expiresAt: at(181) });
+      expect(await storage().claimQuestion(session.ownerId, session.id, after)).toBe('claimed');
+    });
+
+    it('refuses to renew a lease that is not held (taken over, released, another owner)', async () => {
+      const { session, leaseId } = await createClaimed(storage());
+      const { ownerId, id } = session;
+      const renewal = { leaseId, expiresAt: at(120) };
+      expect(await storage().renewClaim(newId(), id, renewal)).toBe(false);
+      expect(
+        await storage().renewClaim(ownerId, id, { leaseId: newId(), expiresAt: at(120) }),
+      ).toBe(false);
+      const late = makeClaim(session, { now: at(61), expiresAt: at(121) });
+      expect(await storage().claimQuestion(ownerId, id, late)).toBe('claimed');
+      expect(await storage().renewClaim(ownerId, id, renewal)).toBe(false);
+      expect((await stored(session))?.lease).toEqual({ id: late.leaseId, expiresAt: at(121) });
+      await storage().releaseClaim(ownerId, id, late.leaseId);
+      expect(await storage().renewClaim(ownerId, id, { ...renewal, leaseId: late.leaseId })).toBe(
+        false,
+      );
+    });
+
     it('gives the question to exactly one of two concurrent claims', async () => {
       const session = await created();
       const results = await Promise.all([
