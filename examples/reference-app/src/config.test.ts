@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config';
 
 describe('readConfig: the database pool, the turn lease and the test-only crash hook', () => {
-  it('defaults: a pool of 10, 30 s statements, a 120 s turn lease, no crash hook', () => {
+  it('defaults: a pool of 10, 30 s statements, a 10 s turn lease, no crash hook', () => {
     const config = readConfig({});
     expect(config.databasePoolSize).toBe(10);
     expect(config.databaseStatementTimeoutMs).toBe(30_000);
-    expect(config.turnLeaseMs).toBe(120_000);
+    expect(config.turnLeaseMs).toBe(10_000);
     expect(config.crashAt).toBeUndefined();
   });
 

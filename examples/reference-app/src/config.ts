@@ -94,7 +94,7 @@ export function readConfig(env: Env): AppConfig {
     jwtTtlSeconds: number('JWT_TTL_SECONDS', 86_400, 60),
     bcryptCost: number('BCRYPT_COST', 12, 10, 15),
     llmTimeoutMs: number('LLM_TIMEOUT_MS', 60_000, 1_000),
-    turnLeaseMs: number('TURN_LEASE_MS', 120_000, 1_000),
+    turnLeaseMs: number('TURN_LEASE_MS', 10_000, 1_000),
     budgets: { ...(sessionUsd ? { sessionUsd } : {}), ...(userDayUsd ? { userDayUsd } : {}) },
     rateLimits: {
       userPerHour: number('RATE_LIMIT_USER_PER_HOUR', 1000, 1),

@@ -21,12 +21,11 @@ if (!serverUrl && process.env.UAIP_REQUIRE_SERVICES === '1') {
 }
 
 /**
- * The turn lease of the crashed process's claim (TURN_LEASE_MS). Short, so a test waits for it;
- * above the time a restart takes, so the re-send usually meets the dead process's lease first.
+ * The goal: a question held by a dead process is free again within 15 s of the restart, with
+ * the default turn lease (10 s, renewed by a heartbeat while a turn works). On embedded
+ * storage, which one process owns, it is free at once: the restart frees the dead claims.
  */
-const LEASE_MS = 4_000;
-/** A restart plus the lease, with room for a slow machine: the re-send must succeed by then. */
-const RECOVERY_DEADLINE_MS = LEASE_MS + 30_000;
+const RECOVERY_DEADLINE_MS = 15_000;
 const RUN_TIMEOUT_MS = 90_000;
 
 const RICH =
@@ -35,6 +34,8 @@ const RICH =
 interface Backend {
   /** The environment of every process of one point's runs (same data each time). */
   environment(): Promise<Record<string, string>>;
+  /** Whether the restarted process frees the dead one's claims at start (embedded storage). */
+  freesAtStart: boolean;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -44,6 +45,7 @@ afterAll(async () => {
 });
 
 const embedded: Backend = {
+  freesAtStart: true,
   async environment() {
     const data = await tempDataDir();
     cleanups.push(data.remove);
@@ -53,6 +55,7 @@ const embedded: Backend = {
 
 function postgres(url: string): Backend {
   return {
+    freesAtStart: false,
     async environment() {
       const name = `uaip_crash_${randomBytes(4).toString('hex')}`;
       await admin(url, `create database ${name}`);
@@ -112,7 +115,6 @@ function crashSuite(backend: Backend, concurrent: boolean) {
         LLM_PROVIDERS: 'anthropic',
         ANTHROPIC_API_KEY: 'sk-test',
         ANTHROPIC_BASE_URL: claude.url,
-        TURN_LEASE_MS: String(LEASE_MS),
       };
       const launch = async (extra: Record<string, string> = {}) => {
         const app = await startApp({ ...env, ...extra });
@@ -153,7 +155,6 @@ function crashSuite(backend: Backend, concurrent: boolean) {
         const callsBefore = claude.generationRequests().length;
         // during-llm: the first model request hangs, so the process dies while it is in flight.
         if (at === 'during-llm') claude.enqueue({ kind: 'hang' });
-        const sentAt = Date.now();
         const path = `/api/v1/sessions/${sessionId}/answers`;
         await expect(doomed.call('POST', path, { token, body, headers })).rejects.toThrow();
         await doomed.stop('SIGKILL');
@@ -173,9 +174,10 @@ function crashSuite(backend: Backend, concurrent: boolean) {
 
         // Restarted on the same data, without the hook; the same answer sent again.
         const app = await launch();
+        const restartedAt = Date.now();
         const statuses: number[] = [];
         let accepted: Awaited<ReturnType<AppProcess['call']>> | undefined;
-        while (Date.now() - sentAt < RECOVERY_DEADLINE_MS) {
+        while (Date.now() - restartedAt < RECOVERY_DEADLINE_MS) {
           const response = await app.call('POST', path, { token, body, headers });
           statuses.push(response.status);
           if (response.status === 200) {
@@ -183,13 +185,16 @@ function crashSuite(backend: Backend, concurrent: boolean) {
             break;
           }
           // The dead process's lease (and in-flight key) hold the question: a conflict, never
-          // another error, until it ends.
+          // another error, until it ends, saying when to try again.
           expect(response.status, response.text).toBe(409);
           expect(response.json.error.code).toBe('conflict');
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
           await sleep(200);
         }
-        const acceptedAt = Date.now();
-        expect(accepted, `the re-send never succeeded: ${statuses.join(', ')}`).toBeDefined();
+        expect(
+          accepted,
+          `no 200 within ${RECOVERY_DEADLINE_MS} ms of the restart: ${statuses.join(', ')}`,
+        ).toBeDefined();
         const result = accepted!.json;
         expect(result.session.version).toBe(2);
 
@@ -198,8 +203,9 @@ function crashSuite(backend: Backend, concurrent: boolean) {
           expect(statuses).toEqual([200]);
           expect(claude.generationRequests().length).toBe(callsAtCrash);
         } else {
-          // Nothing was kept: the answer ran again once the dead process's lease had ended.
-          expect(acceptedAt - sentAt).toBeGreaterThanOrEqual(LEASE_MS);
+          // Nothing was kept: the answer ran again once the dead process's claim was gone, at
+          // once where the restart freed it.
+          if (backend.freesAtStart) expect(statuses).toEqual([200]);
           expect(claude.generationRequests().length).toBeGreaterThan(callsAtCrash);
         }
 

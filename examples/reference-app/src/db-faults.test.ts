@@ -286,7 +286,7 @@ describe.skipIf(!!unavailable)(
 
       // Nothing of the turn was kept; sent again (same key), it is recorded once. The orchestrator
       // does not release the claim of a turn whose commit failed, so until the turn lease
-      // (TURN_LEASE_MS, 120 s by default) ends the re-send gets 409; accepted at once would be
+      // (TURN_LEASE_MS, 10 s by default) ends the re-send gets 409; accepted at once would be
       // better, and passes too.
       const statuses: number[] = [];
       let accepted: Response | undefined;

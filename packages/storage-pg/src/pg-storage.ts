@@ -55,7 +55,8 @@ export async function createPgStorage(options: PgStorageOptions): Promise<Closab
 /**
  * The storage on embedded PostgreSQL (PGlite): nothing to install or run. With `dataDir` the
  * data lives in that folder and every acknowledged write survives the process being killed;
- * without it, in memory. One process at a time may open a folder.
+ * without it, in memory. One process at a time may open a folder, so the question leases and
+ * in-flight idempotency keys an earlier process left (a crash) are freed when it opens.
  *
  * @example
  * ```ts
@@ -66,12 +67,19 @@ export async function createPgStorage(options: PgStorageOptions): Promise<Closab
 export async function createEmbeddedStorage(
   options: EmbeddedStorageOptions = {},
 ): Promise<ClosableStorage> {
-  return open(await pgliteDatabase(options), true);
+  return open(await pgliteDatabase(options), true, true);
 }
 
-async function open(db: Database, migrate: boolean): Promise<ClosableStorage> {
+// One process owns an embedded database, so every lease and in-flight key found at start was
+// left by a process that ended (a crash, a kill): free them now rather than when they expire.
+const FREE_DEAD_CLAIMS_SQL = `
+update sessions set lease_id = null, lease_expires_at = null where lease_id is not null;
+delete from idempotency_keys where not completed;`;
+
+async function open(db: Database, migrate: boolean, ownsData = false): Promise<ClosableStorage> {
   try {
     if (migrate) await runMigrations(db);
+    if (ownsData) await db.exec(FREE_DEAD_CLAIMS_SQL);
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
