@@ -109,6 +109,16 @@ describe.skipIf(!serverUrl)(`PostgreSQL event bus ${NEEDS_POSTGRES}`, () => {
     later.stop();
   });
 
+  it('ignores a second unsubscribe, which must not drop a newer listener', async () => {
+    const stop = receiver.subscribe('session-e', () => {});
+    stop();
+    const newer = inbox(receiver, 'session-e');
+    stop();
+    await publisher.publish(asked('session-e', 1));
+    expect(await newer.next(1)).toEqual([asked('session-e', 1)]);
+    newer.stop();
+  });
+
   it('ignores a notification on its channel that is not a session event', async () => {
     const received = inbox(receiver, 'session-d');
     await admin.query('select pg_notify($1, $2)', [channel, 'not json']);

@@ -165,7 +165,8 @@ export async function createPgEventBus(options: PgEventBusOptions): Promise<PgEv
       listeners.set(sessionId, set);
       return () => {
         set.delete(listener);
-        if (set.size === 0) listeners.delete(sessionId);
+        // Safe to call twice: a second call must not drop a newer listener's set.
+        if (set.size === 0 && listeners.get(sessionId) === set) listeners.delete(sessionId);
       };
     },
     async close() {
