@@ -1,85 +1,26 @@
-import type {
-  GateResult,
-  LlmCallRecord,
-  QuestionKind,
-  SessionRecord,
-  SessionStatus,
-  StageStatus,
-  TurnRecord,
-} from '../storage/types';
+import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
+import type {
+  AnswerOutcome,
+  AnswerResult,
+  PendingQuestion,
+  Session,
+  SessionStage,
+  Turn,
+  UsageFigures,
+  UsageSummary,
+} from './view-types';
 
-/** A session as clients see it (the HTTP contract's session object). */
-export interface Session {
-  id: string;
-  workflowId: string;
-  workflowVersion: string;
-  title: string;
-  idea: string;
-  status: SessionStatus;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  currentStageId: string | null;
-  stages: SessionStage[];
-  pendingQuestion: PendingQuestion | null;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number; unpricedCalls: number };
-  /** What the workflow's finish step produced; null until the session completes. */
-  result: unknown | null;
-}
-
-/** One stage of a session: its status, artifact and gate result. */
-export interface SessionStage {
-  id: string;
-  title: string;
-  status: StageStatus;
-  artifact: unknown | null;
-  gate: GateResult | null;
-}
-
-/** The question a session waits on. */
-export interface PendingQuestion {
-  id: string;
-  stageId: string;
-  /** The topic it belongs to; null for a gap question. */
-  topicId: string | null;
-  text: string;
-  kind: QuestionKind;
-  attempt: number;
-  maxAttempts: number;
-  lastScore: number | null;
-  issues: string[];
-}
-
-/** One answered question of the transcript. */
-export interface Turn {
-  stageId: string;
-  topicId: string | null;
-  questionId: string;
-  kind: QuestionKind;
-  question: string;
-  answer: string;
-  attempt: number;
-  score: number;
-  issues: string[];
-  escalated: boolean;
-  provider: string;
-  model: string;
-  createdAt: string;
-}
-
-/** What became of an answer. */
-export interface AnswerOutcome {
-  kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed';
-  quality: { score: number; threshold: number; issues: string[] };
-  escalated: boolean;
-}
-
-/** The session after a turn, and what became of the answer. */
-export interface AnswerResult {
-  session: Session;
-  outcome: AnswerOutcome;
-}
+export type {
+  AnswerOutcome,
+  AnswerResult,
+  PendingQuestion,
+  Session,
+  SessionStage,
+  Turn,
+  UsageFigures,
+  UsageSummary,
+};
 
 // A workflow version does not change while it is served (sessions pin it), so its stage
 // titles are looked up once, not on every view.
@@ -152,25 +93,6 @@ export function toTurn(record: TurnRecord): Turn {
     model: record.model,
     createdAt: record.createdAt,
   };
-}
-
-/** Token and cost totals of a group of calls. */
-export interface UsageFigures {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
-
-/** A session's LLM usage: the HTTP contract's usage object. */
-export interface UsageSummary {
-  total: UsageFigures & {
-    cacheReadTokens: number;
-    cacheWriteTokens: number;
-    unpricedCalls: number;
-  };
-  byProvider: Array<UsageFigures & { provider: string; model: string }>;
-  byStage: Array<UsageFigures & { stageId: string }>;
 }
 
 /** Sums a session's calls (failed ones included) in total, per provider and model, per stage. */

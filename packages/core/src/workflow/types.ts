@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { LlmRequest } from '../llm/types';
-import type { Session, Turn, UsageSummary } from '../orchestrator/views';
+import type { Session, Turn, UsageSummary } from '../orchestrator/view-types';
 import type { GateResult } from '../storage/types';
 
 /** What a question, a gate or a prompt can see of the session so far. */
