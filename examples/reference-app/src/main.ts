@@ -69,6 +69,17 @@ async function main() {
   await probe();
   const refresh = setInterval(() => void probe().catch(() => {}), 30_000);
   refresh.unref();
+  // Expired idempotency keys of every user, on a schedule: those of users who never come back
+  // would otherwise stay.
+  const sweep = () =>
+    persistence.storage
+      .sweep(new Date().toISOString())
+      .then((swept) => {
+        if (swept > 0) logger.info({ swept }, 'expired idempotency keys swept');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'sweeping idempotency keys failed'));
+  const sweeping = setInterval(() => void sweep(), 10 * 60 * 1000);
+  sweeping.unref();
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -97,6 +108,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections; finishing the requests in flight');
     clearInterval(refresh);
+    clearInterval(sweeping);
     server.close();
     server.closeIdleConnections();
     requests.endStreams();

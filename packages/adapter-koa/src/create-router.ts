@@ -135,7 +135,7 @@ function authenticator(options: UaipRouterOptions): Middleware {
     };
   }
   const verification = accounts.verification;
-  const verify = koaJwt({
+  const jwtOptions: koaJwt.Options = {
     // koa-jwt hands the secret to jsonwebtoken, which takes a KeyObject (its types say Buffer).
     secret: verification.secret as unknown as Buffer,
     algorithms: verification.algorithms,
@@ -157,7 +157,17 @@ function authenticator(options: UaipRouterOptions): Middleware {
         return true;
       }
     },
-  });
+  };
+  const clock = verification.clock;
+  if (clock) {
+    // exp and maxAge are judged by the clock that issued the tokens, not the wall clock. A
+    // getter: koa-jwt passes these options to jsonwebtoken, which reads them on every verify.
+    Object.defineProperty(jwtOptions, 'clockTimestamp', {
+      enumerable: true,
+      get: () => Math.floor(clock.now() / 1000),
+    });
+  }
+  const verify = koaJwt(jwtOptions);
   return async (ctx, next) => {
     let passed = false;
     try {

@@ -1,3 +1,5 @@
+import { createMemoryStorage, createPasswordAuth } from '@uaip/core';
+import { fixedClock } from '@uaip/core/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeSession, RICH_ANSWER } from './session-driver.test-support';
@@ -94,6 +96,27 @@ describe('forged and stale tokens are 401', () => {
       expect(response.text).not.toMatch(/jwt|signature|expired|malformed/i);
     }
     expect((await api.call('GET', '/api/v1/auth/me', { token: sign(claims) })).status).toBe(200);
+  });
+
+  it("judges expiry by the accounts' clock, which issued the token, not by the wall clock", async () => {
+    const clock = fixedClock();
+    const storage = createMemoryStorage();
+    const accounts = createPasswordAuth({
+      storage,
+      secret: SECRET,
+      bcryptCost: 10,
+      tokenTtlSeconds: 3600,
+      clock,
+    });
+    const timed = await startTestApi({ storage, accounts });
+    try {
+      const { token } = await timed.user();
+      expect((await timed.call('GET', '/api/v1/auth/me', { token })).status).toBe(200);
+      clock.advance(3_600_000);
+      expect((await timed.call('GET', '/api/v1/auth/me', { token })).status).toBe(401);
+    } finally {
+      await timed.close();
+    }
   });
 
   it("refuses a token once its user's tokens are revoked", async () => {

@@ -70,6 +70,15 @@ export async function beginIdempotent(
   }
 }
 
+const SWEEP_SQL = `
+with swept as (delete from idempotency_keys where expires_at <= $1::timestamptz returning 1)
+select count(*)::int as swept from swept`;
+
+export async function sweep(db: Queryable, now: string): Promise<number> {
+  const { rows } = await db.query<{ swept: number }>(SWEEP_SQL, [now], { name: 'uaip_sweep_keys' });
+  return rows[0]?.swept ?? 0;
+}
+
 export async function abandonIdempotent(
   db: Queryable,
   ownerId: string,

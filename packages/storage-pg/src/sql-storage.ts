@@ -48,6 +48,7 @@ export function createSqlStorage(db: Database): Storage {
     spentSince: (ownerId, since) => usage.spentSince(db, ownerId, since),
     beginIdempotent: (ownerId, start) => idempotency.beginIdempotent(db, ownerId, start),
     abandonIdempotent: (ownerId, key) => idempotency.abandonIdempotent(db, ownerId, key),
+    sweep: (now) => idempotency.sweep(db, now),
     createUser: (user) => users.createUser(db, user),
     findUserByEmail: (email) => users.findUserByEmail(db, email),
     getUser: (userId) => users.getUser(db, userId),

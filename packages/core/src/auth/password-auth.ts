@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import { type Clock, systemClock } from '../clock';
 import { UaipError } from '../errors';
 import { parseInput } from '../orchestrator/inputs';
 import type { Storage, UserRecord } from '../storage/types';
@@ -96,6 +96,12 @@ export interface PasswordAuth extends Auth {
     issuer: string;
     audience: string;
     maxAgeSeconds: number;
+    /**
+     * The clock tokens are issued by (the `clock` option): a verifier judges `exp` and `iat`
+     * by it too, or a token issued under a test's clock is refused by the wall clock.
+     * @default the system clock
+     */
+    clock?: Clock;
   };
 }
 
@@ -156,7 +162,8 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
   const ttl = options.tokenTtlSeconds ?? 86_400;
   const issuer = options.issuer ?? 'uaip';
   const audience = options.audience ?? 'uaip-api';
-  const now = () => (options.clock ? options.clock.now() : Date.now());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const newId = options.generateId ?? randomUUID;
   const hasher = options.hasher ?? bcryptHasher;
   // A string secret makes jsonwebtoken try it as a PEM key first on every call (≈ 0.5 ms);
@@ -180,7 +187,14 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
   };
 
   return {
-    verification: { secret: key, algorithms: ['HS256'], issuer, audience, maxAgeSeconds: ttl },
+    verification: {
+      secret: key,
+      algorithms: ['HS256'],
+      issuer,
+      audience,
+      maxAgeSeconds: ttl,
+      clock,
+    },
     async register(input) {
       const { email, password, name } = parseInput(registerInput, input);
       const user: UserRecord = {

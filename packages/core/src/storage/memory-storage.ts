@@ -29,6 +29,13 @@ interface IdempotencyEntry {
   expiresAt: number;
 }
 
+// How much spending is kept per owner: the daily budget asks for today's at most.
+const SPENDING_WINDOW_MS = 2 * 24 * 60 * 60 * 1000;
+// A call recorded out of order (a failed turn's attempts after a later turn's) is this much
+// older than its neighbours at most: a turn is bounded by its LLM deadlines.
+const LATE_CALL_MS = 60 * 60 * 1000;
+const KEY_SWEEP_INTERVAL_MS = 60 * 1000;
+
 /** One priced call in an owner's spending ledger. */
 interface Spend {
   at: number;
@@ -87,6 +94,26 @@ export function createMemoryStorage(): Storage {
         ledger.push({ at: Date.parse(call.createdAt), costUsd: call.costUsd });
       }
     }
+    // Budgets look back one UTC day at most: keep two days of spending, not all of it.
+    const newest = ledger.at(-1)?.at ?? 0;
+    let old = 0;
+    while (old < ledger.length && ledger[old]!.at < newest - SPENDING_WINDOW_MS) old++;
+    if (old > 0) ledger.splice(0, old);
+  }
+
+  // Expired idempotency keys go on `sweep`, and at most once a minute as keyed requests come
+  // (judged by their clock), so a host that never schedules a sweep is still bounded.
+  let sweptAt = Number.NEGATIVE_INFINITY;
+  function sweepKeys(now: number): number {
+    sweptAt = now;
+    let swept = 0;
+    for (const [key, entry] of idempotency) {
+      if (entry.expiresAt <= now) {
+        idempotency.delete(key);
+        swept += 1;
+      }
+    }
+    return swept;
   }
 
   return {
@@ -216,8 +243,12 @@ export function createMemoryStorage(): Storage {
     async spentSince(ownerId, since) {
       const from = Date.parse(since);
       let total = 0;
-      for (const spend of spending.get(ownerId) ?? []) {
+      // Newest last (calls arrive in time order, give or take a turn): read back from the end.
+      const ledger = spending.get(ownerId) ?? [];
+      for (let index = ledger.length - 1; index >= 0; index--) {
+        const spend = ledger[index]!;
         if (spend.at >= from) total += spend.costUsd;
+        else if (spend.at < from - LATE_CALL_MS) break;
       }
       return total;
     },
@@ -225,6 +256,7 @@ export function createMemoryStorage(): Storage {
     async beginIdempotent(ownerId, start) {
       const key = idempotencyKey(ownerId, start.key);
       const now = Date.parse(start.now);
+      if (now - sweptAt >= KEY_SWEEP_INTERVAL_MS) sweepKeys(now);
       const existing = idempotency.get(key);
       const absent =
         !existing ||
@@ -243,6 +275,10 @@ export function createMemoryStorage(): Storage {
       if (existing.requestHash !== start.requestHash) return { status: 'mismatch' };
       if (!existing.completed) return { status: 'in_flight' };
       return { status: 'completed', response: copy(existing.response) };
+    },
+
+    async sweep(now) {
+      return sweepKeys(Date.parse(now));
     },
 
     async abandonIdempotent(ownerId, key) {

@@ -54,7 +54,10 @@ export interface Storage {
   recordUsage(ownerId: string, sessionId: string, calls: LlmCallRecord[]): Promise<void>;
   /** Every LLM call of a session, in the order recorded. */
   listUsage(ownerId: string, sessionId: string): Promise<LlmCallRecord[]>;
-  /** What the owner's priced calls cost since `since` (ISO time), over all sessions. */
+  /**
+   * What the owner's priced calls cost since `since` (ISO time), over all sessions. Budgets
+   * ask for the current UTC day, so a storage may forget spending older than two days.
+   */
   spentSince(ownerId: string, since: string): Promise<number>;
 
   /**
@@ -63,6 +66,12 @@ export interface Storage {
    * entries (and in-flight ones whose lock passed) count as absent.
    */
   beginIdempotent(ownerId: string, entry: IdempotencyStart): Promise<IdempotencyState>;
+  /**
+   * Forgets what has expired by `now` (ISO time): idempotency keys past their `expiresAt`, of
+   * every owner. Returns how many went. Hosts call it on a schedule (the reference app: every
+   * ten minutes), so keys of users who never come back do not pile up.
+   */
+  sweep(now: string): Promise<number>;
   /** Forgets an in-flight key after a failed request, so it can be retried. */
   abandonIdempotent(ownerId: string, key: string): Promise<void>;
 

@@ -116,6 +116,22 @@ export function idempotencyCases(storage: StorageUnderTest): void {
       expect(results.map((result) => result.status).sort()).toEqual(['in_flight', 'started']);
     });
 
+    it('sweeps the expired keys of every owner, and keeps the live ones', async () => {
+      const [first, second] = [newId(), newId()];
+      await storage().beginIdempotent(first, request('old', 'a', 0));
+      await storage().beginIdempotent(second, request('old', 'a', 10));
+      await storage().beginIdempotent(first, request('live', 'a', 3000));
+      // Both old keys expire by at(3610): the sweep counts them (and any older ones).
+      expect(await storage().sweep(at(3610))).toBeGreaterThanOrEqual(2);
+      expect(await storage().sweep(at(3610))).toBe(0);
+      expect(await storage().beginIdempotent(first, request('live', 'a', 3001))).toEqual({
+        status: 'in_flight',
+      });
+      expect(await storage().beginIdempotent(second, request('old', 'b', 3611))).toEqual({
+        status: 'started',
+      });
+    });
+
     it('abandons an unknown key harmlessly', async () => {
       const owner = newId();
       const key = newId();
