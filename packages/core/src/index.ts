@@ -38,6 +38,7 @@ export { providersFromEnv } from './llm/from-env';
 export type { OllamaProviderOptions } from './llm/ollama';
 export { ollamaProvider } from './llm/ollama';
 export {
+  type JsonSchema,
   outputSchemaProblems,
   structuredOutputProblems,
   structuredOutputSchema,

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { ProviderError } from './errors';
 import type { LlmRequest } from './types';
 
-type Schema = Record<string, unknown>;
+/** A JSON Schema, as a plain object. */
+export type JsonSchema = Record<string, unknown>;
 
 // Converting a schema costs more than the rest of a turn: do it once per schema.
-const jsonSchemas = new WeakMap<z.ZodType, Schema>();
+const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
 
 /** The full JSON Schema of a zod schema's output, made once per schema. */
-export function jsonSchemaOf(schema: z.ZodType): Schema {
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   let converted = jsonSchemas.get(schema);
   if (!converted) {
-    converted = z.toJSONSchema(schema, { io: 'output' }) as Schema;
+    converted = z.toJSONSchema(schema, { io: 'output' }) as JsonSchema;
     jsonSchemas.set(schema, converted);
   }
   return converted;
@@ -25,7 +26,7 @@ export function jsonSchemaOf(schema: z.ZodType): Schema {
  * free keys become an object that must stay empty).
  */
 export function outputSchemaProblems(schema: z.ZodType): string[] {
-  let json: Schema;
+  let json: JsonSchema;
   try {
     json = jsonSchemaOf(schema);
   } catch (error) {
@@ -46,10 +47,10 @@ export function outputSchemaProblems(schema: z.ZodType): string[] {
 /** Paths of objects that have no fixed properties but accept any key (records). */
 function freeKeyObjects(node: unknown, path = ''): string[] {
   if (typeof node !== 'object' || node === null) return [];
-  const record = node as Schema;
+  const record = node as JsonSchema;
   const found: string[] = [];
   const free = record.additionalProperties;
-  const properties = (record.properties ?? {}) as Schema;
+  const properties = (record.properties ?? {}) as JsonSchema;
   if (
     (free === true ||
       (typeof free === 'object' && free !== null) ||
@@ -69,7 +70,7 @@ function freeKeyObjects(node: unknown, path = ''): string[] {
 
 // Adapting a schema walks all of it: do it once per schema object (generateObject hands the
 // same object to every call made with one zod schema).
-const adapted = new WeakMap<Schema, Schema>();
+const adapted = new WeakMap<JsonSchema, JsonSchema>();
 
 /**
  * The JSON Schema subset that Claude's structured outputs accept, made from any JSON Schema
@@ -82,7 +83,7 @@ const adapted = new WeakMap<Schema, Schema>();
  * Throws a `TypeError` naming the problem when a schema cannot be expressed at all (a node
  * without a type, such as `z.unknown()`).
  */
-export function structuredOutputSchema(schema: Schema): Schema {
+export function structuredOutputSchema(schema: JsonSchema): JsonSchema {
   let result = adapted.get(schema);
   if (!result) {
     try {
@@ -101,7 +102,7 @@ export function structuredOutputSchema(schema: Schema): Schema {
  * The structured-output schema of a request for `provider`, or undefined without one. A schema
  * that cannot be expressed is a `bad_request` before any call: it would fail everywhere.
  */
-export function requestOutputSchema(provider: string, request: LlmRequest): Schema | undefined {
+export function requestOutputSchema(provider: string, request: LlmRequest): JsonSchema | undefined {
   if (!request.output) return undefined;
   try {
     return structuredOutputSchema(request.output.schema);
@@ -155,7 +156,7 @@ export function structuredOutputProblems(schema: unknown): string[] {
       return;
     }
     visiting.push(node);
-    const record = node as Schema;
+    const record = node as JsonSchema;
     checkNode(record);
     for (const key of ['$defs', 'definitions', 'properties']) {
       const children = record[key];
@@ -175,7 +176,7 @@ export function structuredOutputProblems(schema: unknown): string[] {
     visiting.pop();
   };
 
-  const checkNode = (node: Schema): void => {
+  const checkNode = (node: JsonSchema): void => {
     if ('oneOf' in node) problems.push("'oneOf' is not supported; use 'anyOf'");
     if (node.enum !== undefined && !primitives(node.enum))
       problems.push("'enum' values must be strings, numbers, booleans or null");
@@ -209,7 +210,7 @@ export function structuredOutputProblems(schema: unknown): string[] {
     if (types.includes('object') && node.additionalProperties !== false)
       problems.push("For 'object' type, 'additionalProperties' must be explicitly set to false");
     if (types.includes('object') && Array.isArray(node.required)) {
-      const properties = (node.properties ?? {}) as Schema;
+      const properties = (node.properties ?? {}) as JsonSchema;
       for (const name of node.required)
         if (!hasOwn(properties, String(name)))
           problems.push(`Required property '${String(name)}' is not defined in 'properties'`);
@@ -246,8 +247,9 @@ function resolveRef(root: unknown, ref: string): unknown {
   let node: unknown = root;
   for (const part of ref.slice(2).split('/')) {
     const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof node !== 'object' || node === null || !hasOwn(node as Schema, key)) return undefined;
-    node = (node as Schema)[key];
+    if (typeof node !== 'object' || node === null || !hasOwn(node as JsonSchema, key))
+      return undefined;
+    node = (node as JsonSchema)[key];
   }
   return node;
 }
@@ -260,6 +262,6 @@ function primitives(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0 && value.every(primitive);
 }
 
-function hasOwn(object: Schema, key: string): boolean {
+function hasOwn(object: JsonSchema, key: string): boolean {
   return Object.hasOwn(object, key);
 }
