@@ -132,6 +132,16 @@ export function idempotencyCases(storage: StorageUnderTest): void {
       });
     });
 
+    it('starts exactly one of ten concurrent requests under a key; the rest see it in flight', async () => {
+      const owner = newId();
+      const key = newId();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => storage().beginIdempotent(owner, request(key, 'a'))),
+      );
+      const statuses = results.map((result) => result.status).sort();
+      expect(statuses).toEqual(['started', ...Array.from({ length: 9 }, () => 'in_flight')].sort());
+    });
+
     it('abandons an unknown key harmlessly', async () => {
       const owner = newId();
       const key = newId();
