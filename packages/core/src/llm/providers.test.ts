@@ -93,7 +93,13 @@ describe('anthropicProvider (real SDK, fake Claude API)', () => {
       cacheReadTokens: 10_000,
       cacheWriteTokens: 1_000,
     });
-    const result = await generateObject(provider(), answerScoreSchema, request);
+    // Priced at the call's date: a fixed one, so the figure holds whatever today's date is.
+    const dated = anthropicProvider({
+      apiKey: 'sk-test',
+      baseURL: claude.url,
+      now: () => Date.parse('2026-11-01T12:00:00Z'),
+    });
+    const result = await generateObject(dated, answerScoreSchema, request);
     expect(result.attempts).toEqual([
       expect.objectContaining({
         provider: 'anthropic',
