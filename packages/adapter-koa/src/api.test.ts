@@ -34,6 +34,37 @@ function expectError(
   );
 }
 
+describe('text that is not Unicode', () => {
+  it('refuses a lone UTF-16 surrogate in any text field with 400, naming the field', async () => {
+    const lone = 'x\ud800y';
+    const started = await api.call('POST', '/api/v1/sessions', { token, body: { idea: lone } });
+    expectError(started, 400, 'validation_failed');
+    expect(started.json.error.details).toEqual([{ path: 'idea', message: expect.any(String) }]);
+    const titled = await api.call('POST', '/api/v1/sessions', {
+      token,
+      body: { idea: 'Predict churn', title: '\udc00' },
+    });
+    expect(titled.json.error.details[0].path).toBe('title');
+    const session = await api.call('POST', '/api/v1/sessions', {
+      token,
+      body: { idea: 'Predict churn' },
+    });
+    const answered = await api.call('POST', `/api/v1/sessions/${session.json.id}/answers`, {
+      token,
+      body: { questionId: session.json.pendingQuestion.id, answer: `We cut churn ${lone}` },
+    });
+    expectError(answered, 400, 'validation_failed');
+    expect(answered.json.error.details[0].path).toBe('answer');
+    const registered = await api.call('POST', '/api/v1/auth/register', {
+      body: { email: 'lone@example.com', password: 'correct horse battery', name: lone },
+    });
+    expectError(registered, 400, 'validation_failed');
+    // A surrogate pair is one ordinary character.
+    const emoji = await api.call('POST', '/api/v1/sessions', { token, body: { idea: 'Churn 😀' } });
+    expect(emoji.status).toBe(201);
+  });
+});
+
 describe('accounts', () => {
   it('registers (201, no token, no hash), logs in and reads itself', async () => {
     const registered = await api.call('POST', '/api/v1/auth/register', {

@@ -459,6 +459,18 @@ function sharedStoreScenario(makeStore: () => RateLimitStore) {
     expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account', quota: 1 });
   });
 
+  it('counts failed logins of the longest emails too (the key is a fixed-length digest)', async () => {
+    const api = await startTestApi({ rateLimits: { store: makeStore(), loginPer15Min: 1 } });
+    apis.push(api);
+    // 246 characters: a valid length for an email, too long for the store's key as it was.
+    const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.io`;
+    const failed = await login(api, email, 'not the password');
+    expect(failed.status, failed.text).toBe(401);
+    const locked = await login(api, email, 'not the password');
+    expectRateLimited(locked);
+    expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account', quota: 1 });
+  });
+
   it('shares the global counter between two instances', async () => {
     const store = makeStore();
     const first = await startTestApi({ rateLimits: { store, globalPerHour: 3 } });

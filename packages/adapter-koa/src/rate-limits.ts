@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UaipError } from '@uaip/core';
 import type { Context, Middleware } from 'koa';
 import {
@@ -214,7 +215,7 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
     },
     async loginGuard(email, ip) {
       for (const [target, key] of [
-        [loginAccount, email],
+        [loginAccount, accountKey(email)],
         [loginIp, ip],
       ] as const) {
         const state = await guarded(() => target.limiter.get(key));
@@ -223,12 +224,20 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
       }
     },
     async loginFailed(email, ip) {
-      await Promise.all([consume(loginAccount, email), consume(loginIp, ip)]);
+      await Promise.all([consume(loginAccount, accountKey(email)), consume(loginIp, ip)]);
     },
     async loginSucceeded(email) {
-      await guarded(() => loginAccount.limiter.delete(email));
+      await guarded(() => loginAccount.limiter.delete(accountKey(email)));
     },
   };
+}
+
+/**
+ * An account's key in the limiter: a digest of the email, so every valid email (up to 254
+ * characters) fits any store's key column, and stored keys do not hold addresses.
+ */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url');
 }
 
 async function consume(policy: Policy, key: string): Promise<Counted> {

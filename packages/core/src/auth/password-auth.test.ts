@@ -110,6 +110,18 @@ describe('passwords are 8 to 72 bytes of UTF-8, never truncated', () => {
     );
   });
 
+  it('refuses at login the right 72 bytes followed by more (bcrypt would ignore the rest)', async () => {
+    const password = '€'.repeat(24);
+    await auth.register({ email: 'long@example.com', password });
+    expect(await codeOf(auth.login({ email: 'long@example.com', password: `${password}x` }))).toBe(
+      'invalid_credentials',
+    );
+    const { user } = await auth.login({ email: 'long@example.com', password });
+    expect(
+      await codeOf(auth.changePassword(user.id, `${password}anything`, 'a new password')),
+    ).toBe('invalid_credentials');
+  });
+
   it('tells which field is wrong', async () => {
     const error = await auth
       .register({ email: 'x@example.com', password: 'short' })

@@ -105,14 +105,16 @@ export interface PasswordAuth extends Auth {
   };
 }
 
+/** Whether bcrypt reads all of a password: it ignores every byte past the 72nd. */
+function fitsBcrypt(password: string): boolean {
+  return Buffer.byteLength(password, 'utf8') <= 72;
+}
+
 const passwordField = z
   .string()
   .refine((password) => Buffer.byteLength(password, 'utf8') >= 8, 'At least 8 bytes')
   // bcrypt ignores everything past 72 bytes: refuse rather than silently truncate.
-  .refine(
-    (password) => Buffer.byteLength(password, 'utf8') <= 72,
-    "At most 72 bytes of UTF-8 (bcrypt's limit)",
-  );
+  .refine(fitsBcrypt, "At most 72 bytes of UTF-8 (bcrypt's limit)");
 const emailField = z.string().trim().toLowerCase().pipe(z.email('Not an email address').max(254));
 
 /** The body of a registration. */
@@ -214,7 +216,9 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
       // One compare either way, so an unknown email costs what a wrong password costs.
       dummyHash ??= hasher.hash('not a real password', cost);
       const matches = await hasher.compare(password, user ? user.passwordHash : await dummyHash);
-      if (!user || !matches)
+      // bcrypt reads 72 bytes only: a longer password is not the one registered (registration
+      // refuses them), however its first 72 bytes compare.
+      if (!user || !matches || !fitsBcrypt(password))
         throw new UaipError('invalid_credentials', 'Email or password is wrong');
       if (hasher.rounds(user.passwordHash) < cost) {
         // Hashed under a lower cost than today's setting: upgrade it now that we know the password.
@@ -260,7 +264,8 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
     },
     async changePassword(userId, currentPassword, newPassword) {
       const user = await storage.getUser(userId);
-      if (!user || !(await hasher.compare(currentPassword, user.passwordHash))) {
+      const matches = user && (await hasher.compare(currentPassword, user.passwordHash));
+      if (!user || !matches || !fitsBcrypt(currentPassword)) {
         throw new UaipError('invalid_credentials', 'The current password is wrong');
       }
       const { password } = parseInput(z.object({ password: passwordField }), {

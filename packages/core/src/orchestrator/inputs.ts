@@ -48,8 +48,34 @@ export const listSessionsInput = z.object({
 /** What `list` accepts. */
 export type ListSessionsInput = z.input<typeof listSessionsInput>;
 
-/** Parses with a zod schema, or throws `validation_failed` listing each problem. */
+// A UTF-16 surrogate without its partner: not Unicode text. PostgreSQL refuses it in jsonb, so
+// it would otherwise surface as a 500.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The paths of the strings in `value` that are not well-formed Unicode (lone surrogates). */
+function malformedText(value: unknown, path: string[] = [], found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) found.push(path.join('.'));
+  } else if (typeof value === 'object' && value !== null && path.length < 8) {
+    for (const [key, child] of Object.entries(value)) malformedText(child, [...path, key], found);
+  }
+  return found;
+}
+
+/**
+ * Parses with a zod schema, or throws `validation_failed` listing each problem. Every string
+ * of the input must be well-formed Unicode, whatever the schema says of it.
+ */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const malformed = malformedText(input);
+  if (malformed.length > 0) {
+    throw new UaipError('validation_failed', 'The request is not valid', {
+      details: malformed.map((path) => ({
+        path,
+        message: 'Not valid Unicode text (a lone UTF-16 surrogate)',
+      })),
+    });
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new UaipError('validation_failed', 'The request is not valid', {
