@@ -103,7 +103,7 @@ export type {
   Turn,
   UsageFigures,
   UsageSummary,
-} from './orchestrator/views';
+} from './orchestrator/view-types';
 export { toUsageSummary } from './orchestrator/views';
 export { createMemoryStorage } from './storage/memory-storage';
 export type {

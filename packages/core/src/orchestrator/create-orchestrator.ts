@@ -28,15 +28,8 @@ import { type QualityOptions, qualitySettings } from './quality';
 import { createSessionManager } from './session-manager';
 import { initialStages, topicQuestion } from './transitions';
 import { createTurnRunner, type KeyedRequest } from './turn-runner';
-import {
-  type AnswerResult,
-  type Session,
-  type Turn,
-  toSession,
-  toTurn,
-  toUsageSummary,
-  type UsageSummary,
-} from './views';
+import type { AnswerResult, Session, Turn, UsageSummary } from './view-types';
+import { toSession, toTurn, toUsageSummary } from './views';
 
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {

@@ -42,6 +42,21 @@ function setup(overrides: Partial<OrchestratorOptions> & { llm?: ScriptedProvide
   });
 }
 
+/** An orchestrator whose model calls wait until `blocking.release()`. */
+function withBlockedModel(overrides: Partial<OrchestratorOptions> = {}) {
+  const inner = scriptedProvider((request) => judge(request));
+  const blocking = blockingProvider(inner);
+  orchestrator = createOrchestrator({
+    storage,
+    llm: blocking,
+    workflows: [twoStageWorkflow],
+    clock,
+    generateId,
+    ...overrides,
+  });
+  return { inner, blocking };
+}
+
 async function startSession() {
   return orchestrator.start(alice, {
     workflowId: 'two-stage',
@@ -543,15 +558,7 @@ describe('exactly-once turns', () => {
   });
 
   it('four concurrent answers: three conflict while the first LLM call is still running, one commits', async () => {
-    const inner = scriptedProvider((request) => judge(request));
-    const blocking = blockingProvider(inner);
-    orchestrator = createOrchestrator({
-      storage,
-      llm: blocking,
-      workflows: [twoStageWorkflow],
-      clock,
-      generateId,
-    });
+    const { inner, blocking } = withBlockedModel();
     const session = await startSession();
     const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
     const answers = [0, 1, 2, 3].map(() => orchestrator.answer(alice, session.id, input));
@@ -582,16 +589,7 @@ describe('exactly-once turns', () => {
   });
 
   it('a turn that outlived its lease and lost the question is refused, and its calls are still counted', async () => {
-    const inner = scriptedProvider((request) => judge(request));
-    const blocking = blockingProvider(inner);
-    orchestrator = createOrchestrator({
-      storage,
-      llm: blocking,
-      workflows: [twoStageWorkflow],
-      clock,
-      generateId,
-      leaseMs: 1_000,
-    });
+    const { inner, blocking } = withBlockedModel({ leaseMs: 1_000 });
     const session = await startSession();
     const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
     const slow = codeOf(orchestrator.answer(alice, session.id, input));
@@ -610,16 +608,7 @@ describe('exactly-once turns', () => {
   });
 
   it("keeps a long turn's question and key held past the lease (heartbeat): a retry is refused, nothing is paid twice", async () => {
-    const inner = scriptedProvider((request) => judge(request));
-    const blocking = blockingProvider(inner);
-    orchestrator = createOrchestrator({
-      storage,
-      llm: blocking,
-      workflows: [twoStageWorkflow],
-      clock,
-      generateId,
-      leaseMs: 300,
-    });
+    const { inner, blocking } = withBlockedModel({ leaseMs: 300 });
     const session = await startSession();
     const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
     const keyed = { idempotencyKey: 'long-turn' };

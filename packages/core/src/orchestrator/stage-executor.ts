@@ -32,7 +32,7 @@ import {
   stageContext,
   topicQuestion,
 } from './transitions';
-import type { AnswerOutcome } from './views';
+import type { AnswerOutcome } from './view-types';
 
 /** What a turn needs from outside. */
 export interface TurnDependencies {

@@ -11,7 +11,8 @@ import type { SessionEvent } from './events';
 import type { QualitySettings } from './quality';
 import type { HeldClaim, SessionManager } from './session-manager';
 import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
-import { type AnswerResult, toSession } from './views';
+import type { AnswerResult } from './view-types';
+import { toSession } from './views';
 
 /**
  * The life of one turn: claim the pending question, keep it held while the model works,

@@ -1,26 +1,6 @@
 import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
-import type {
-  AnswerOutcome,
-  AnswerResult,
-  PendingQuestion,
-  Session,
-  SessionStage,
-  Turn,
-  UsageFigures,
-  UsageSummary,
-} from './view-types';
-
-export type {
-  AnswerOutcome,
-  AnswerResult,
-  PendingQuestion,
-  Session,
-  SessionStage,
-  Turn,
-  UsageFigures,
-  UsageSummary,
-};
+import type { Session, Turn, UsageFigures, UsageSummary } from './view-types';
 
 // A workflow version does not change while it is served (sessions pin it), so its stage
 // titles are looked up once, not on every view.
