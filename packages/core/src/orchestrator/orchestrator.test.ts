@@ -589,7 +589,7 @@ describe('exactly-once turns', () => {
   });
 
   it('a turn that outlived its lease and lost the question is refused, and its calls are still counted', async () => {
-    const { inner, blocking } = withBlockedModel({ leaseMs: 1_000 });
+    const { blocking } = withBlockedModel({ leaseMs: 1_000 });
     const session = await startSession();
     const input = { questionId: session.pendingQuestion!.id, answer: 'Cut churn from 8% to 5%' };
     const slow = codeOf(orchestrator.answer(alice, session.id, input));
