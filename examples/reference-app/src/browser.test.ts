@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -9,7 +10,9 @@ import { type AppProcess, startApp, tempDataDir } from './app-process.test-suppo
 import { bundlePath } from './demo-page';
 
 // The whole product as a person uses it: the reference app, the demo page, real Chromium, found
-// only by the accessible names the web component promises. Screenshots go to docs/images/.
+// only by the accessible names the web component promises. Screenshots go to a temporary
+// folder, or to UAIP_SCREENSHOTS_DIR (e.g. docs/images, to refresh the README's pictures), so an
+// ordinary test run leaves the repository's images alone.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(executablePath);
 if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
@@ -17,7 +20,7 @@ if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
     `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
   );
 }
-const images = join(import.meta.dirname, '../../../docs/images');
+const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
 const RICH =
   'Retention agents at Acme Telecom will call the 2,000 prepaid customers most likely to churn each week; churn is 8% per month today and should reach 5% by September 2027, measured from billing deactivations, worth 2.4 million EUR a year.';
 
