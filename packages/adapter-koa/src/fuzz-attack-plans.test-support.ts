@@ -369,6 +369,23 @@ const reusedKey = fc
     }),
   );
 
+const loneSurrogateText = fc
+  .tuple(pick, textOf(0, 40), fc.integer({ min: 0xd800, max: 0xdfff }), textOf(0, 40))
+  .map(([which, before, code, after]) =>
+    plan(`a lone surrogate in an answer (U+${code.toString(16)})`, async (fuzzer, user) => {
+      const session = await fuzzer.session(user, which, { active: true });
+      const answer = `${before}${String.fromCharCode(code)}${after}`;
+      // JSON.stringify writes it as an escape (\udXXX), as an attacker's client would.
+      await fuzzer.send(
+        apiRequest('POST', `/sessions/${session.id}/answers`, {
+          token: user.token,
+          json: JSON.stringify({ questionId: session.pendingId, answer }),
+        }),
+        { valid: false, expect: [400] },
+      );
+    }),
+  );
+
 /** The attacks, weighted by how much of the surface each covers. */
 export const attackPlans: fc.Arbitrary<Plan> = fc.oneof(
   ...bodyAttacks,
@@ -380,4 +397,5 @@ export const attackPlans: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 4, arbitrary: unknownRoutes },
   { weight: 8, arbitrary: badHeaders },
   { weight: 2, arbitrary: reusedKey },
+  { weight: 2, arbitrary: loneSurrogateText },
 );
