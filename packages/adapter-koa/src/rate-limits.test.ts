@@ -1,4 +1,5 @@
-import { UaipError } from '@uaip/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bcryptHasher, createMemoryStorage, createPasswordAuth, UaipError } from '@uaip/core';
 import { Redis } from 'ioredis';
 import type { Context } from 'koa';
 import pg from 'pg';
@@ -145,21 +146,18 @@ describe('the contract defaults, counted', () => {
     });
   });
 
-  it('allow 10 failed logins per account and 100 per IP in 15 minutes', async () => {
+  it('count 10 login attempts per account and 100 per IP in 15 minutes, before any password check', async () => {
     const limits = createRateLimits();
-    for (let failure = 0; failure < 9; failure++) await limits.loginFailed('a@x.io', '10.0.0.1');
-    await expect(limits.loginGuard('a@x.io', '10.0.0.1')).resolves.toBeUndefined();
-    await limits.loginFailed('a@x.io', '10.0.0.1');
+    for (let attempt = 0; attempt < 10; attempt++)
+      await expect(limits.loginGuard('a@x.io', '10.0.0.1')).resolves.toBeUndefined();
     const refused = await limits.loginGuard('a@x.io', '10.0.0.1').catch((error) => error);
     expect(refused).toMatchObject({ code: 'rate_limited' });
     expect(refused.retryAfterMs).toBeGreaterThan(14 * 60_000);
     expect(refused.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
 
-    // 90 more failures on other accounts from the same IP: 100 in all.
+    // 11 attempts from this IP so far (the refused one counts too); 89 more make 100.
     for (let account = 0; account < 89; account++)
-      await limits.loginFailed(`other${account}@x.io`, '10.0.0.1');
-    await expect(limits.loginGuard('fresh@x.io', '10.0.0.1')).resolves.toBeUndefined();
-    await limits.loginFailed('last@x.io', '10.0.0.1');
+      await expect(limits.loginGuard(`other${account}@x.io`, '10.0.0.1')).resolves.toBeUndefined();
     await expect(limits.loginGuard('fresh@x.io', '10.0.0.1')).rejects.toMatchObject({
       code: 'rate_limited',
     });
@@ -319,6 +317,53 @@ describe('failed logins', () => {
   });
 });
 
+describe('a burst of concurrent guesses', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // A compare that takes a while, like bcrypt at cost 12 on a busy server: every guess of the
+    // burst arrives while the first are still being compared.
+    const storage = createMemoryStorage();
+    const slowHasher = {
+      ...bcryptHasher,
+      compare: async (password: string, hash: string) => {
+        await sleep(300);
+        return bcryptHasher.compare(password, hash);
+      },
+    };
+    const accounts = createPasswordAuth({
+      storage,
+      secret: 'a-secret-for-the-burst-test-of-32-bytes',
+      bcryptCost: 10,
+      hasher: slowHasher,
+    });
+    api = await startTestApi({ storage, accounts, rateLimits: { loginPer15Min: 10 } });
+  });
+  afterAll(() => api.close());
+
+  it('checks at most the limit of them: each is counted before its password is compared', async () => {
+    await api.call('POST', '/api/v1/auth/register', {
+      body: { email: 'burst@example.com', password: PASSWORD },
+    });
+    // 30 at once, the right password among them (last sent).
+    const guesses = Array.from({ length: 30 }, (_unused, index) =>
+      login(api, 'burst@example.com', index === 29 ? PASSWORD : `wrong guess ${index}`),
+    );
+    const statuses = (await Promise.all(guesses)).map((response) => response.status);
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+  });
+
+  it('gives a successful login its attempt back', async () => {
+    const limits = createRateLimits({ loginPer15Min: 1 });
+    for (let login = 0; login < 5; login++) {
+      await limits.loginGuard('ok@x.io', '10.0.0.9');
+      await limits.loginSucceeded('ok@x.io', '10.0.0.9');
+    }
+    // Five good logins left no trace on the account or the address.
+    await expect(limits.loginGuard('ok@x.io', '10.0.0.9')).resolves.toBeUndefined();
+  });
+});
+
 describe('failed logins per IP', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -367,7 +412,7 @@ describe('a rate-limit store that fails', () => {
     await expect(limits.loginGuard('a@x.io', '10.0.0.1')).rejects.toMatchObject({
       code: 'storage_unavailable',
     });
-    await expect(limits.loginFailed('a@x.io', '10.0.0.1')).rejects.toMatchObject({
+    await expect(limits.loginSucceeded('a@x.io', '10.0.0.1')).rejects.toMatchObject({
       code: 'storage_unavailable',
     });
     expect(route).not.toHaveBeenCalled();

@@ -147,12 +147,14 @@ export interface RateLimits {
   global: Middleware;
   /** Counts an authenticated request against the user's limits (and the LLM limit when it spends). */
   user(spendsLlm: boolean): Middleware;
-  /** Refuses a login while the account or the IP has too many recent failures. */
+  /**
+   * Counts a login attempt against the account and the IP, atomically and before the password
+   * is compared, and refuses it (429) past either limit: concurrent guesses cannot all pass a
+   * check made before any of them was counted.
+   */
   loginGuard(email: string, ip: string): Promise<void>;
-  /** Counts a failed login against the account and the IP. */
-  loginFailed(email: string, ip: string): Promise<void>;
-  /** Forgets an account's failures after a successful login. */
-  loginSucceeded(email: string): Promise<void>;
+  /** After a successful login: forgets the account's attempts and gives the IP its one back. */
+  loginSucceeded(email: string, ip: string): Promise<void>;
 }
 
 /**
@@ -214,20 +216,20 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
       await next();
     },
     async loginGuard(email, ip) {
-      for (const [target, key] of [
-        [loginAccount, accountKey(email)],
-        [loginIp, ip],
-      ] as const) {
-        const state = await guarded(() => target.limiter.get(key));
-        if (state && state.consumedPoints >= target.limit)
-          throw limited({ policy: target, remaining: -1, resetMs: state.msBeforeNext });
-      }
+      const counted = await Promise.all([
+        consume(loginAccount, accountKey(email)),
+        consume(loginIp, ip),
+      ]);
+      const refused = counted.find((item) => item.remaining < 0);
+      if (refused) throw limited(refused);
     },
-    async loginFailed(email, ip) {
-      await Promise.all([consume(loginAccount, accountKey(email)), consume(loginIp, ip)]);
-    },
-    async loginSucceeded(email) {
-      await guarded(() => loginAccount.limiter.delete(accountKey(email)));
+    async loginSucceeded(email, ip) {
+      await guarded(() =>
+        Promise.all([
+          loginAccount.limiter.delete(accountKey(email)),
+          loginIp.limiter.reward(ip, 1),
+        ]),
+      );
     },
   };
 }

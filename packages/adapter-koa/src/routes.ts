@@ -80,15 +80,10 @@ export function routeSpecs({
           errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
           async handle(ctx) {
             const { email } = bodyOf(ctx, loginInput);
+            // Counted before the password is compared; a success gives the attempt back.
             await rateLimits.loginGuard(email, ctx.ip);
-            try {
-              ctx.body = await accounts.login(bodyOf(ctx, z.unknown()));
-            } catch (error) {
-              if (UaipError.isInstance(error) && error.code === 'invalid_credentials')
-                await rateLimits.loginFailed(email, ctx.ip);
-              throw error;
-            }
-            await rateLimits.loginSucceeded(email);
+            ctx.body = await accounts.login(bodyOf(ctx, z.unknown()));
+            await rateLimits.loginSucceeded(email, ctx.ip);
           },
         },
         {
@@ -135,14 +130,8 @@ export function routeSpecs({
             // Guessing the current password here counts against the account like a failed login,
             // so a stolen token cannot be used to find the password out.
             await rateLimits.loginGuard(user.email, ctx.ip);
-            try {
-              await accounts.changePassword(userId, currentPassword, newPassword);
-            } catch (error) {
-              if (UaipError.isInstance(error) && error.code === 'invalid_credentials')
-                await rateLimits.loginFailed(user.email, ctx.ip);
-              throw error;
-            }
-            await rateLimits.loginSucceeded(user.email);
+            await accounts.changePassword(userId, currentPassword, newPassword);
+            await rateLimits.loginSucceeded(user.email, ctx.ip);
             ctx.status = 204;
           },
         },
