@@ -395,7 +395,12 @@ function brokenStore(fails: (keyPrefix: string) => boolean): RateLimitStore {
   return (options) => {
     if (!fails(options.keyPrefix)) return memoryRateLimitStore()(options);
     const down = () => Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:6379'));
-    return { consume: down, get: down, delete: down } as unknown as RateLimiterAbstract;
+    return {
+      consume: down,
+      get: down,
+      delete: down,
+      reward: down,
+    } as unknown as RateLimiterAbstract;
   };
 }
 

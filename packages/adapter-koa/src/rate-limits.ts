@@ -224,12 +224,8 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
       if (refused) throw limited(refused);
     },
     async loginSucceeded(email, ip) {
-      await guarded(() =>
-        Promise.all([
-          loginAccount.limiter.delete(accountKey(email)),
-          loginIp.limiter.reward(ip, 1),
-        ]),
-      );
+      await guarded(() => loginAccount.limiter.delete(accountKey(email)));
+      await guarded(() => loginIp.limiter.reward(ip, 1));
     },
   };
 }
