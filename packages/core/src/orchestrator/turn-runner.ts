@@ -3,6 +3,7 @@ import { UaipError } from '../errors';
 import { LlmCallError, refusalOf } from '../llm/errors';
 import type { LlmProvider } from '../llm/types';
 import type { SessionRecord, Storage, TurnCommit } from '../storage/types';
+import { addToTotals } from '../storage/usage-totals';
 import { type BudgetOptions, checkBudget } from '../usage/budget';
 import type { Workflow } from '../workflow/types';
 import type { AgentRegistry } from './agent-registry';
@@ -272,15 +273,7 @@ function afterTurn(
 
 function addUsage(totals: SessionRecord['usage'], ledger: CallLedger): SessionRecord['usage'] {
   const next = { ...totals };
-  for (const call of ledger.calls) {
-    next.calls += 1;
-    next.inputTokens += call.inputTokens;
-    next.outputTokens += call.outputTokens;
-    next.cacheReadTokens += call.cacheReadTokens;
-    next.cacheWriteTokens += call.cacheWriteTokens;
-    if (call.costUsd === null) next.unpricedCalls += 1;
-    else next.costUsd += call.costUsd;
-  }
+  for (const call of ledger.calls) addToTotals(next, call);
   return next;
 }
 

@@ -6,9 +6,9 @@ import type {
   SessionSummary,
   Storage,
   TurnRecord,
-  UsageTotals,
   UserRecord,
 } from './types';
+import { addToTotals } from './usage-totals';
 
 // Records are plain JSON data. rfdc copies them about six times faster than structuredClone,
 // which was the largest single cost of a turn in memory (docs/benchmarks.md).
@@ -313,16 +313,6 @@ export function createMemoryStorage(): Storage {
       return true;
     },
   };
-}
-
-function addToTotals(usage: UsageTotals, call: LlmCallRecord): void {
-  usage.calls += 1;
-  usage.inputTokens += call.inputTokens;
-  usage.outputTokens += call.outputTokens;
-  usage.cacheReadTokens += call.cacheReadTokens;
-  usage.cacheWriteTokens += call.cacheWriteTokens;
-  if (call.costUsd === null) usage.unpricedCalls += 1;
-  else usage.costUsd += call.costUsd;
 }
 
 // JSON of the pair keeps `a:b` + `c` and `a` + `b:c` apart, whatever the characters.
