@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock';
@@ -18,7 +18,10 @@ export interface PasswordHasher {
   rounds(hash: string): number;
 }
 
-/** bcryptjs. */
+/**
+ * The native bcrypt binding: hashing and comparing run in libuv's thread pool, so a burst of
+ * logins or registrations leaves the event loop free to answer other requests.
+ */
 export const bcryptHasher: PasswordHasher = {
   hash: (password, cost) => bcrypt.hash(password, cost),
   compare: (password, hash) => bcrypt.compare(password, hash),
@@ -142,7 +145,7 @@ export const changePasswordInput = z.object({
 });
 
 /**
- * Accounts with bcryptjs-hashed passwords and HS256 JWT access tokens (algorithm pinned;
+ * Accounts with bcrypt-hashed passwords and HS256 JWT access tokens (algorithm pinned;
  * `exp`, `iat`, `iss`, `aud`, `sub` set and checked). Unknown emails and wrong passwords get the
  * same `invalid_credentials` after exactly one bcrypt compare each.
  *
