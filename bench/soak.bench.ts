@@ -80,6 +80,8 @@ export default async function run(): Promise<BenchReport> {
         RATE_LIMIT_USER_PER_HOUR: HIGH,
         RATE_LIMIT_LLM_PER_HOUR: HIGH,
         RATE_LIMIT_GLOBAL_PER_HOUR: HIGH,
+        RATE_LIMIT_ANONYMOUS_PER_HOUR: HIGH,
+        RATE_LIMIT_REGISTER_PER_HOUR: HIGH,
         METRICS_TOKEN,
         LOG_LEVEL: 'info',
         ...(SNAPSHOTS ? { UAIP_SOAK_SNAPSHOT_DIR: snapshotDir } : {}),

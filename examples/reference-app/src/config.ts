@@ -21,6 +21,8 @@ export interface AppConfig {
     userPerHour: number;
     llmPerHour: number;
     globalPerHour: number;
+    anonymousPerAddressPerHour: number;
+    registrationsPerAddressPerHour: number;
     loginPer15Min: number;
   };
   redisUrl: string | undefined;
@@ -100,6 +102,8 @@ export function readConfig(env: Env): AppConfig {
       userPerHour: number('RATE_LIMIT_USER_PER_HOUR', 1000, 1),
       llmPerHour: number('RATE_LIMIT_LLM_PER_HOUR', 100, 1),
       globalPerHour: number('RATE_LIMIT_GLOBAL_PER_HOUR', 10_000, 1),
+      anonymousPerAddressPerHour: number('RATE_LIMIT_ANONYMOUS_PER_HOUR', 1000, 1),
+      registrationsPerAddressPerHour: number('RATE_LIMIT_REGISTER_PER_HOUR', 10, 1),
       loginPer15Min: number('RATE_LIMIT_LOGIN_PER_15MIN', 10, 1),
     },
     redisUrl: env.REDIS_URL?.trim() || undefined,

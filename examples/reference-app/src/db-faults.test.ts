@@ -88,6 +88,7 @@ describe.skipIf(!!unavailable)(
         RATE_LIMIT_USER_PER_HOUR: '100000',
         RATE_LIMIT_LLM_PER_HOUR: '100000',
         RATE_LIMIT_GLOBAL_PER_HOUR: '1000000',
+        RATE_LIMIT_REGISTER_PER_HOUR: '100000',
         ...env,
       });
       apps.push(app);

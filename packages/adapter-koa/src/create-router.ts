@@ -79,9 +79,13 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
         ctx.state.route = `${spec.method.toUpperCase()} ${prefix}${spec.path}`;
         await next();
       },
-      rateLimits.global,
+      spec.auth
+        ? signedInOnly(authenticate, rateLimits, spec.spendsLlm ?? false)
+        : async (ctx, next) => {
+            await rateLimits.anonymous(ctx);
+            await next();
+          },
       ...(spec.body ? [body] : []),
-      ...(spec.auth ? [authenticate, rateLimits.user(spec.spendsLlm ?? false)] : []),
       (ctx) => spec.handle(ctx),
     ];
     router[spec.method](spec.path, compose(chain) as never);
@@ -123,15 +127,47 @@ function isRateLimits(value: UaipRouterOptions['rateLimits']): value is RateLimi
   return typeof value === 'object' && value !== null && 'loginGuard' in value;
 }
 
-/** koa-jwt over the accounts' tokens (algorithm pinned, iss, aud, maxAge, exp, revocation), or the host's callback. */
-function authenticator(options: UaipRouterOptions): Middleware {
+type Authenticate = (ctx: Context) => Promise<void>;
+
+/**
+ * Authenticates, then counts the request as signed-in traffic. A request whose token is
+ * missing or refused counts against its address's anonymous limit instead: it must never
+ * drain the global limit that signed-in users share.
+ */
+function signedInOnly(
+  authenticate: Authenticate,
+  rateLimits: RateLimits,
+  spendsLlm: boolean,
+): Middleware {
+  return async (ctx, next) => {
+    try {
+      await authenticate(ctx);
+    } catch (error) {
+      if (isUnauthorized(error)) await rateLimits.anonymous(ctx);
+      throw error;
+    }
+    await rateLimits.signedIn(ctx, spendsLlm);
+    await next();
+  };
+}
+
+function isUnauthorized(error: unknown): boolean {
+  if (UaipError.isInstance(error)) return error.code === 'unauthorized';
+  // koa-jwt refuses with an http-errors 401.
+  return (error as { status?: number } | null)?.status === 401;
+}
+
+/**
+ * Sets `ctx.state.principal` or throws: koa-jwt over the accounts' tokens (algorithm pinned,
+ * iss, aud, maxAge, exp, revocation), or the host's callback.
+ */
+function authenticator(options: UaipRouterOptions): Authenticate {
   const accounts = options.accounts;
   if (!accounts) {
-    return async (ctx, next) => {
+    return async (ctx) => {
       const principal = await options.authenticate!(ctx);
       if (!principal) throw new UaipError('unauthorized', 'A valid bearer token is required');
       ctx.state.principal = principal;
-      await next();
     };
   }
   const verification = accounts.verification;
@@ -168,15 +204,11 @@ function authenticator(options: UaipRouterOptions): Middleware {
     });
   }
   const verify = koaJwt(jwtOptions);
-  return async (ctx, next) => {
-    let passed = false;
+  return async (ctx) => {
     try {
-      await verify(ctx, async () => {
-        passed = true;
-        await next();
-      });
+      await verify(ctx, async () => {});
     } catch (error) {
-      if (!passed && ctx.state.authFailure) throw ctx.state.authFailure;
+      if (ctx.state.authFailure) throw ctx.state.authFailure;
       throw error;
     }
   };

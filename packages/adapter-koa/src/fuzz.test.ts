@@ -50,7 +50,14 @@ const arrayPrototypeKeys = Object.getOwnPropertyNames(Array.prototype).sort();
 beforeAll(async () => {
   api = await startTestApi({
     // Limits out of the way: every request must reach its route, not a 429.
-    rateLimits: { userPerHour: 1e9, llmPerHour: 1e9, globalPerHour: 1e9, loginPer15Min: 1e9 },
+    rateLimits: {
+      userPerHour: 1e9,
+      llmPerHour: 1e9,
+      globalPerHour: 1e9,
+      anonymousPerAddressPerHour: 1e9,
+      registrationsPerAddressPerHour: 1e9,
+      loginPer15Min: 1e9,
+    },
   });
   client = rawClient(api.url);
   const users: FuzzUser[] = [];

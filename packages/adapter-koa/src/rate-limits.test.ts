@@ -53,27 +53,31 @@ function expectRateLimited(response: CallResult) {
   return Number(retryAfter);
 }
 
+/** A context with what the limits read: the client address and, when signed in, the principal. */
+const fakeContext = ({ userId, ip = '10.0.0.1' }: { userId?: string; ip?: string }) =>
+  ({ ip, state: userId ? { principal: { userId } } : {}, set: vi.fn() }) as unknown as Context;
+
 const login = (api: TestApi, email: string, password: string, headers?: Record<string, string>) =>
   api.call('POST', '/api/v1/auth/login', { body: { email, password }, headers: headers ?? {} });
 
 describe('rate-limit headers with the contract defaults', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ rateLimits: {} });
   });
   afterAll(() => api.close());
 
-  it('show the global policy on unauthenticated routes, user on reads, llm on LLM-spending routes', async () => {
+  it('show the registration policy on registering, user on reads, llm on LLM-spending routes', async () => {
     const email = 'defaults@example.com';
     const registered = await api.call('POST', '/api/v1/auth/register', {
       body: { email, password: PASSWORD },
     });
     expect(registered.status).toBe(201);
     expect(rateLimitOf(registered.headers)).toMatchObject({
-      policy: 'global',
-      quota: 10_000,
+      policy: 'registration',
+      quota: 10,
       window: 3600,
-      remaining: 9999,
+      remaining: 9,
     });
     const token = (await login(api, email, PASSWORD)).json.accessToken as string;
 
@@ -112,35 +116,54 @@ describe('rate-limit headers with the contract defaults', () => {
     ).toMatchObject({ policy: 'user', remaining: 994 });
   });
 
-  it('are on error responses of limited routes too (a 401 still counts globally)', async () => {
+  it('are on error responses of limited routes too (a 401 counts against its address)', async () => {
     const refused = await api.call('GET', '/api/v1/workflows');
     expect(refused.status).toBe(401);
-    expect(rateLimitOf(refused.headers)).toMatchObject({ policy: 'global', quota: 10_000 });
+    expect(rateLimitOf(refused.headers)).toMatchObject({ policy: 'anonymous', quota: 1000 });
   });
 });
 
 describe('the contract defaults, counted', () => {
-  const fakeContext = () => ({ state: {}, set: vi.fn() }) as unknown as Context;
-  const next = async () => {};
-
-  it('allow 10,000 API requests an hour, then refuse the next', async () => {
+  it('allow 10,000 signed-in requests an hour, then refuse the next', async () => {
     const limits = createRateLimits();
-    const ctx = fakeContext();
-    for (let request = 0; request < 10_000; request++) await limits.global(ctx, next);
-    await expect(limits.global(ctx, next)).rejects.toMatchObject({ code: 'rate_limited' });
+    // Ten users, so that no user's own limit (1,000) is reached first.
+    for (let request = 0; request < 10_000; request++)
+      await limits.signedIn(fakeContext({ userId: `u${request % 10}` }), false);
+    await expect(limits.signedIn(fakeContext({ userId: 'u11' }), false)).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('global'),
+    });
+  });
+
+  it('allow 1,000 requests without a valid token per address an hour, and 10 registrations', async () => {
+    const limits = createRateLimits();
+    for (let request = 0; request < 1000; request++)
+      await limits.anonymous(fakeContext({ ip: '10.0.0.1' }));
+    await expect(limits.anonymous(fakeContext({ ip: '10.0.0.1' }))).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('anonymous'),
+    });
+    await expect(limits.anonymous(fakeContext({ ip: '10.0.0.2' }))).resolves.toBeUndefined();
+
+    for (let request = 0; request < 10; request++)
+      await limits.registration(fakeContext({ ip: '10.0.0.3' }));
+    await expect(limits.registration(fakeContext({ ip: '10.0.0.3' }))).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('registration'),
+    });
   });
 
   it('allow 1,000 requests a user an hour, 100 of them spending LLM tokens', async () => {
     const limits = createRateLimits();
-    const ctx = { ...fakeContext(), state: { principal: { userId: 'u1' } } } as unknown as Context;
-    for (let request = 0; request < 100; request++) await limits.user(true)(ctx, next);
-    await expect(limits.user(true)(ctx, next)).rejects.toMatchObject({
+    const ctx = fakeContext({ userId: 'u1' });
+    for (let request = 0; request < 100; request++) await limits.signedIn(ctx, true);
+    await expect(limits.signedIn(ctx, true)).rejects.toMatchObject({
       code: 'rate_limited',
       message: expect.stringContaining('llm'),
     });
     // 101 requests so far; reads go on up to 1,000.
-    for (let request = 101; request < 1000; request++) await limits.user(false)(ctx, next);
-    await expect(limits.user(false)(ctx, next)).rejects.toMatchObject({
+    for (let request = 101; request < 1000; request++) await limits.signedIn(ctx, false);
+    await expect(limits.signedIn(ctx, false)).rejects.toMatchObject({
       code: 'rate_limited',
       message: expect.stringContaining('user'),
     });
@@ -148,20 +171,23 @@ describe('the contract defaults, counted', () => {
 
   it('count 10 login attempts per account and 100 per IP in 15 minutes, before any password check', async () => {
     const limits = createRateLimits();
+    const from = (ip: string) => fakeContext({ ip });
     for (let attempt = 0; attempt < 10; attempt++)
-      await expect(limits.loginGuard('a@x.io', '10.0.0.1')).resolves.toBeUndefined();
-    const refused = await limits.loginGuard('a@x.io', '10.0.0.1').catch((error) => error);
+      await expect(limits.loginGuard(from('10.0.0.1'), 'a@x.io')).resolves.toBeUndefined();
+    const refused = await limits.loginGuard(from('10.0.0.1'), 'a@x.io').catch((error) => error);
     expect(refused).toMatchObject({ code: 'rate_limited' });
     expect(refused.retryAfterMs).toBeGreaterThan(14 * 60_000);
     expect(refused.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
 
     // 11 attempts from this IP so far (the refused one counts too); 89 more make 100.
     for (let account = 0; account < 89; account++)
-      await expect(limits.loginGuard(`other${account}@x.io`, '10.0.0.1')).resolves.toBeUndefined();
-    await expect(limits.loginGuard('fresh@x.io', '10.0.0.1')).rejects.toMatchObject({
+      await expect(
+        limits.loginGuard(from('10.0.0.1'), `other${account}@x.io`),
+      ).resolves.toBeUndefined();
+    await expect(limits.loginGuard(from('10.0.0.1'), 'fresh@x.io')).rejects.toMatchObject({
       code: 'rate_limited',
     });
-    await expect(limits.loginGuard('fresh@x.io', '10.0.0.2')).resolves.toBeUndefined();
+    await expect(limits.loginGuard(from('10.0.0.2'), 'fresh@x.io')).resolves.toBeUndefined();
   });
 });
 
@@ -248,21 +274,22 @@ describe('small configured limits', () => {
     expect(bobs.status).toBe(201);
   });
 
-  it('refuse the (limit+1)th API request of anyone with the global limit', async () => {
+  it('refuse the (limit+1)th signed-in request of anyone with the global limit', async () => {
     const api = await start({ rateLimits: { globalPerHour: 3 } });
-    for (let request = 0; request < 3; request++)
-      expect((await api.call('GET', '/api/v1/workflows')).status).toBe(401);
-    const refused = await api.call('POST', '/api/v1/auth/login', {
-      body: { email: 'a@example.com', password: PASSWORD },
-    });
+    // Registering and logging in carry no token: they do not count globally.
+    const [alice, bob] = await Promise.all([api.user(), api.user()]);
+    for (const user of [alice, bob, alice])
+      expect((await api.call('GET', '/api/v1/workflows', { token: user.token })).status).toBe(200);
+    const refused = await api.call('GET', '/api/v1/workflows', { token: bob.token });
     expectRateLimited(refused);
     expect(rateLimitOf(refused.headers)).toMatchObject({
       policy: 'global',
       quota: 3,
       remaining: 0,
     });
-    // Operations routes are not API requests.
+    // Operations routes are not API requests, and signing in still works.
     expect((await api.call('GET', '/health')).status).toBe(200);
+    expect((await api.user()).token).toEqual(expect.any(String));
   });
 });
 
@@ -294,7 +321,7 @@ describe('failed logins', () => {
     expect(locked.json.accessToken).toBeUndefined();
     // The 429 names the policy that refused it, not the global one with room left.
     expect(rateLimitOf(locked.headers)).toMatchObject({
-      policy: 'login-account',
+      policy: 'login-account-ip',
       quota: 3,
       window: 900,
       remaining: 0,
@@ -355,12 +382,17 @@ describe('a burst of concurrent guesses', () => {
 
   it('gives a successful login its attempt back', async () => {
     const limits = createRateLimits({ loginPer15Min: 1 });
+    const ctx = fakeContext({ ip: '10.0.0.9' });
     for (let login = 0; login < 5; login++) {
-      await limits.loginGuard('ok@x.io', '10.0.0.9');
-      await limits.loginSucceeded('ok@x.io', '10.0.0.9');
+      await limits.loginGuard(ctx, 'ok@x.io');
+      await limits.loginSucceeded(ctx, 'ok@x.io');
     }
     // Five good logins left no trace on the account or the address.
-    await expect(limits.loginGuard('ok@x.io', '10.0.0.9')).resolves.toBeUndefined();
+    await expect(limits.loginGuard(ctx, 'ok@x.io')).resolves.toBeUndefined();
+    // Nor on the account from another address.
+    await expect(
+      limits.loginGuard(fakeContext({ ip: '10.0.0.10' }), 'ok@x.io'),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -400,27 +432,27 @@ function brokenStore(fails: (keyPrefix: string) => boolean): RateLimitStore {
       get: down,
       delete: down,
       reward: down,
+      set: down,
     } as unknown as RateLimiterAbstract;
   };
 }
 
 describe('a rate-limit store that fails', () => {
-  it('makes the middleware refuse with storage_unavailable, never call the route', async () => {
+  it('makes every limit refuse with storage_unavailable', async () => {
     const limits = createRateLimits({ store: brokenStore(() => true) });
-    const ctx = { state: { principal: { userId: 'u1' } }, set: vi.fn() } as unknown as Context;
-    const route = vi.fn(async () => {});
-    for (const middleware of [limits.global, limits.user(false), limits.user(true)]) {
-      const error: unknown = await middleware(ctx, route).catch((thrown: unknown) => thrown);
+    const ctx = fakeContext({ userId: 'u1', ip: '10.0.0.1' });
+    for (const counting of [
+      limits.signedIn(ctx, false),
+      limits.signedIn(ctx, true),
+      limits.anonymous(ctx),
+      limits.registration(ctx),
+      limits.loginGuard(ctx, 'a@x.io'),
+      limits.loginSucceeded(ctx, 'a@x.io'),
+    ]) {
+      const error: unknown = await counting.catch((thrown: unknown) => thrown);
       expect(UaipError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ code: 'storage_unavailable', retryAfterMs: 1000 });
     }
-    await expect(limits.loginGuard('a@x.io', '10.0.0.1')).rejects.toMatchObject({
-      code: 'storage_unavailable',
-    });
-    await expect(limits.loginSucceeded('a@x.io', '10.0.0.1')).rejects.toMatchObject({
-      code: 'storage_unavailable',
-    });
-    expect(route).not.toHaveBeenCalled();
   });
 
   it('answers 503 storage_unavailable with Retry-After: 1 over HTTP, and no internals', async () => {
@@ -506,7 +538,7 @@ function sharedStoreScenario(makeStore: () => RateLimitStore) {
     expect((await login(api, 'nobody@example.com', 'not the password')).status).toBe(401);
     const locked = await login(api, 'nobody@example.com', 'not the password');
     expectRateLimited(locked);
-    expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account', quota: 1 });
+    expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account-ip', quota: 1 });
   });
 
   it('counts failed logins of the longest emails too (the key is a fixed-length digest)', async () => {
@@ -518,20 +550,23 @@ function sharedStoreScenario(makeStore: () => RateLimitStore) {
     expect(failed.status, failed.text).toBe(401);
     const locked = await login(api, email, 'not the password');
     expectRateLimited(locked);
-    expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account', quota: 1 });
+    expect(rateLimitOf(locked.headers)).toMatchObject({ policy: 'login-account-ip', quota: 1 });
   });
 
   it('shares the global counter between two instances', async () => {
     const store = makeStore();
-    const first = await startTestApi({ rateLimits: { store, globalPerHour: 3 } });
+    // One user database behind both instances, as in a real deployment.
+    const storage = createMemoryStorage();
+    const first = await startTestApi({ storage, rateLimits: { store, globalPerHour: 3 } });
     apis.push(first);
-    const second = await startTestApi({ rateLimits: { store, globalPerHour: 3 } });
+    const second = await startTestApi({ storage, rateLimits: { store, globalPerHour: 3 } });
     apis.push(second);
+    const { token } = await first.user();
     for (const api of [first, second, first]) {
-      const response = await api.call('GET', '/api/v1/workflows');
-      expect(response.status, response.text).toBe(401);
+      const response = await api.call('GET', '/api/v1/workflows', { token });
+      expect(response.status, response.text).toBe(200);
     }
-    const refused = await second.call('GET', '/api/v1/workflows');
+    const refused = await second.call('GET', '/api/v1/workflows', { token });
     expectRateLimited(refused);
     expect(rateLimitOf(refused.headers)).toMatchObject({
       policy: 'global',
@@ -601,7 +636,7 @@ describe.skipIf(!databaseUrl)(`postgresRateLimitStore ${NEEDS_POSTGRES}`, () => 
       down = false;
       const served = await api.call('GET', '/api/v1/workflows');
       expect(served.status, served.text).toBe(401);
-      expect(rateLimitOf(served.headers)).toMatchObject({ policy: 'global', remaining: 9999 });
+      expect(rateLimitOf(served.headers)).toMatchObject({ policy: 'anonymous', remaining: 999 });
     } finally {
       await api.close();
     }

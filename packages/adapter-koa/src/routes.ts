@@ -61,8 +61,11 @@ export function routeSpecs({
           responses: {
             201: { description: 'The new user', schema: z.object({ user: userSchema }) },
           },
-          errors: ['validation_failed', 'conflict'],
+          errors: ['validation_failed', 'conflict', 'rate_limited'],
           async handle(ctx) {
+            // Counted once the body is valid and before the password is hashed: each costs a hash.
+            bodyOf(ctx, registerInput);
+            await rateLimits.registration(ctx);
             ctx.status = 201;
             ctx.body = { user: await accounts.register(bodyOf(ctx, z.unknown())) };
           },
@@ -81,9 +84,9 @@ export function routeSpecs({
           async handle(ctx) {
             const { email } = bodyOf(ctx, loginInput);
             // Counted before the password is compared; a success gives the attempt back.
-            await rateLimits.loginGuard(email, ctx.ip);
+            await rateLimits.loginGuard(ctx, email);
             ctx.body = await accounts.login(bodyOf(ctx, z.unknown()));
-            await rateLimits.loginSucceeded(email, ctx.ip);
+            await rateLimits.loginSucceeded(ctx, email);
           },
         },
         {
@@ -129,9 +132,9 @@ export function routeSpecs({
             if (!user) throw new UaipError('unauthorized', 'A valid bearer token is required');
             // Guessing the current password here counts against the account like a failed login,
             // so a stolen token cannot be used to find the password out.
-            await rateLimits.loginGuard(user.email, ctx.ip);
+            await rateLimits.loginGuard(ctx, user.email);
             await accounts.changePassword(userId, currentPassword, newPassword);
-            await rateLimits.loginSucceeded(user.email, ctx.ip);
+            await rateLimits.loginSucceeded(ctx, user.email);
             ctx.status = 204;
           },
         },

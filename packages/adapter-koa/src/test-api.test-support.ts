@@ -120,6 +120,9 @@ export async function startTestApi(
     metrics,
     health: { storage: () => storage.ping(), llm: providers, cacheMs: 0 },
     heartbeatMs: 50,
+    // Tests register and log in many users from one address: unless a test sets its own
+    // limits, those from one address are raised out of the way.
+    rateLimits: { registrationsPerAddressPerHour: 100_000, anonymousPerAddressPerHour: 100_000 },
     ...overrides,
   });
   const server: Server = app.app.listen(0, '127.0.0.1');
