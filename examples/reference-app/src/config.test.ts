@@ -46,3 +46,39 @@ describe('readConfig: the database pool, the turn lease and the test-only crash 
     ).toThrow(ConfigError);
   });
 });
+
+describe('readConfig: the connection limits', () => {
+  it('defaults to the limits of the adapter: 10 s for headers, 30 s for a request, 5 s idle, 1000 connections', () => {
+    expect(readConfig({}).connections).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1000,
+    });
+  });
+
+  it('reads HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS and MAX_CONNECTIONS', () => {
+    const config = readConfig({
+      HEADERS_TIMEOUT_MS: '2000',
+      REQUEST_TIMEOUT_MS: '4000',
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+      MAX_CONNECTIONS: '50',
+    });
+    expect(config.connections).toEqual({
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 4_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 50,
+    });
+  });
+
+  it('refuses limits it cannot use, naming the variable', () => {
+    expect(() => readConfig({ HEADERS_TIMEOUT_MS: '10' })).toThrow(/HEADERS_TIMEOUT_MS/);
+    expect(() => readConfig({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS/);
+    expect(() => readConfig({ KEEP_ALIVE_TIMEOUT_MS: 'forever' })).toThrow(/KEEP_ALIVE_TIMEOUT_MS/);
+    // The request timeout includes the headers: a shorter one would make the header one moot.
+    expect(() => readConfig({ HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+      /HEADERS_TIMEOUT_MS \(40000\) must not be more than REQUEST_TIMEOUT_MS \(30000\)/,
+    );
+  });
+});

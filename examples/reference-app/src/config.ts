@@ -1,9 +1,17 @@
+import { HTTP_SERVER_DEFAULTS } from '@uaip/adapter-koa';
 import { CRASH_POINTS, type CrashPoint } from './crash-hook';
 
 /** The reference app's configuration, read from the environment as the HTTP contract's table says. */
 export interface AppConfig {
   port: number;
   host: string;
+  /** Limits on slow and idle connections, for `createHttpServer`. */
+  connections: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   databaseUrl: string | undefined;
   /** Connections in the app's PostgreSQL pool (`DATABASE_POOL_SIZE`). */
   databasePoolSize: number;
@@ -83,11 +91,37 @@ export function readConfig(env: Env): AppConfig {
       throw new ConfigError('UAIP_CRASH_AT is a test hook and is refused when NODE_ENV=production');
     }
   }
+  const headersTimeoutMs = number(
+    'HEADERS_TIMEOUT_MS',
+    HTTP_SERVER_DEFAULTS.headersTimeoutMs,
+    1_000,
+  );
+  const requestTimeoutMs = number(
+    'REQUEST_TIMEOUT_MS',
+    HTTP_SERVER_DEFAULTS.requestTimeoutMs,
+    1_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    // The request timeout counts from the same first byte and includes the headers.
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
   const sessionUsd = dollars('BUDGET_SESSION_USD');
   const userDayUsd = dollars('BUDGET_USER_DAY_USD');
   return {
     port: number('PORT', 3000, 0, 65_535),
     host: env.HOST?.trim() || '127.0.0.1',
+    connections: {
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: number(
+        'KEEP_ALIVE_TIMEOUT_MS',
+        HTTP_SERVER_DEFAULTS.keepAliveTimeoutMs,
+        1,
+      ),
+      maxConnections: number('MAX_CONNECTIONS', HTTP_SERVER_DEFAULTS.maxConnections, 1),
+    },
     databaseUrl,
     databasePoolSize: number('DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseStatementTimeoutMs: number('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 1_000),

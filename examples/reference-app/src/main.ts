@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createKoaApp, createLogger, createMetrics } from '@uaip/adapter-koa';
+import { createHttpServer, createKoaApp, createLogger, createMetrics } from '@uaip/adapter-koa';
 import { createOrchestrator, createPasswordAuth, providersFromEnv, tapEventBus } from '@uaip/core';
 import { uaipWorkflow } from '@uaip/core/uaip';
 import { ConfigError, readConfig } from './config';
@@ -80,7 +80,9 @@ async function main() {
       .catch((error: unknown) => logger.warn({ err: error }, 'sweeping idempotency keys failed'));
   const sweeping = setInterval(() => void sweep(), 10 * 60 * 1000);
   sweeping.unref();
-  const server = app.listen(config.port, config.host);
+  // Timeouts and a connection cap, so slow or idle clients cannot hold connections open.
+  const server = createHttpServer(app, config.connections);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

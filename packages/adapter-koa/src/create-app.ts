@@ -43,7 +43,8 @@ export interface KoaApp {
  * @example
  * ```ts
  * const { app } = createKoaApp({ orchestrator, accounts, health: { storage: storage.ping, llm: providers } });
- * app.listen(3000);
+ * // Not app.listen(): createHttpServer adds limits on slow and idle connections.
+ * createHttpServer(app).listen(3000);
  * ```
  */
 export function createKoaApp(options: KoaAppOptions): KoaApp {

@@ -6,6 +6,8 @@ export type { ErrorBody, ErrorResponse } from './error-response';
 export { STATUS_BY_CODE, toErrorResponse } from './error-response';
 export type { HealthOptions, HealthReport } from './health';
 export { createHealthCheck } from './health';
+export type { HttpServerOptions } from './http-server';
+export { createHttpServer, HTTP_SERVER_DEFAULTS } from './http-server';
 export type { HttpLogger } from './logging';
 export { createLogger } from './logging';
 export type { Metrics } from './metrics';
