@@ -1,20 +1,7 @@
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  memoryRateLimitStore,
-  postgresRateLimitStore,
-  type RateLimitStore,
-  redisRateLimitStore,
-} from './rate-limits';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onSharedStores } from './rate-limit-stores.test-support';
+import { memoryRateLimitStore, type RateLimitStore } from './rate-limits';
 import { type CallResult, PASSWORD, startTestApi, type TestApi } from './test-api.test-support';
-import {
-  NEEDS_POSTGRES,
-  NEEDS_REDIS,
-  testDatabaseUrl,
-  testRedisUrl,
-  uniqueName,
-} from './test-services.test-support';
 
 // Lockout as a weapon: failed logins must slow a guesser down without letting a stranger lock
 // the owner out. Each request comes from the address its X-Forwarded-For names (the app
@@ -101,34 +88,4 @@ describe('failed logins on the memory store', () => {
   lockoutScenario(memoryRateLimitStore);
 });
 
-const redisUrl = testRedisUrl();
-describe.skipIf(!redisUrl)(`failed logins on Redis ${NEEDS_REDIS}`, () => {
-  const prefix = uniqueName('uaip_test_lockout');
-  const client = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
-  afterAll(async () => {
-    const keys = await client!.keys(`${prefix}*`);
-    if (keys.length > 0) await client!.del(...keys);
-    await client!.quit();
-  });
-  let stores = 0;
-  lockoutScenario(() => {
-    // Keys of their own per store, so runs and tests never share counters.
-    const namespace = `${prefix}_${++stores}`;
-    const store = redisRateLimitStore(client);
-    return (options) => store({ ...options, keyPrefix: `${namespace}:${options.keyPrefix}` });
-  });
-});
-
-const databaseUrl = testDatabaseUrl();
-describe.skipIf(!databaseUrl)(`failed logins on PostgreSQL ${NEEDS_POSTGRES}`, () => {
-  const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : undefined;
-  const tables: string[] = [];
-  afterAll(async () => {
-    for (const table of tables) await pool!.query(`drop table if exists "${table}"`);
-    await pool!.end();
-  });
-  lockoutScenario(() => {
-    tables.push(uniqueName('uaip_test_lockout'));
-    return postgresRateLimitStore(pool, tables.at(-1)!);
-  });
-});
+onSharedStores('failed logins', lockoutScenario);

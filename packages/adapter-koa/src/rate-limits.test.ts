@@ -1,25 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bcryptHasher, createMemoryStorage, createPasswordAuth, UaipError } from '@uaip/core';
-import { Redis } from 'ioredis';
 import type { Context } from 'koa';
 import pg from 'pg';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { onSharedStores } from './rate-limit-stores.test-support';
 import {
   createRateLimits,
   memoryRateLimitStore,
   postgresRateLimitStore,
   type RateLimitStore,
-  redisRateLimitStore,
 } from './rate-limits';
 import { type CallResult, PASSWORD, startTestApi, type TestApi } from './test-api.test-support';
-import {
-  NEEDS_POSTGRES,
-  NEEDS_REDIS,
-  testDatabaseUrl,
-  testRedisUrl,
-  uniqueName,
-} from './test-services.test-support';
+import { uniqueName } from './test-services.test-support';
 
 const IDEA = { idea: 'Predict churn of prepaid customers' };
 const ANSWER = 'Reduce churn from 8% to 5% by Q3 2027, measured monthly in billing.';
@@ -576,71 +569,34 @@ function sharedStoreScenario(makeStore: () => RateLimitStore) {
   });
 }
 
-const redisUrl = testRedisUrl();
-describe.skipIf(!redisUrl)(`redisRateLimitStore ${NEEDS_REDIS}`, () => {
-  const prefix = uniqueName('uaip_test_rl');
-  let client: Redis;
-  beforeAll(() => {
-    client = new Redis(redisUrl!, { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length > 0) await client.del(...keys);
-    await client.quit();
-  });
-
-  let stores = 0;
-  sharedStoreScenario(() => {
-    // Keys of their own per store, so runs and tests never share counters.
-    const namespace = `${prefix}_${++stores}`;
-    const store = redisRateLimitStore(client);
-    return (options) => store({ ...options, keyPrefix: `${namespace}:${options.keyPrefix}` });
-  });
-});
-
-const databaseUrl = testDatabaseUrl();
-describe.skipIf(!databaseUrl)(`postgresRateLimitStore ${NEEDS_POSTGRES}`, () => {
-  const tables: string[] = [];
-  let pool: pg.Pool;
-  beforeAll(() => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  });
-  afterAll(async () => {
-    for (const table of tables) await pool.query(`drop table if exists "${table}"`);
-    await pool.end();
-  });
-  const table = () => {
-    tables.push(uniqueName('uaip_test_rl'));
-    return tables.at(-1)!;
-  };
-
-  sharedStoreScenario(() => postgresRateLimitStore(pool, table()));
-
-  it('answers 503 while the server is unreachable, and serves again once it is back', async () => {
-    let down = true;
-    const flaky = {
-      query: (...args: unknown[]) =>
-        down
-          ? Promise.reject(
-              Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-            )
-          : (pool.query as (...query: unknown[]) => Promise<unknown>)(...args),
-    };
-    const api = await startTestApi({
-      rateLimits: { store: postgresRateLimitStore(flaky, table()) },
+onSharedStores('the shared-store scenario', sharedStoreScenario, {
+  postgres: (pool, table) => {
+    it('answers 503 while the server is unreachable, and serves again once it is back', async () => {
+      let down = true;
+      const flaky = {
+        query: (...args: unknown[]) =>
+          down
+            ? Promise.reject(
+                Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+              )
+            : (pool().query as (...query: unknown[]) => Promise<unknown>)(...args),
+      };
+      const api = await startTestApi({
+        rateLimits: { store: postgresRateLimitStore(flaky, table()) },
+      });
+      try {
+        const failed = await api.call('GET', '/api/v1/workflows');
+        expect(failed.status).toBe(503);
+        expect(failed.json.error.code).toBe('storage_unavailable');
+        down = false;
+        const served = await api.call('GET', '/api/v1/workflows');
+        expect(served.status, served.text).toBe(401);
+        expect(rateLimitOf(served.headers)).toMatchObject({ policy: 'anonymous', remaining: 999 });
+      } finally {
+        await api.close();
+      }
     });
-    try {
-      const failed = await api.call('GET', '/api/v1/workflows');
-      expect(failed.status).toBe(503);
-      expect(failed.json.error.code).toBe('storage_unavailable');
-      down = false;
-      const served = await api.call('GET', '/api/v1/workflows');
-      expect(served.status, served.text).toBe(401);
-      expect(rateLimitOf(served.headers)).toMatchObject({ policy: 'anonymous', remaining: 999 });
-    } finally {
-      await api.close();
-    }
-  });
+  },
 });
 
 describe('postgresRateLimitStore without a reachable server', () => {
