@@ -249,7 +249,7 @@ describe('workflows and sessions', () => {
     const session = sessionSchema.parse(created.json);
     expect(session).toMatchObject({
       workflowId: 'uaip',
-      workflowVersion: '1',
+      workflowVersion: '2',
       title: 'Forecast demand for 40 grocery stores',
       status: 'active',
       version: 1,
@@ -257,6 +257,8 @@ describe('workflows and sessions', () => {
       pendingQuestion: {
         stageId: 'business-translation',
         kind: 'question',
+        topicNumber: 1,
+        topicCount: 4,
         attempt: 1,
         maxAttempts: 3,
         lastScore: null,
@@ -309,6 +311,7 @@ describe('workflows and sessions', () => {
     expect(first.status).toBe(200);
     const page = sessionPageSchema.strict().parse(first.json);
     expect(page.items.map((item) => item.id)).toEqual([ids[2], ids[1]]);
+    expect(page.items[0]).toMatchObject({ currentStageId: 'business-translation', outcome: null });
     const second = await api.call(
       'GET',
       `/api/v1/sessions?limit=2&cursor=${encodeURIComponent(page.nextCursor!)}`,
@@ -449,6 +452,23 @@ describe('the charter', () => {
       422,
       'invalid_state',
     );
+  });
+
+  it("lists the completed session with the charter's decision as its outcome", async () => {
+    const charter = await api.call('GET', `/api/v1/sessions/${sessionId}/charter`, { token });
+    const list = await api.call('GET', '/api/v1/sessions?limit=100', { token });
+    const item = sessionPageSchema
+      .parse(list.json)
+      .items.find((candidate) => candidate.id === sessionId);
+    const titles: Record<string, string> = {
+      proceed: 'Proceed',
+      proceed_with_monitoring: 'Proceed with monitoring',
+      revise: 'Revise',
+      submit_to_committee: 'Submit to committee',
+      halt: 'Halt',
+    };
+    expect(item).toMatchObject({ status: 'completed', currentStageId: null });
+    expect(item?.outcome).toBe(titles[charter.json.decision.decision]);
   });
 
   it('answering a completed session is session_completed', async () => {

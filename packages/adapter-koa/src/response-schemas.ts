@@ -50,6 +50,15 @@ export const pendingQuestionSchema = z.object({
   stageId: z.string(),
   topicId: z.string().nullable(),
   text: z.string(),
+  originalText: z
+    .string()
+    .describe('The question as first asked: for a follow-up, the question it follows up'),
+  topicNumber: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The topic's place in its stage (question k of topicCount); null for a gap question"),
+  topicCount: z.number().int().describe('How many topics the stage has'),
   kind: z.enum(['question', 'follow_up', 'gap']),
   attempt: z.number().int(),
   maxAttempts: z.number().int(),
@@ -97,6 +106,10 @@ export const sessionPageSchema = z.object({
       title: z.string(),
       status: z.enum(['active', 'completed']),
       currentStageId: z.string().nullable(),
+      outcome: z
+        .string()
+        .nullable()
+        .describe("A completed session's outcome in a few words (U-AIP: the charter's decision)"),
       createdAt: iso,
       updatedAt: iso,
     }),

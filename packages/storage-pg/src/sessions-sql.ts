@@ -76,7 +76,10 @@ where s.id = $2 and s.owner_id = $1`;
 // Newest first, ties by larger id; one row more than asked says whether a next page exists.
 // Two statements rather than one with "$2 is null or ...": a prepared statement's generic
 // plan could not then use the cursor as an index bound, and deep pages would scan.
-const LIST_COLUMNS = 'id, workflow_id, title, status, current_stage_id, created_at, updated_at';
+// The outcome is the result's string `outcome` (what session lists show of a completed one).
+const LIST_COLUMNS = `id, workflow_id, title, status, current_stage_id,
+  case when jsonb_typeof(result -> 'outcome') = 'string' then result ->> 'outcome' end as outcome,
+  created_at, updated_at`;
 
 const LIST_FIRST_SQL = `
 select ${LIST_COLUMNS} from sessions
@@ -263,6 +266,7 @@ function toSummary(row: Record<string, unknown>): SessionSummary {
     title: row.title as string,
     status: row.status as SessionSummary['status'],
     currentStageId: row.current_stage_id as string | null,
+    outcome: (row.outcome as string | null) ?? null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

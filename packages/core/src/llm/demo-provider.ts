@@ -177,9 +177,10 @@ function scoreAnswer(answer: string, question: string): DemoScore {
   }
 
   if (score === 10) return { score, issues: [], followUp: '' };
-  const about = question ? `answer "${clip(question, 120)}" again with` : 'give';
+  // The question is not quoted: clients show it beside the follow-up (a quote of a long
+  // question had to be cut, and a follow-up's follow-up quoted the follow-up).
   const wanted = listOf(asks.slice(0, 3)) || 'one more concrete detail';
-  return { score, issues, followUp: `Could you ${about} ${wanted}?` };
+  return { score, issues, followUp: `Could you answer again with ${wanted}?` };
 }
 
 /** A short plain-text summary of the answers, labelled as the demo's. */

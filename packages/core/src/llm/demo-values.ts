@@ -35,7 +35,8 @@ interface Sentence {
 const MAX_DEPTH = 8;
 // Long enough to carry an answer's point, short enough to read in a record.
 const TEXT_LENGTH = 240;
-const NEGATION = /\b(?:not|no|never|without|cannot|unavailable|isn't|aren't|won't|doesn't)\b/i;
+const NEGATION =
+  /\b(?:not|no|never|without|cannot|unavailable|isn't|aren't|won't|doesn't|nobody|none|neither|nor|nothing)\b/i;
 // A minus only when it starts a word, so `2020-2025` is not read as -2025.
 const NUMBER = /(?:(?<=^|\s)-)?\d[\d,]*(?:\.\d+)?(\s*(?:%|percent|per cent))?/gi;
 

@@ -684,6 +684,7 @@ describe('sessions belong to their owner', () => {
       title: 'Predict which customers will churn',
       status: 'active',
       currentStageId: 'goal',
+      outcome: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

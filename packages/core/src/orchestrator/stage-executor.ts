@@ -12,6 +12,7 @@ import type {
 } from '../storage/types';
 import type {
   FinishContext,
+  ScoringPromptInput,
   Stage,
   TopicAnswers,
   Workflow,
@@ -142,14 +143,17 @@ export async function runTurn(
   };
 
   const earlier = pending.attempt > 1 ? await deps.stageTurns(stage.id) : [];
-  const scoringInput = {
+  const topicTurns = sameTopic(earlier, pending);
+  const scoringInput: ScoringPromptInput = {
     stage,
     topic: stage.topics.find((topic) => topic.id === pending.topicId) ?? null,
-    question: pending.text,
+    // The question as first asked: a follow-up is about it, never about another follow-up.
+    question: pending.originalText ?? topicTurns[0]?.question ?? pending.text,
     answer,
-    previousAnswers: sameTopic(earlier, pending).map((turn) => turn.answer),
+    previousAnswers: topicTurns.map((turn) => turn.answer),
     context,
   };
+  if (pending.kind === 'follow_up') scoringInput.askedAs = pending.text;
   const scored = await ask(answerScoreSchema, 'scoring', {
     tier: 'fast',
     ...deps.prompts.scoring(scoringInput),
@@ -276,7 +280,14 @@ export async function runTurn(
 
   const generate: FinishContext['generate'] = async (schema, { purpose, ...request }) =>
     (await ask(schema, purpose, request)).value;
-  const result = workflow.finish ? await workflow.finish({ ...nextContext, generate }) : null;
+  const finished = stages.map((record) => ({
+    id: record.stageId,
+    title: workflow.stages.find((candidate) => candidate.id === record.stageId)?.title ?? '',
+    gate: record.gate,
+  }));
+  const result = workflow.finish
+    ? await workflow.finish({ ...nextContext, stages: finished, generate })
+    : null;
   return {
     update: { status: 'completed', currentStageId: null, pending: null, result, updatedAt: nowIso },
     stages: [completed],
@@ -307,15 +318,18 @@ function groupByTopic(turns: TurnRecord[], stage: Stage): TopicAnswers[] {
       group = { topicId: turn.topicId, question: turn.question, answers: [] };
       groups.set(key, group);
     }
-    group.answers.push(turn.answer);
+    // Only accepted answers are the record: a rejected one ("not sure") must not reach it.
+    if (turn.accepted) group.answers.push(turn.answer);
   }
   // Topics in the stage's order, then the gap answers.
   const order = new Map(stage.topics.map((topic, index) => [topic.id, index]));
-  return [...groups.values()].sort(
-    (a, b) =>
-      (order.get(a.topicId ?? '') ?? Number.MAX_SAFE_INTEGER) -
-      (order.get(b.topicId ?? '') ?? Number.MAX_SAFE_INTEGER),
-  );
+  return [...groups.values()]
+    .filter((group) => group.answers.length > 0)
+    .sort(
+      (a, b) =>
+        (order.get(a.topicId ?? '') ?? Number.MAX_SAFE_INTEGER) -
+        (order.get(b.topicId ?? '') ?? Number.MAX_SAFE_INTEGER),
+    );
 }
 
 function unknownAttempt(deps: TurnDependencies, tier: Tier): LlmAttempt {

@@ -57,6 +57,7 @@ export function followUpQuestion(
     lastScore: score.score,
     issues: score.issues,
     askedAt: seed.now,
+    originalText: pending.originalText ?? pending.text,
   };
 }
 

@@ -38,6 +38,15 @@ export interface PendingQuestion {
   /** The topic it belongs to; null for a gap question. */
   topicId: string | null;
   text: string;
+  /**
+   * The question as first asked: for a follow-up, the topic's (or the gap's) question it
+   * follows up, so a client can show both; otherwise the same as `text`.
+   */
+  originalText: string;
+  /** The topic's place in its stage (1-based): question `topicNumber` of `topicCount`; null for a gap question. */
+  topicNumber: number | null;
+  /** How many topics the stage has. */
+  topicCount: number;
   kind: QuestionKind;
   attempt: number;
   maxAttempts: number;

@@ -2,22 +2,38 @@ import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types'
 import type { Workflow } from '../workflow/types';
 import type { Session, Turn, UsageFigures, UsageSummary } from './view-types';
 
-// A workflow version does not change while it is served (sessions pin it), so its stage
-// titles are looked up once, not on every view.
-const stageTitles = new WeakMap<Workflow, Map<string, string>>();
+/** What a view needs of a workflow: its stage titles, and each topic's place in its stage. */
+interface WorkflowOutline {
+  titles: Map<string, string>;
+  /** `stageId` → topic id → its 1-based number in the stage. */
+  topicNumbers: Map<string, Map<string, number>>;
+}
 
-function titlesOf(workflow: Workflow): Map<string, string> {
-  let titles = stageTitles.get(workflow);
-  if (!titles) {
-    titles = new Map(workflow.stages.map((stage) => [stage.id, stage.title]));
-    stageTitles.set(workflow, titles);
+// A workflow version does not change while it is served (sessions pin it), so its outline is
+// made once, not on every view.
+const outlines = new WeakMap<Workflow, WorkflowOutline>();
+
+function outlineOf(workflow: Workflow): WorkflowOutline {
+  let outline = outlines.get(workflow);
+  if (!outline) {
+    outline = {
+      titles: new Map(workflow.stages.map((stage) => [stage.id, stage.title])),
+      topicNumbers: new Map(
+        workflow.stages.map((stage) => [
+          stage.id,
+          new Map(stage.topics.map((topic, index) => [topic.id, index + 1])),
+        ]),
+      ),
+    };
+    outlines.set(workflow, outline);
   }
-  return titles;
+  return outline;
 }
 
 export function toSession(record: SessionRecord, workflow: Workflow): Session {
-  const titles = titlesOf(workflow);
+  const { titles, topicNumbers } = outlineOf(workflow);
   const pending = record.pending;
+  const topics = pending ? topicNumbers.get(pending.stageId) : undefined;
   return {
     id: record.id,
     workflowId: record.workflowId,
@@ -41,6 +57,9 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
       stageId: pending.stageId,
       topicId: pending.topicId,
       text: pending.text,
+      originalText: pending.originalText ?? pending.text,
+      topicNumber: (pending.topicId !== null && topics?.get(pending.topicId)) || null,
+      topicCount: topics?.size ?? 0,
       kind: pending.kind,
       attempt: pending.attempt,
       maxAttempts: pending.maxAttempts,

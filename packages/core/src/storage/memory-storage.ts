@@ -322,7 +322,22 @@ function idempotencyKey(ownerId: string, key: string): string {
 
 function toSummary(record: SessionRecord): SessionSummary {
   const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = record;
-  return { id, workflowId, title, status, currentStageId, createdAt, updatedAt };
+  return {
+    id,
+    workflowId,
+    title,
+    status,
+    currentStageId,
+    outcome: outcomeOf(record.result),
+    createdAt,
+    updatedAt,
+  };
+}
+
+/** The string `outcome` of a workflow's result, if it has one. */
+function outcomeOf(result: unknown): string | null {
+  const outcome = (result as { outcome?: unknown } | null)?.outcome;
+  return typeof outcome === 'string' ? outcome : null;
 }
 
 /** Newest first, ties by larger id first: the order of `listSessions`. */

@@ -136,6 +136,12 @@ export interface PendingQuestionRecord {
   lastScore: number | null;
   issues: string[];
   askedAt: string;
+  /**
+   * For a follow-up: the question it follows up, as first asked (the topic's or the gap's own
+   * question), so a follow-up never has to quote another follow-up. Absent on a first question
+   * and on follow-ups stored before it was kept.
+   */
+  originalText?: string;
 }
 
 /** Token and cost totals. `costUsd` sums priced calls; unpriced ones are counted apart. */
@@ -191,6 +197,11 @@ export interface SessionSummary {
   title: string;
   status: SessionStatus;
   currentStageId: string | null;
+  /**
+   * A completed session's outcome in a few words: the string `outcome` of its result, when the
+   * workflow's `finish` step put one there (U-AIP: the charter's decision); otherwise null.
+   */
+  outcome: string | null;
   createdAt: string;
   updatedAt: string;
 }

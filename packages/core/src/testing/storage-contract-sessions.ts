@@ -14,9 +14,9 @@ import {
   newId,
 } from './storage-records';
 
-function summary(session: SessionRecord): SessionSummary {
+function summary(session: SessionRecord, outcome: string | null = null): SessionSummary {
   const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = session;
-  return { id, workflowId, title, status, currentStageId, createdAt, updatedAt };
+  return { id, workflowId, title, status, currentStageId, outcome, createdAt, updatedAt };
 }
 
 /** The order `listSessions` promises: newest first, ties by larger id first. */
@@ -173,7 +173,7 @@ export function sessionCases(storage: StorageUnderTest): void {
       const sessions = await createMany(ownerId, [at(10), at(30), at(20)]);
       const page = await storage().listSessions(ownerId, { limit: 10 });
       expect(page.items.map((item) => item.createdAt)).toEqual([at(30), at(20), at(10)]);
-      expect(page).toEqual({ items: sessions.map(summary), nextCursor: null });
+      expect(page).toEqual({ items: sessions.map((session) => summary(session)), nextCursor: null });
     });
 
     it('pages through sessions in order, ties by larger id, without gaps or duplicates', async () => {
@@ -204,6 +204,27 @@ export function sessionCases(storage: StorageUnderTest): void {
       ]);
       expect(await allPages(storage, ownerId, 4)).toEqual([{ ids: expected, nextCursor: null }]);
       expect(await allPages(storage, ownerId, 5)).toEqual([{ ids: expected, nextCursor: null }]);
+    });
+
+    it("lists a completed session's outcome: the string `outcome` of its result", async () => {
+      const ownerId = newId();
+      const [decided, plain, odd] = [
+        { outcome: 'Revise', notes: ['x'] },
+        { score: 3 },
+        { outcome: 7 },
+      ].map((result, index) =>
+        makeSession({
+          ownerId,
+          createdAt: at(10 - index),
+          status: 'completed',
+          currentStageId: null,
+          pending: null,
+          result,
+        }),
+      );
+      for (const session of [decided!, plain!, odd!]) await storage().createSession(session);
+      const page = await storage().listSessions(ownerId, { limit: 10 });
+      expect(page.items).toEqual([summary(decided!, 'Revise'), summary(plain!), summary(odd!)]);
     });
 
     it('lists nothing for an owner without sessions', async () => {

@@ -58,16 +58,6 @@ function reply(purpose: string, text: string, value: any): unknown {
   if (text.includes('Stage: Value Quantification')) {
     value.actionability.windowHours = Number(/WINDOW=(\d+)/.exec(text)?.[1] ?? 48);
     value.actionability.predictionLatencyHours = Number(/LATENCY=(\d+)/.exec(text)?.[1] ?? 1);
-    const template = value.causalPathways[0] ?? {
-      metric: 'recall',
-      mechanism: '',
-      assumptions: [],
-      failureModes: [],
-    };
-    value.causalPathways = value.kpis.map((kpi: { name: string }) => ({
-      ...template,
-      kpi: kpi.name,
-    }));
   }
   if (text.includes('Stage: Data Feasibility')) {
     const scores = /Q=(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)/.exec(text)?.slice(1).map(Number);

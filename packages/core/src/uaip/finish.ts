@@ -1,6 +1,8 @@
 import type { FinishContext } from '../index';
 import { reviewPrompt } from './prompts/review';
 import { summaryPrompt } from './prompts/summary';
+import { type CharterDecision, charterDecision } from './rules/charter-decision';
+import { DECISION_TITLES } from './rules/governance';
 import {
   type ConsistencyReview,
   consistencyReviewSchema,
@@ -12,9 +14,14 @@ import type { EthicalRiskReport } from './stages/ethical-governance';
 export interface UaipResult {
   consistencyReview: ConsistencyReview;
   executiveSummary: string;
+  /** The charter's decision in words ("Revise"), shown in session lists. */
+  outcome: string;
 }
 
-/** After stage 5: the consistency review, then the charter's executive summary. */
+/**
+ * After stage 5: the charter's decision (governance capped by failed gates), the consistency
+ * review, then the executive summary, which is told the decision the charter will carry.
+ */
 export async function finishUaip(context: FinishContext): Promise<UaipResult> {
   const consistencyReview = await context.generate(consistencyReviewSchema, {
     purpose: 'consistency_review',
@@ -22,10 +29,22 @@ export async function finishUaip(context: FinishContext): Promise<UaipResult> {
     ...reviewPrompt(context),
   });
   const governance = (context.artifacts['ethical-governance'] as EthicalRiskReport).governance;
+  const decision: CharterDecision = charterDecision(
+    governance,
+    context.stages.map((stage) => ({
+      title: stage.title,
+      passed: stage.gate?.passed ?? true,
+      missing: stage.gate?.missing ?? [],
+    })),
+  );
   const summary = await context.generate(executiveSummarySchema, {
     purpose: 'charter_summary',
     tier: 'balanced',
-    ...summaryPrompt(context, governance, consistencyReview),
+    ...summaryPrompt(context, decision, consistencyReview),
   });
-  return { consistencyReview, executiveSummary: summary.executiveSummary };
+  return {
+    consistencyReview,
+    executiveSummary: summary.executiveSummary,
+    outcome: DECISION_TITLES[decision.decision],
+  };
 }

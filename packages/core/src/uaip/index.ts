@@ -7,6 +7,8 @@ export { charterSchema } from './charter/schema';
 export { charterDocument } from './charter/sections';
 export type { UaipResult } from './finish';
 export { UAIP_PROMPT_VERSION } from './prompts/shared';
+export type { CharterDecision, StageGate } from './rules/charter-decision';
+export { charterDecision } from './rules/charter-decision';
 export type { QualityVerdict } from './rules/data-quality-rule';
 export {
   dataFeasibility as dataFeasibilityOf,
@@ -51,13 +53,17 @@ export {
   PRINCIPLES,
   riskSchema,
 } from './schemas/ethical-risk';
-export type { Kpi, MetricAlignmentMatrix } from './schemas/metric-alignment';
-export { kpiSchema, metricAlignmentSchema } from './schemas/metric-alignment';
+export type { CausalPathway, Kpi, MetricAlignmentMatrix } from './schemas/metric-alignment';
+export {
+  causalPathwaySchema,
+  kpiSchema,
+  metricAlignmentSchema,
+} from './schemas/metric-alignment';
 export type { MlArchetype, ProblemStatement } from './schemas/problem-statement';
 export { ML_ARCHETYPES, OUTPUT_TYPES, problemStatementSchema } from './schemas/problem-statement';
 export type { ConsistencyReview } from './schemas/review';
 export { consistencyReviewSchema, executiveSummarySchema } from './schemas/review';
-export type { UserContext, UserContextExtract } from './schemas/user-context';
-export { userContextExtractSchema } from './schemas/user-context';
+export type { Stakes, UserContext, UserContextExtract } from './schemas/user-context';
+export { stakesSchema, userContextExtractSchema } from './schemas/user-context';
 export type { EthicalRiskReport } from './stages/ethical-governance';
 export { uaipWorkflow } from './workflow';

@@ -206,6 +206,92 @@ describe('a full U-AIP session', () => {
     });
   });
 
+  it('caps the decision at revise when a gate failed, keeping the ethical decision beside it', async () => {
+    const { orchestrator } = setup();
+    const session = await runSession(orchestrator, {
+      ...baseAnswers,
+      'inputs-outputs': `${baseAnswers['inputs-outputs']} UNAVAILABLE`,
+    });
+    expect(session.stages[0]!.gate?.passed).toBe(false);
+    const { json, markdown } = await charterOf(orchestrator, session);
+    expect(json.stages.ethicalGovernance.governance.decision).toBe('proceed');
+    expect(json.decision).toMatchObject({
+      decision: 'revise',
+      feasibility: 'low',
+      failedGates: ['Business Translation'],
+      ethicalDecision: { decision: 'proceed' },
+    });
+    expect(json.decision.reasoning).toMatch(
+      /^Revise, because the scoping is incomplete: the gate of Business Translation failed \(1 open item\).*The ethical assessment alone decides Proceed\.$/,
+    );
+    expect(json.quickFacts.decision).toBe('revise');
+    expect(markdown).toContain('- **Decision:** Revise');
+    expect(markdown).not.toContain('- **Decision:** Proceed');
+    expect(markdown).toContain('- **Ethical decision:** Proceed');
+    expect(markdown).toContain(
+      '- **Charter decision:** Revise, with failed gates in Business Translation (see Open items)',
+    );
+    // The session list says so too.
+    const { items } = await orchestrator.list(user);
+    expect(items[0]).toMatchObject({ id: session.id, status: 'completed', outcome: 'Revise' });
+  });
+
+  it('lists a completed session with its decision, Proceed when every gate passed', async () => {
+    const { orchestrator } = setup();
+    const session = await runSession(orchestrator, baseAnswers);
+    const { items } = await orchestrator.list(user);
+    expect(items[0]).toMatchObject({ id: session.id, outcome: 'Proceed' });
+  });
+
+  it('extracts only accepted answers: a rejected "not sure" never reaches the record', async () => {
+    const { orchestrator, llm } = setup();
+    const session = await runSession(
+      orchestrator,
+      { ...baseAnswers, 'why-ml': '[M-REJECTED] Not sure, maybe rules would do. score:2' },
+      { followUps: { 'why-ml': baseAnswers['why-ml']! } },
+    );
+    const turns = await orchestrator.turns(user, session.id);
+    expect(turns.filter((turn) => turn.answer.includes('[M-REJECTED]'))).toHaveLength(1);
+    const extraction = llm.requests.find(
+      (request) =>
+        request.output?.name === 'extraction' &&
+        request.messages[0]!.content.includes('Stage: Business Translation'),
+    )!;
+    const prompt = extraction.messages[0]!.content;
+    expect(prompt).not.toContain('M-REJECTED');
+    expect(prompt).toContain('[M-WHY]');
+    // The accepted follow-up answer comes under the topic's own question.
+    expect(prompt).toContain('Question: Why does this need machine learning rather than rules');
+    const { markdown, json } = await charterOf(orchestrator, session);
+    expect(markdown).not.toContain('M-REJECTED');
+    expect(JSON.stringify(json)).not.toContain('Not sure');
+  });
+
+  it('raises interpretability from what the extraction says is affected, not from words', async () => {
+    const { orchestrator } = setup();
+    const calm = await runSession(orchestrator, {
+      ...baseAnswers,
+      interpretability:
+        '[M-INT] The stakes are low: the scores only order a call list, so nobody loses access, credit or a job because of them. Agents need the top three reasons per customer.',
+    });
+    const { json } = await charterOf(orchestrator, calm);
+    expect(json.stages.userCentricity.interpretability.level).toBe('low');
+    expect(json.stages.userCentricity.interpretabilityRaisedBecause).toEqual([]);
+    expect(json.openItems.map((item) => item.description).join('\n')).not.toMatch(
+      /Interpretability raised/,
+    );
+
+    const { orchestrator: second } = setup();
+    const lending = await runSession(second, {
+      ...baseAnswers,
+      interpretability:
+        '[M-INT] The stakes are low to medium: the score decides which customers may keep a credit line. Agents need the top three reasons per customer.',
+    });
+    const raised = (await charterOf(second, lending)).json.stages.userCentricity;
+    expect(raised.interpretability.level).toBe('high');
+    expect(raised.interpretabilityRaisedBecause).toContain('finance or credit context');
+  });
+
   it('follows up on a vague answer with the follow-up prompt, and escalates after three', async () => {
     const { orchestrator, llm } = setup();
     const answers = { ...baseAnswers, objective: 'Less churn, somehow. score:3' };
@@ -221,10 +307,19 @@ describe('a full U-AIP session', () => {
     expect(turns[1]!.question).toBe('Could you add what is missing (No figures given)?');
     const followUpRequest = llm.requests.find((request) => request.output?.name === 'follow_up')!;
     expect(followUpRequest.tier).toBe('fast');
+    // Every follow-up is about the topic's own question, never about the follow-up before it.
+    const thirdScoring = llm.requests.filter(
+      (request) =>
+        request.output?.name === 'scoring' && request.messages[0]!.content.includes('Still vague'),
+    )[1]!;
+    expect(thirdScoring.messages[0]!.content).toContain(`Question: ${turns[0]!.question}`);
+    expect(thirdScoring.messages[0]!.content).not.toContain('Question: Could you');
     const { json } = await charterOf(orchestrator, session);
-    expect(json.openItems).toContainEqual(
-      expect.objectContaining({ kind: 'escalated_answer', stageId: 'business-translation' }),
-    );
+    expect(json.openItems).toContainEqual({
+      kind: 'escalated_answer',
+      stageId: 'business-translation',
+      description: `Kept after 3 answers with a score of 2/10: "${turns[0]!.question}"`,
+    });
   });
 
   it('asks the gap topic when a gate fails, and lists what stays missing as open items', async () => {

@@ -27,7 +27,8 @@ import { valueQuantification } from './stages/value-quantification';
  */
 export const uaipWorkflow = defineWorkflow({
   id: 'uaip',
-  version: '1',
+  // 2: KPIs carry their causal pathways; stage 4 records what the predictions affect.
+  version: '2',
   title: 'U-AIP: AI project scoping',
   description:
     'Takes a business idea through five stages of guided conversation and ends with an AI Project Charter and a governance decision.',

@@ -20,7 +20,10 @@ export interface Topic {
   criteria?: string;
 }
 
-/** One accepted answer (with any follow-ups) of a stage, as handed to the extractor. */
+/**
+ * A topic of a stage as handed to the extractor: its question as first asked and its accepted
+ * answer. Answers scored under the threshold and followed up are not part of the record.
+ */
 export interface TopicAnswers {
   topicId: string | null;
   question: string;
@@ -54,7 +57,10 @@ export interface Stage<Extracted = unknown, Artifact = Extracted> {
 export interface ScoringPromptInput {
   stage: Stage;
   topic: Topic | null;
+  /** The question as first asked (the topic's or the gap's), also for a follow-up's answer. */
   question: string;
+  /** What the user was shown, when it differs from `question`: the follow-up they answered. */
+  askedAs?: string;
   answer: string;
   /** Earlier answers to the same topic, oldest first. */
   previousAnswers: string[];
@@ -111,6 +117,8 @@ export interface WorkflowReport {
 
 /** What a workflow's `finish` step gets after its last stage. */
 export interface FinishContext extends StageContext {
+  /** Every stage, in order, with the result of its gate (a stage may complete with it failed). */
+  stages: Array<{ id: string; title: string; gate: GateResult | null }>;
   /**
    * Asks the session's LLM chain for a zod-validated object; the call is recorded in the
    * session's usage like any other.
@@ -130,7 +138,11 @@ export interface Workflow {
   description: string;
   stages: Stage[];
   prompts?: WorkflowPrompts;
-  /** Runs once after the last stage, inside the last turn; its value is the session `result`. */
+  /**
+   * Runs once after the last stage, inside the last turn; its value is the session `result`.
+   * A string `outcome` in it (a few words, such as U-AIP's decision) is what session lists show
+   * for the completed session.
+   */
   finish?: (context: FinishContext) => Promise<unknown>;
   /** The report of a completed session, when the workflow has one. */
   report?: WorkflowReport;

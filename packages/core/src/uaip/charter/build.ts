@@ -1,5 +1,6 @@
 import type { ReportInput } from '../../index';
 import type { UaipResult } from '../finish';
+import { charterDecision } from '../rules/charter-decision';
 import { feasibilityOf } from '../rules/governance';
 import type { DataQualityScorecard } from '../schemas/data-quality';
 import { PRINCIPLES } from '../schemas/ethical-risk';
@@ -27,6 +28,15 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
   const ethics = artifact<EthicalRiskReport>('ethical-governance');
   const result = session.result as UaipResult;
   const governance = ethics.governance;
+  const gates = session.stages.map((stage) => ({
+    stageId: stage.id,
+    title: stage.title,
+    passed: stage.gate?.passed ?? true,
+    missing: stage.gate?.missing ?? [],
+  }));
+  const final = charterDecision(governance, gates);
+  const requiresCommitteeReview =
+    final.decision === 'halt' || final.decision === 'submit_to_committee';
   const demo = usage.byProvider.some((entry) => entry.provider === 'demo');
 
   const openItems: Charter['openItems'] = [];
@@ -40,10 +50,17 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
     }
   }
   for (const turn of turns.filter((candidate) => candidate.escalated)) {
+    // The question as first asked, not the last follow-up.
+    const first = turns.find(
+      (candidate) =>
+        candidate.stageId === turn.stageId &&
+        candidate.topicId === turn.topicId &&
+        candidate.kind !== 'follow_up',
+    );
     openItems.push({
       kind: 'escalated_answer',
       stageId: turn.stageId,
-      description: `Accepted after ${turn.attempt} answers with a score of ${turn.score}/10: "${turn.question}"`,
+      description: `Kept after ${turn.attempt} answers with a score of ${turn.score}/10: "${(first ?? turn).question}"`,
     });
   }
   for (const dimension of data.warnings) {
@@ -90,7 +107,15 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
       demo,
       notice: demo ? DEMO_NOTICE : null,
     },
-    decision: { ...governance, feasibility: feasibilityOf(governance.decision) },
+    decision: {
+      decision: final.decision,
+      levels: governance.levels,
+      requiresCommitteeReview,
+      reasoning: final.reasoning,
+      feasibility: feasibilityOf(final.decision),
+      failedGates: final.failedGates,
+      ethicalDecision: { decision: governance.decision, reasoning: governance.reasoning },
+    },
     quickFacts: {
       archetype: problem.mlArchetype,
       primaryKpi: metrics.kpis[0]
@@ -98,7 +123,7 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
         : null,
       meanDataQuality: data.meanQuality,
       highestResidualRisk: highest ?? null,
-      decision: governance.decision,
+      decision: final.decision,
     },
     executiveSummary: result.executiveSummary,
     stages: {
@@ -108,12 +133,7 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
       userCentricity: users,
       ethicalGovernance: ethics,
     },
-    gates: session.stages.map((stage) => ({
-      stageId: stage.id,
-      title: stage.title,
-      passed: stage.gate?.passed ?? true,
-      missing: stage.gate?.missing ?? [],
-    })),
+    gates,
     consistencyReview: result.consistencyReview,
     openItems,
     usage: { ...usage.total, byProvider: usage.byProvider },
@@ -121,7 +141,7 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
       approvers: [
         'Project sponsor',
         'Data owner',
-        ...(governance.requiresCommitteeReview ? ['AI ethics committee'] : []),
+        ...(requiresCommitteeReview ? ['AI ethics committee'] : []),
       ],
     },
   };

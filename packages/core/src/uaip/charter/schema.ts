@@ -52,7 +52,15 @@ export const charterSchema = z.object({
     demo: z.boolean(),
     notice: z.string().nullable(),
   }),
-  decision: governance.extend({ feasibility: z.enum(FEASIBILITY_LEVELS) }),
+  /**
+   * The charter's decision: the ethical governance decision capped at `revise` while a stage's
+   * gate failed (`failedGates`), with that governance decision kept as `ethicalDecision`.
+   */
+  decision: governance.extend({
+    feasibility: z.enum(FEASIBILITY_LEVELS),
+    failedGates: z.array(z.string()),
+    ethicalDecision: z.object({ decision, reasoning: z.string() }),
+  }),
   quickFacts: z.object({
     archetype: z.enum(ML_ARCHETYPES),
     primaryKpi: z.string().nullable(),

@@ -68,6 +68,9 @@ function quickFacts(charter: Charter): Section {
               : 'none assessed',
           ],
           ['Decision', DECISION_TITLES[facts.decision]],
+          ...(charter.decision.failedGates.length > 0
+            ? ([['Why', charter.decision.reasoning]] as Array<[string, string]>)
+            : []),
           ['Feasibility', charter.decision.feasibility],
         ],
       },
@@ -156,13 +159,15 @@ function valueQuantification(charter: Charter): Section {
       {
         kind: 'table',
         headers: ['Model metric', 'KPI', 'Mechanism', 'Assumptions', 'What breaks the link'],
-        rows: matrix.causalPathways.map((path) => [
-          path.metric,
-          path.kpi,
-          path.mechanism,
-          path.assumptions.join('; '),
-          path.failureModes.join('; '),
-        ]),
+        rows: matrix.kpis.flatMap((kpi) =>
+          kpi.pathways.map((path) => [
+            path.metric,
+            kpi.name,
+            path.mechanism,
+            path.assumptions.join('; '),
+            path.failureModes.join('; '),
+          ]),
+        ),
       },
       { kind: 'subheading', text: 'Actionability' },
       {
@@ -342,9 +347,17 @@ function ethicalGovernance(charter: Charter): Section {
       {
         kind: 'fields',
         rows: [
-          ['Decision', DECISION_TITLES[ethics.governance.decision]],
+          ['Ethical decision', DECISION_TITLES[ethics.governance.decision]],
           ['Committee review required', yesNo(ethics.governance.requiresCommitteeReview)],
           ['Reasoning', ethics.governance.reasoning],
+          ...(charter.decision.failedGates.length > 0
+            ? ([
+                [
+                  'Charter decision',
+                  `${DECISION_TITLES[charter.decision.decision]}, with failed gates in ${charter.decision.failedGates.join(', ')} (see Open items)`,
+                ],
+              ] as Array<[string, string]>)
+            : []),
         ],
       },
       { kind: 'subheading', text: 'Residual risk and monitoring' },

@@ -4,6 +4,7 @@ import { DATA_NOT_INSTRUCTIONS, projectBlock } from './shared';
 
 const SYSTEM = `You are a friendly, precise interviewer scoping an AI project (U-AIP). The user's last answer was not specific or complete enough.
 Write ONE follow-up question, at most two sentences, that names exactly what is missing (the issues listed) and asks for it, in plain words, without repeating what the user already said and without judging them. Ask for figures, examples or names where they are missing.
+The user sees the original question beside your follow-up, so do not quote it; their next answer replaces the last one, so ask them to answer again with what is missing.
 ${DATA_NOT_INSTRUCTIONS}
 Reply with a JSON object only.`;
 

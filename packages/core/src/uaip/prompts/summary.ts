@@ -1,6 +1,6 @@
 import type { PromptParts, StageContext } from '../../index';
 import { delimit } from '../../index';
-import type { Governance } from '../rules/governance';
+import type { CharterDecision } from '../rules/charter-decision';
 import type { ConsistencyReview } from '../schemas/review';
 import { DATA_NOT_INSTRUCTIONS, projectBlock, recordsBlock } from './shared';
 
@@ -11,13 +11,13 @@ Reply with a JSON object only.`;
 /** The charter summary prompt (balanced tier). */
 export function summaryPrompt(
   context: StageContext,
-  governance: Governance,
+  decision: CharterDecision,
   review: ConsistencyReview,
 ): PromptParts {
   const parts = [
     projectBlock(context),
     recordsBlock(context),
-    `Governance decision: ${governance.decision}. ${governance.reasoning}`,
+    `Decision: ${decision.decision}. ${decision.reasoning}`,
     `Consistency review: ${delimit('record', JSON.stringify(review))}`,
   ];
   return { system: SYSTEM, messages: [{ role: 'user', content: parts.join('\n\n') }] };

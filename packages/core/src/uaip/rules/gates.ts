@@ -6,7 +6,11 @@ import type { ProblemStatement } from '../schemas/problem-statement';
 import type { UserContext } from '../schemas/user-context';
 
 const blank = (text: string | undefined) => !text || text.trim() === '';
-const result = (missing: string[]): GateResult => ({ passed: missing.length === 0, missing });
+// Each missing item once: two inputs of the same name need not be asked for twice.
+const result = (missing: string[]): GateResult => ({
+  passed: missing.length === 0,
+  missing: [...new Set(missing)],
+});
 
 /** Stage 1: objective, justification, a feature, a target, an archetype that fits the output. */
 export function problemStatementGate(problem: ProblemStatement): GateResult {
@@ -36,17 +40,20 @@ export function problemStatementGate(problem: ProblemStatement): GateResult {
   return result(missing);
 }
 
-/** Stage 2: every KPI has baseline, target and time frame and a pathway; the window beats the latency. */
+/**
+ * Stage 2: every KPI has baseline, target and time frame and a pathway; the window beats the
+ * latency. A pathway belongs to its KPI by structure (it sits in the KPI's `pathways`), so a
+ * paraphrased KPI name cannot unlink them.
+ */
 export function metricAlignmentGate(matrix: MetricAlignmentMatrix): GateResult {
   const missing: string[] = [];
   if (matrix.kpis.length === 0) missing.push('at least one business KPI');
   if (matrix.modelMetrics.length === 0) missing.push('at least one model metric with a threshold');
-  const linked = new Set(matrix.causalPathways.map((pathway) => pathway.kpi.trim().toLowerCase()));
   for (const kpi of matrix.kpis) {
     if (blank(kpi.baseline)) missing.push(`a baseline for KPI "${kpi.name}"`);
     if (blank(kpi.target)) missing.push(`a target for KPI "${kpi.name}"`);
     if (blank(kpi.timeFrame)) missing.push(`a time frame for KPI "${kpi.name}"`);
-    if (!linked.has(kpi.name.trim().toLowerCase())) {
+    if (!kpi.pathways.some((pathway) => !blank(pathway.metric) && !blank(pathway.mechanism))) {
       missing.push(`a causal pathway from a model metric to KPI "${kpi.name}"`);
     }
   }

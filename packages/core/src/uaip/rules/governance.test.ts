@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   assessRisk,
+  charterDecision,
+  DECISION_TITLES,
   decideGovernance,
   feasibilityOf,
   mitigationSchema,
@@ -174,4 +176,54 @@ describe('the mitigation schema', () => {
     );
     expect(mitigationSchema.safeParse({ description: 'x', effectiveness: 0 }).success).toBe(true);
   });
+});
+
+describe('charterDecision: a failed gate caps the decision at revise', () => {
+  const gate = (title: string, missing: string[] = []) => ({
+    title,
+    passed: missing.length === 0,
+    missing,
+  });
+  const passing = [gate('Business Translation'), gate('Value Quantification')];
+  const failing = [
+    gate('Business Translation', ['the business objective']),
+    gate('Value Quantification', ['a baseline for KPI "NPS"', 'a target for KPI "NPS"']),
+  ];
+
+  it('keeps the governance decision when every gate passed', () => {
+    expect(charterDecision({ decision: 'proceed', reasoning: 'All LOW.' }, passing)).toEqual({
+      decision: 'proceed',
+      reasoning: 'All LOW.',
+      failedGates: [],
+      capped: false,
+    });
+  });
+
+  it.each(['proceed', 'proceed_with_monitoring'] as const)(
+    'turns %s into revise and names the failed gates',
+    (decision) => {
+      const result = charterDecision({ decision, reasoning: 'Ethics says go.' }, failing);
+      expect(result).toMatchObject({
+        decision: 'revise',
+        capped: true,
+        failedGates: ['Business Translation', 'Value Quantification'],
+      });
+      expect(result.reasoning).toBe(
+        `Revise, because the scoping is incomplete: the gates of Business Translation and Value Quantification failed (3 open items); resolve them before the project proceeds. The ethical assessment alone decides ${DECISION_TITLES[decision]}.`,
+      );
+    },
+  );
+
+  it.each(['revise', 'submit_to_committee', 'halt'] as const)(
+    'lets the stricter %s stand, adding the failed gates to its reasoning',
+    (decision) => {
+      const result = charterDecision({ decision, reasoning: 'Two HIGH.' }, failing.slice(0, 1));
+      expect(result).toEqual({
+        decision,
+        reasoning: 'Two HIGH. Also, the gate of Business Translation failed (1 open item).',
+        failedGates: ['Business Translation'],
+        capped: false,
+      });
+    },
+  );
 });

@@ -1,41 +1,50 @@
-import type { UserContext, UserContextExtract } from '../schemas/user-context';
+import type { Stakes, UserContext, UserContextExtract } from '../schemas/user-context';
 
-// Contexts whose decisions must be explainable, and the regulations that say so.
-const HIGH_STAKES: Array<[string, RegExp]> = [
-  ['healthcare', /\b(health ?care|medical|clinical|patients?|diagnos\w*|hospitals?)\b/i],
-  ['safety', /\b(safety|safety-critical|injur\w*|hazard\w*)\b/i],
-  ['legal', /\b(legal|law enforcement|court|judicial|litigation)\b/i],
-  ['finance or credit', /\b(credit|loans?|lending|mortgages?|underwriting|insurance|banking)\b/i],
-  [
-    'hiring',
-    /\b(hiring|recruit\w*|job applicants?|candidates? screening|employment decisions?)\b/i,
-  ],
-];
+// The areas whose decisions must be explainable (the spec's healthcare, safety, legal,
+// finance/credit and hiring, with housing and education), and how the charter names them.
+const STAKES: Record<keyof Stakes, string> = {
+  credit: 'finance or credit',
+  hiring: 'hiring or employment',
+  medical: 'healthcare',
+  housing: 'housing',
+  education: 'education',
+  legal: 'legal',
+  safety: 'safety',
+};
 const REGULATIONS = ['HIPAA', 'GDPR', 'FDA', 'SEC', 'EEOC'];
 
 /**
- * Why interpretability must be high for this context (empty when it need not): the context is
- * healthcare, safety, legal, finance/credit or hiring, or it names HIPAA, GDPR, FDA, SEC or
- * EEOC.
+ * Why interpretability must be high (empty when it need not): the extraction's structured
+ * answer says the predictions affect people's credit, employment, health care, housing,
+ * education, legal position or safety, or a regulation in the list is HIPAA, GDPR, FDA, SEC or
+ * EEOC. It reads those fields, never free text, so "nobody loses access to credit" is not a
+ * credit context.
+ *
+ * @example
+ * ```ts
+ * const none = { credit: false, hiring: false, medical: false, housing: false, education: false, legal: false, safety: false };
+ * highInterpretabilityReasons({ affects: { ...none, credit: true }, regulations: ['GDPR art. 22'] });
+ * // ['finance or credit context', 'names GDPR']
+ * ```
  */
-export function highInterpretabilityReasons(contextText: string): string[] {
-  const reasons = HIGH_STAKES.filter(([, pattern]) => pattern.test(contextText)).map(
-    ([name]) => `${name} context`,
-  );
+export function highInterpretabilityReasons(
+  interpretability: Pick<UserContextExtract['interpretability'], 'affects' | 'regulations'>,
+): string[] {
+  const reasons = (Object.keys(STAKES) as Array<keyof Stakes>)
+    .filter((area) => interpretability.affects[area])
+    .map((area) => `${STAKES[area]} context`);
   for (const regulation of REGULATIONS) {
-    if (new RegExp(`\\b${regulation}\\b`).test(contextText)) reasons.push(`names ${regulation}`);
+    const named = new RegExp(`\\b${regulation}\\b`);
+    if (interpretability.regulations.some((entry) => named.test(entry))) {
+      reasons.push(`names ${regulation}`);
+    }
   }
   return reasons;
 }
 
 /** Stage 4's derive step: raises interpretability to high where the rule requires it. */
-export function enforceInterpretability(
-  extract: UserContextExtract,
-  contextText: string,
-): UserContext {
-  const reasons = highInterpretabilityReasons(
-    `${contextText}\n${extract.interpretability.regulations.join(' ')}\n${extract.interpretability.criticality}`,
-  );
+export function enforceInterpretability(extract: UserContextExtract): UserContext {
+  const reasons = highInterpretabilityReasons(extract.interpretability);
   const raise = reasons.length > 0 && extract.interpretability.level !== 'high';
   return {
     ...extract,

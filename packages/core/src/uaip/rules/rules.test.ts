@@ -11,6 +11,7 @@ import {
   metricAlignmentGate,
   type ProblemStatement,
   problemStatementGate,
+  type Stakes,
   scoreDataQuality,
   type UserContextExtract,
   userContextGate,
@@ -113,19 +114,36 @@ describe('the data-quality rule', () => {
 });
 
 describe('the interpretability rule', () => {
+  const none: Stakes = {
+    credit: false,
+    hiring: false,
+    medical: false,
+    housing: false,
+    education: false,
+    legal: false,
+    safety: false,
+  };
   it.each([
-    ['Triage patients in the emergency department', ['healthcare context']],
-    ['Approve small business loans faster', ['finance or credit context']],
-    ['Rank job applicants for interviews', ['hiring context']],
-    ['Flag safety incidents on the factory floor', ['safety context']],
-    ['Summarise court rulings for lawyers', ['legal context']],
-    ['Personalise newsletters for EU readers under GDPR', ['names GDPR']],
-    ['Recommend recipes to home cooks', []],
-  ])('%s → %o', (text, reasons) => {
-    expect(highInterpretabilityReasons(text)).toEqual(reasons);
+    [{ medical: true }, [], ['healthcare context']],
+    [{ credit: true }, [], ['finance or credit context']],
+    [{ hiring: true }, [], ['hiring or employment context']],
+    [{ safety: true }, [], ['safety context']],
+    [{ legal: true }, [], ['legal context']],
+    [{ housing: true, education: true }, [], ['housing context', 'education context']],
+    [{}, ['GDPR (personal data)'], ['names GDPR']],
+    [{}, ['EU AI Act'], []],
+    [{}, [], []],
+  ])('affects %o, regulations %o → %o', (affects, regulations, reasons) => {
+    expect(highInterpretabilityReasons({ affects: { ...none, ...affects }, regulations })).toEqual(
+      reasons,
+    );
   });
 
-  const extract = (level: 'high' | 'medium' | 'low'): UserContextExtract => ({
+  const extract = (
+    level: 'high' | 'medium' | 'low',
+    affects: Partial<Stakes> = {},
+    criticality = 'moderate',
+  ): UserContextExtract => ({
     personas: [],
     journey: {
       before: { touchpoints: [], decisionPoints: [], riskAreas: [] },
@@ -138,23 +156,30 @@ describe('the interpretability rule', () => {
       method: 'SHAP',
       audience: 'analysts',
       regulations: [],
-      criticality: 'moderate',
+      criticality,
+      affects: { ...none, ...affects },
     },
     feedback: [],
   });
 
-  it('raises the level to high in a high-stakes context and says why', () => {
-    const raised = enforceInterpretability(extract('low'), 'Score mortgage applications');
+  it('raises the level to high when the predictions affect credit, and says why', () => {
+    const raised = enforceInterpretability(extract('low', { credit: true }));
     expect(raised.interpretability.level).toBe('high');
     expect(raised.interpretabilityRaisedBecause).toEqual(['finance or credit context']);
   });
 
+  it('reads the structured answer, not words in the text: "nobody loses access, credit or a job"', () => {
+    const kept = enforceInterpretability(
+      extract('low', {}, 'Low: nobody loses access, credit or a job; it only orders a call list'),
+    );
+    expect(kept.interpretability.level).toBe('low');
+    expect(kept.interpretabilityRaisedBecause).toEqual([]);
+  });
+
   it('leaves the level alone elsewhere, and does not claim to raise what was already high', () => {
+    expect(enforceInterpretability(extract('low')).interpretability.level).toBe('low');
     expect(
-      enforceInterpretability(extract('low'), 'Recommend recipes').interpretability.level,
-    ).toBe('low');
-    expect(
-      enforceInterpretability(extract('high'), 'Triage patients').interpretabilityRaisedBecause,
+      enforceInterpretability(extract('high', { medical: true })).interpretabilityRaisedBecause,
     ).toEqual([]);
   });
 
@@ -163,7 +188,7 @@ describe('the interpretability rule', () => {
       ...extract('medium'),
       interpretability: { ...extract('medium').interpretability, regulations: ['HIPAA'] },
     };
-    expect(enforceInterpretability(named, 'Recommend recipes').interpretability.level).toBe('high');
+    expect(enforceInterpretability(named).interpretability.level).toBe('high');
   });
 });
 
@@ -255,18 +280,17 @@ const matrix = (overrides: Partial<MetricAlignmentMatrix> = {}): MetricAlignment
       timeFrame: 'Q3',
       measurementMethod: 'billing',
       businessImpact: '$1M',
+      pathways: [
+        {
+          metric: 'recall on monthly churn rate',
+          mechanism: 'more saves',
+          assumptions: [],
+          failureModes: [],
+        },
+      ],
     },
   ],
   modelMetrics: [{ name: 'recall', threshold: '0.7', measurement: 'holdout' }],
-  causalPathways: [
-    {
-      metric: 'recall',
-      kpi: 'monthly churn',
-      mechanism: 'more saves',
-      assumptions: [],
-      failureModes: [],
-    },
-  ],
   actionability: { windowHours: 72, predictionLatencyHours: 24, description: 'CSM calls' },
   ...overrides,
 });
@@ -274,6 +298,23 @@ const matrix = (overrides: Partial<MetricAlignmentMatrix> = {}): MetricAlignment
 describe('the stage 2 gate', () => {
   it('passes when every KPI is complete and linked and the window beats the latency', () => {
     expect(metricAlignmentGate(matrix())).toEqual({ passed: true, missing: [] });
+  });
+  it('links a pathway to the KPI it sits in, whatever either is called', () => {
+    const [kpi] = matrix().kpis;
+    const renamed = matrix({ kpis: [{ ...kpi!, name: 'monthly churn rate (all regions)' }] });
+    expect(metricAlignmentGate(renamed)).toEqual({ passed: true, missing: [] });
+  });
+  it('lists each missing item once, even for two KPIs of the same name', () => {
+    const [kpi] = matrix().kpis;
+    const twins = matrix({
+      kpis: [
+        { ...kpi!, pathways: [] },
+        { ...kpi!, pathways: [] },
+      ],
+    });
+    expect(metricAlignmentGate(twins).missing).toEqual([
+      'a causal pathway from a model metric to KPI "Monthly churn"',
+    ]);
   });
   it('names every gap', () => {
     const gaps = metricAlignmentGate(
@@ -286,6 +327,7 @@ describe('the stage 2 gate', () => {
             timeFrame: '',
             measurementMethod: '',
             businessImpact: '',
+            pathways: [],
           },
         ],
         actionability: { windowHours: 24, predictionLatencyHours: 24, description: '' },
@@ -325,6 +367,15 @@ describe('the stage 4 gate', () => {
       audience: 'CSM',
       regulations: [],
       criticality: 'low',
+      affects: {
+        credit: false,
+        hiring: false,
+        medical: false,
+        housing: false,
+        education: false,
+        legal: false,
+        safety: false,
+      },
     },
     feedback: [],
     interpretabilityRaisedBecause: [],

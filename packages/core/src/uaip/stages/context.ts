@@ -39,8 +39,8 @@ export const ARCHETYPE_NAMES: Record<MlArchetype, string> = {
   time_series_forecasting: 'time-series forecasting',
 };
 
-/** A gap question that names exactly what is missing. */
+/** A gap question that names exactly what is missing, as a list (each item once). */
 export function gapText(stageTitle: string, missing: string[]): string {
-  const items = missing.map((item) => `- ${item}`).join('\n');
+  const items = [...new Set(missing)].map((item) => `- ${item}`).join('\n');
   return `Before we close ${stageTitle}, a few things are still missing:\n${items}\nCould you cover each of them?`;
 }

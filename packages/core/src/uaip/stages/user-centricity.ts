@@ -2,7 +2,7 @@ import { defineStage } from '../../index';
 import { userContextGate } from '../rules/gates';
 import { enforceInterpretability } from '../rules/interpretability-rule';
 import { userContextExtractSchema } from '../schemas/user-context';
-import { contextText, gapText, problemOf } from './context';
+import { gapText, problemOf } from './context';
 
 /** Stage 4: the people who will use the predictions. */
 export const userCentricity = defineStage({
@@ -29,8 +29,9 @@ export const userCentricity = defineStage({
     {
       id: 'interpretability',
       question:
-        'How critical are the decisions made with these predictions, and which regulations apply? What explanations will users need: of how the model works overall, of each single prediction, or both? Who needs them?',
-      criteria: 'the criticality, the regulations, the kind of explanation needed and its audience',
+        "How critical are the decisions made with these predictions: do they affect anyone's access to credit, a job, health care, housing or education, their legal position or their safety? Which regulations apply? What explanations will users need: of how the model works overall, of each single prediction, or both? Who needs them?",
+      criteria:
+        'the criticality and what the decisions affect for people, the regulations, the kind of explanation needed and its audience',
     },
     {
       id: 'feedback',
@@ -40,7 +41,7 @@ export const userCentricity = defineStage({
     },
   ],
   artifact: userContextExtractSchema,
-  derive: (extract, context) => enforceInterpretability(extract, contextText(context)),
+  derive: (extract) => enforceInterpretability(extract),
   gate: userContextGate,
   gapQuestion: (missing) => gapText('User Centricity', missing),
 });
