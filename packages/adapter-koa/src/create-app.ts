@@ -54,7 +54,10 @@ export function createKoaApp(options: KoaAppOptions): KoaApp {
   // cannot pick their own IP by sending the header themselves.
   const app = new Koa({ proxy: options.trustProxy ?? false, maxIpsCount: 1 });
   const health = options.health ? createHealthCheck(options.health) : undefined;
-  const openapi = openApiDocument(router.routes, options.apiInfo);
+  const openapi = openApiDocument(router.routes, {
+    ...options.apiInfo,
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
 
   app.use(requestId());
   app.use(securityHeaders());

@@ -4,11 +4,11 @@ import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
 import koaJwt from 'koa-jwt';
 import { errorMiddleware } from './error-middleware';
-import { jsonBody } from './json-body';
+import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './json-body';
 import type { HttpLogger } from './logging';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits';
 import { requestId } from './request-id';
-import type { RouteSpec } from './route-spec';
+import { onlyKnownQuery, type RouteSpec } from './route-spec';
 import { routeSpecs } from './routes';
 
 /** Options of {@link createUaipRouter}. */
@@ -71,7 +71,7 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
     heartbeatMs: options.heartbeatMs ?? 15_000,
   });
   const authenticate = authenticator(options);
-  const body = jsonBody(options.bodyLimitBytes ?? 64 * 1024);
+  const body = jsonBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
   const router = new Router({ prefix });
   for (const spec of specs) {
     const chain: Middleware[] = [
@@ -86,6 +86,7 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
             await next();
           },
       ...(spec.body ? [body] : []),
+      onlyKnownQuery(spec),
       (ctx) => spec.handle(ctx),
     ];
     router[spec.method](spec.path, compose(chain) as never);

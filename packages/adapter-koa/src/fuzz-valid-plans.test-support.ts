@@ -21,13 +21,11 @@ const sessionPick = fc.nat({ max: 1000 });
 /** Bodies of `POST /sessions` that `startSessionInput` accepts (workflowId, when given, is `uaip`). */
 export const startBodies = validOf(inputJsonSchema(startSessionInput), {
   overrides: { workflowId: fc.constant('uaip') },
-  maxLengths: { idea: 2000 },
 }).filter((body) => startSessionInput.safeParse(body).success);
 
-/** Answers that `answerInput` accepts, up to its 10,000 characters. */
+/** Answers that `answerInput` accepts, up to its 10,000 characters (its schema's maxLength). */
 export const answerTexts = validOf(inputJsonSchema(answerInput), {
   overrides: { questionId: fc.constant('q-placeholder') },
-  maxLengths: { answer: 10_000 },
 })
   .filter((body) => answerInput.safeParse(body).success)
   .map((body) => (body as { answer: string }).answer);

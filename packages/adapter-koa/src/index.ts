@@ -12,6 +12,7 @@ export type { HttpLogger } from './logging';
 export { createLogger } from './logging';
 export type { Metrics } from './metrics';
 export { createMetrics } from './metrics';
+export type { OpenApiOptions } from './open-api-document';
 export { openApiDocument } from './open-api-document';
 export type { RateLimitOptions, RateLimitStore, RateLimits } from './rate-limits';
 export {

@@ -2,6 +2,9 @@ import { bodyParser } from '@koa/bodyparser';
 import { UaipError } from '@uaip/core';
 import type { Context, Middleware } from 'koa';
 
+/** The body limit of the contract: 64 KiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
 /**
  * Reads JSON bodies only, up to `limitBytes` (413 past it, at once when `Content-Length` says
  * so); any other content type of a request that has a body is a 415; malformed JSON, or a body

@@ -1,19 +1,64 @@
-import { ERROR_CODES } from '@uaip/core';
+import { ERROR_CODES, type ErrorCode } from '@uaip/core';
 import { z } from 'zod';
 import { STATUS_BY_CODE } from './error-response';
+import { DEFAULT_BODY_LIMIT_BYTES } from './json-body';
 import { errorBodySchema, healthSchema } from './response-schemas';
 import type { RouteSpec } from './route-spec';
 
-const ALWAYS = ['unauthorized', 'rate_limited', 'internal', 'storage_unavailable'] as const;
+// Every operation can answer these: a query parameter it does not list is a 400, and another
+// method on its path a 405. OpenAPI has no responses per path, so each operation of the path
+// lists the 405 that its siblings' methods would get.
+const ALWAYS = [
+  'validation_failed',
+  'method_not_allowed',
+  'unauthorized',
+  'rate_limited',
+  'internal',
+  'storage_unavailable',
+] as const;
+/** What an operation with a request body can answer besides. */
+const WITH_BODY = ['validation_failed', 'payload_too_large', 'unsupported_media_type'] as const;
+
+/** When the codes whose cause a client cannot guess from the code alone happen. */
+const WHEN: Partial<Record<ErrorCode, string>> = {
+  validation_failed:
+    'the body or query fails its schema, or the query has a parameter the operation does not list',
+  method_not_allowed: 'the path does not serve the method sent; `Allow` lists those it serves',
+  payload_too_large: 'the body is over the size limit (x-maxBytes of the request body)',
+  unsupported_media_type: 'the body is not JSON',
+};
+
+const ALLOW_HEADER = {
+  Allow: { description: 'The methods this path serves', schema: { type: 'string' } },
+};
+
+const DESCRIPTION = [
+  'Every string in a request must be well-formed Unicode: a lone UTF-16 surrogate is refused',
+  'with 400 (JSON Schema cannot say so). String lengths count Unicode code points, as JSON',
+  'Schema does; byte limits are in `x-minBytes` / `x-maxBytes`. Query parameters an operation',
+  'does not list are refused with 400 `validation_failed`, naming them in `details`.',
+].join(' ');
+
+/** Options of {@link openApiDocument}. */
+export interface OpenApiOptions {
+  /** The document's `info.title`. @default 'uaip API' */
+  title?: string;
+  /** The document's `info.version`. @default '1' */
+  version?: string;
+  /** The router's body limit, published with the request bodies. @default 65536 */
+  bodyLimitBytes?: number;
+}
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the route table: the request schemas are
- * the zod schemas that validate requests, the responses the contract's response schemas.
+ * the zod schemas that validate requests (with every limit they check), the responses the
+ * contract's response schemas and every error an operation can answer.
  */
 export function openApiDocument(
   routes: ReadonlyArray<RouteSpec & { fullPath: string }>,
-  info: { title?: string; version?: string } = {},
+  info: OpenApiOptions = {},
 ): Record<string, unknown> {
+  const bodyLimitBytes = info.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.fullPath.replace(/:(\w+)/g, '{$1}');
@@ -58,18 +103,12 @@ export function openApiDocument(
           : undefined;
       responses[status] = { description: response.description, ...(content ? { content } : {}) };
     }
-    const codes = new Set([
+    const codes = new Set<ErrorCode>([
       ...route.errors,
       ...(route.auth ? ALWAYS : ALWAYS.filter((code) => code !== 'unauthorized')),
+      ...(route.body ? WITH_BODY : []),
     ]);
-    for (const code of codes) {
-      const status = String(STATUS_BY_CODE[code]);
-      const existing = responses[status] as { description: string } | undefined;
-      responses[status] = {
-        description: existing ? `${existing.description}, or ${code}` : code,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
-      };
-    }
+    Object.assign(responses, errorResponses(codes));
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.operationId,
@@ -80,6 +119,8 @@ export function openApiDocument(
         ? {
             requestBody: {
               required: true,
+              description: `JSON, at most ${bodyLimitBytes} bytes (413 past it)`,
+              'x-maxBytes': bodyLimitBytes,
               content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
             },
           }
@@ -101,12 +142,17 @@ export function openApiDocument(
           description: 'The storage is down',
           content: { 'application/json': { schema: jsonSchema(healthSchema, 'output') } },
         },
+        ...errorResponses(['method_not_allowed']),
       },
     },
   };
   return {
     openapi: '3.1.0',
-    info: { title: info.title ?? 'uaip API', version: info.version ?? '1' },
+    info: {
+      title: info.title ?? 'uaip API',
+      version: info.version ?? '1',
+      description: DESCRIPTION,
+    },
     paths,
     components: {
       schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output') },
@@ -114,6 +160,22 @@ export function openApiDocument(
     },
     'x-error-codes': Object.fromEntries(ERROR_CODES.map((code) => [code, STATUS_BY_CODE[code]])),
   };
+}
+
+/** The error responses for these codes, by status; codes that share a status share its entry. */
+function errorResponses(codes: Iterable<ErrorCode>): Record<string, unknown> {
+  const responses: Record<string, { description: string; [key: string]: unknown }> = {};
+  for (const code of codes) {
+    const status = String(STATUS_BY_CODE[code]);
+    const said = WHEN[code] ? `${code}: ${WHEN[code]}` : code;
+    const existing = responses[status];
+    responses[status] = {
+      description: existing ? `${existing.description}; or ${said}` : said,
+      ...(code === 'method_not_allowed' ? { headers: ALLOW_HEADER } : {}),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+    };
+  }
+  return responses;
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

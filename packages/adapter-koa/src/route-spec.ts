@@ -1,5 +1,5 @@
 import { type ErrorCode, parseInput, UaipError } from '@uaip/core';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 
 /** One route of the API: its contract (for the router, the OpenAPI document, the tests) and handler. */
@@ -14,7 +14,8 @@ export interface RouteSpec {
   /** Counts against the per-user LLM limit. */
   spendsLlm?: boolean;
   body?: z.ZodType;
-  query?: z.ZodType;
+  /** The query parameters the route takes; any other is refused (400). */
+  query?: z.ZodObject;
   /** Success responses: status → description and body schema (or a content type). */
   responses: Record<number, { description: string; schema?: z.ZodType; contentTypes?: string[] }>;
   /** The error codes this route can answer with (besides the ones every route can). */
@@ -43,4 +44,22 @@ export function queryOf<T>(ctx: Context, schema: z.ZodType<T>): T {
     Object.entries(ctx.query).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
   );
   return parseInput(schema, query);
+}
+
+/**
+ * Refuses query parameters the route does not take, naming each in `details`: a misspelt
+ * `limt=5` would otherwise be ignored without a word, and the OpenAPI document lists every
+ * parameter a route reads.
+ */
+export function onlyKnownQuery(spec: RouteSpec): Middleware {
+  const known = new Set(Object.keys(spec.query?.shape ?? {}));
+  return async (ctx, next) => {
+    const unknown = Object.keys(ctx.query).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new UaipError('validation_failed', 'The request is not valid', {
+        details: unknown.map((name) => ({ path: name, message: 'Unknown query parameter' })),
+      });
+    }
+    await next();
+  };
 }

@@ -28,7 +28,14 @@ import { streamEvents } from './sse';
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(500).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(500)
+    // What the storages write (base64url without padding); anything else names no page.
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor of this API')
+    .meta({ description: 'The `nextCursor` of the previous page, as it was returned.' })
+    .optional(),
 });
 export const charterQuery = z.object({ format: z.enum(['md', 'json', 'html']).optional() });
 
@@ -49,6 +56,10 @@ export function routeSpecs({
   rateLimits,
   heartbeatMs,
 }: RouteContext): RouteSpec[] {
+  // `start` takes only the ids of registered workflows (400 otherwise): the document lists them.
+  const startBody = startSessionInput.extend({
+    workflowId: z.enum(orchestrator.workflows().map((workflow) => workflow.id)).optional(),
+  });
   const accountRoutes: RouteSpec[] = accounts
     ? [
         {
@@ -173,7 +184,7 @@ export function routeSpecs({
       summary: 'Start a session; its first question is pending',
       auth: true,
       spendsLlm: true,
-      body: startSessionInput,
+      body: startBody,
       responses: { 201: { description: 'The new session', schema: sessionSchema } },
       errors: ['validation_failed', 'rate_limited'],
       async handle(ctx) {

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock';
 import { UaipError } from '../errors';
 import { parseInput } from '../orchestrator/inputs';
 import type { Storage, UserRecord } from '../storage/types';
+import { textField } from '../text-field';
 import type { Auth, Principal } from './types';
 
 /** How passwords are hashed; injectable so tests can count compares instead of timing them. */
@@ -117,30 +118,49 @@ const passwordField = z
   .string()
   .refine((password) => Buffer.byteLength(password, 'utf8') >= 8, 'At least 8 bytes')
   // bcrypt ignores everything past 72 bytes: refuse rather than silently truncate.
-  .refine(fitsBcrypt, "At most 72 bytes of UTF-8 (bcrypt's limit)");
-const emailField = z.string().trim().toLowerCase().pipe(z.email('Not an email address').max(254));
+  .refine(fitsBcrypt, "At most 72 bytes of UTF-8 (bcrypt's limit)")
+  // JSON Schema counts characters and has no word for bytes. The character limits published
+  // are the true ones that the byte limits imply (a character is 1 to 4 bytes of UTF-8: 8 bytes
+  // take at least 2, and 72 bytes at most 72), so no password the server takes is outside them;
+  // the byte limits themselves go into the description and x-minBytes / x-maxBytes.
+  .meta({
+    minLength: 2,
+    maxLength: 72,
+    'x-minBytes': 8,
+    'x-maxBytes': 72,
+    description:
+      "8 to 72 bytes of UTF-8 (bcrypt's limit): 8 to 72 ASCII characters, fewer of other scripts.",
+  });
+const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Not an email address').max(254))
+  // The JSON Schema of a pipe is its input's (any string): publish the address's constraints,
+  // with zod's own pattern (stricter than most `format: email` checks) and the surrounding
+  // whitespace that is trimmed away.
+  .meta({
+    format: 'email',
+    pattern: `^\\s*(?:${z.regexes.email.source.slice(1, -1)})\\s*$`,
+    maxLength: 254,
+    description: 'Trimmed and lower-cased before it is checked and stored.',
+  });
 
 /** The body of a registration. */
 export const registerInput = z.object({
   email: emailField,
   password: passwordField,
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .refine((name) => !name.includes('\u0000'), 'Contains a NUL character')
-    .nullish(),
+  name: textField({ max: 100, trim: true, blank: 'The name is empty' }).nullish(),
 });
 /** The body of a login. */
 export const loginInput = z.object({
-  email: z.string().trim().toLowerCase().max(254),
-  password: z.string().max(1024),
+  email: textField({ max: 254, trim: true }).toLowerCase(),
+  password: textField({ max: 1024, refuseNul: false }),
 });
 
 /** The body of a password change: the current password, and the new one (8 to 72 bytes). */
 export const changePasswordInput = z.object({
-  currentPassword: z.string().max(1024),
+  currentPassword: textField({ max: 1024, refuseNul: false }),
   newPassword: passwordField,
 });
 
