@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defaultPrompts } from '../orchestrator/default-prompts';
 import { answerScoreSchema } from '../orchestrator/quality';
 import type { Stage, TopicAnswers } from '../workflow/types';
+import { delimit } from './delimit';
 import { demoProvider } from './demo-provider';
 import { generateObject } from './structured';
 import type { LlmRequest } from './types';
@@ -261,7 +262,8 @@ describe('demoProvider: structured output', () => {
     ]);
     expect(value.objective).toBe(objective);
     expect(value.target).toEqual({
-      name: 'The target is the churn probability per account.',
+      // A name is a label: the sentence's first clause, without its full stop.
+      name: 'The target is the churn probability per account',
       type: 'probability',
     });
     expect(value.archetype).toBe('anomaly_detection');
@@ -283,6 +285,71 @@ describe('demoProvider: structured output', () => {
     const mitigations = Object.values(value).flatMap((p) => p.risks.flatMap((r) => r.mitigations));
     expect(mitigations.every((mitigation) => mitigation.effectiveness < 1)).toBe(true);
     expect(value.fairness.risks[0]!.description).toContain('Older customers');
+  });
+
+  it('takes the clause that names a field, a name from the first words, and each item once', async () => {
+    const schema = z.object({
+      kpis: z.array(
+        z.object({
+          name: z.string(),
+          baseline: z.string(),
+          target: z.string(),
+        }),
+      ),
+      windowHours: z.number().describe('How long users have to act, in hours'),
+      latencyHours: z.number().describe('How many hours until a prediction arrives'),
+      scope: z.array(z.string()),
+    });
+    const value = await extract(schema, [
+      topic('Which KPIs?', 'Monthly churn rate: baseline 8%, target 5% by 2027.'),
+      topic(
+        'How fast?',
+        'Agents act within 72 hours of a score, while the latency is 6 hours after the load.',
+      ),
+      topic('What is in scope?', 'Only prepaid customers are in scope.'),
+    ]);
+    expect(value.kpis[0]).toEqual({
+      name: 'Monthly churn rate',
+      baseline: 'Monthly churn rate: baseline 8%',
+      target: 'target 5% by 2027',
+    });
+    expect(value).toMatchObject({ windowHours: 72, latencyHours: 6 });
+    expect(value.scope).toEqual(['Only prepaid customers are in scope.']);
+  });
+
+  it('reads "nobody", "none" and "nor" as negations of a yes/no field', async () => {
+    const schema = z.object({ credit: z.boolean(), hiring: z.boolean(), safety: z.boolean() });
+    const value = await extract(schema, [
+      topic('What is at stake?', 'Nobody loses credit or a job over it.'),
+      topic('And safety?', 'Safety matters: a wrong score can send a technician to a live wire.'),
+    ]);
+    expect(value).toEqual({ credit: false, hiring: false, safety: true });
+  });
+
+  it('writes a paragraph from the text records of a request without answers, inventing no list', async () => {
+    const schema = z.object({
+      findings: z
+        .array(z.string())
+        .describe('The problems found; an empty list when there are none'),
+      summary: z.string().describe('Three to six sentences for a decision maker'),
+    });
+    const facts = 'Objective: Cut churn to 5%.\nData: mean quality 7/10.\nDecision: Proceed.';
+    const request: LlmRequest = {
+      tier: 'balanced',
+      system: 'Summarise.',
+      messages: [
+        {
+          role: 'user',
+          content: `${delimit('idea', 'Churn radar')}\n${delimit('record', '{"kpis":[]}')}\nFacts: ${delimit('record', facts)}`,
+        },
+      ],
+      output: { name: 'summary', schema: z.toJSONSchema(schema, { io: 'output' }) },
+    };
+    const value = JSON.parse((await demoProvider().generate(request)).text);
+    expect(value).toEqual({
+      findings: [],
+      summary: 'Objective: Cut churn to 5%. Data: mean quality 7/10. Decision: Proceed.',
+    });
   });
 
   it('still validates when the request carries no answers at all', async () => {

@@ -10,7 +10,7 @@ import {
   type Schema,
   typeOf,
 } from './demo-schema';
-import { clip, type DemoSource, sentencesOf, stemsOf } from './demo-text';
+import { clausesOf, clip, type DemoSource, sentencesOf, stemsOf } from './demo-text';
 
 /** Where a value goes: the stems of its property name, description and parent's name. */
 interface Slot {
@@ -21,6 +21,12 @@ interface Slot {
   item?: number;
   /** A record key wants a few words, not a sentence. */
   key?: boolean;
+  /** A name, title or role wants the words a sentence starts with, not the whole sentence. */
+  label?: boolean;
+  /** The description asks for several sentences or a paragraph (a summary, an assessment). */
+  several?: boolean;
+  /** The description says the list may be empty: the demo cannot find such things. */
+  mayBeEmpty?: boolean;
 }
 
 interface Sentence {
@@ -57,8 +63,10 @@ const NUMBER = /(?:(?<=^|\s)-)?\d[\d,]*(?:\.\d+)?(\s*(?:%|percent|per cent))?/gi
  * ```
  */
 export function demoValue(schema: Schema, source: DemoSource): unknown {
+  // Answers when there are any; otherwise the facts a prompt wrote as text records.
+  const main = source.answers.length > 0 ? source.answers : source.records;
   const passages = [
-    ...source.answers,
+    ...main,
     ...(source.idea ? [{ question: 'Project idea', text: source.idea }] : []),
   ];
   const sentences: Sentence[] = passages.flatMap((passage) =>
@@ -72,7 +80,10 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
 
   const relevance = (sentence: Sentence, slot: Slot): number => {
     let score = 0;
-    for (const stem of new Set(slot.name)) score += sentence.stems.has(stem) ? 3 : 0;
+    for (const stem of new Set(slot.name)) {
+      // Named in the sentence, or asked for by the question it answers ("their role, goals…").
+      score += (sentence.stems.has(stem) ? 3 : 0) + (sentence.questionStems.has(stem) ? 2 : 0);
+    }
     for (const stem of new Set(slot.context)) {
       score += (sentence.stems.has(stem) ? 1 : 0) + (sentence.questionStems.has(stem) ? 1 : 0);
     }
@@ -99,11 +110,46 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
     );
   };
 
+  // The clause of a sentence that names the slot, when the sentence has several: "baseline 8%"
+  // out of "Churn rate: baseline 8%, target 5% by 2027".
+  const clause = (sentence: Sentence, slot: Slot): string | null => {
+    const clauses = clausesOf(sentence.text);
+    if (clauses.length < 2 || slot.name.length === 0) return null;
+    let best: string | null = null;
+    let bestScore = 0;
+    for (const part of clauses) {
+      const stems = new Set(stemsOf(part));
+      const named = slot.name.filter((stem) => stems.has(stem)).length;
+      if (named === 0) continue;
+      const score = named * 3 + slot.context.filter((stem) => stems.has(stem)).length;
+      if (score > bestScore) [best, bestScore] = [part, score];
+    }
+    return best;
+  };
+
+  // A paragraph: the first sentence of each passage, in order, each once.
+  const paragraph = (): string => {
+    const chosen: string[] = [];
+    for (const passage of main.length > 0 ? main : passages) {
+      const first = sentencesOf(passage.text)[0];
+      if (!first || chosen.includes(first)) continue;
+      chosen.push(/[.!?…]$/.test(first) ? first : `${first}.`);
+      if (chosen.length === 6) break;
+    }
+    return chosen.join(' ') || '(demo) not stated in the answers';
+  };
+
   const text = (slot: Slot): string => {
+    if (slot.several) return paragraph();
     const best = ranked(slot)[0];
     if (!best) return '(demo) not stated in the answers';
     best.uses++;
-    if (!slot.key) return clip(best.text, TEXT_LENGTH);
+    if (slot.label) {
+      // "Monthly churn rate: baseline 8%, target 5%" is named "Monthly churn rate".
+      const [first = best.text] = clausesOf(best.text);
+      return clip(first.split(/:\s/)[0]!, TEXT_LENGTH);
+    }
+    if (!slot.key) return clip(clause(best, slot) ?? best.text, TEXT_LENGTH);
     const words = best.text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
     return (
       words
@@ -131,7 +177,10 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
   const number = (node: Schema, slot: Slot, integer: boolean): number => {
     const fits = (n: number) => fitsRange(node, n, integer);
     for (const sentence of ranked(slot)) {
-      for (const match of sentence.text.matchAll(NUMBER)) {
+      // The clause that names the slot first: "act within 72 hours; scores arrive after 6 hours".
+      const named = clause(sentence, slot);
+      const text = named ? `${named} ${sentence.text}` : sentence.text;
+      for (const match of text.matchAll(NUMBER)) {
         const found = Number(match[0].replace(/[,%a-z\s]/gi, ''));
         // `40 %` is 0.4 where the range is a fraction (an effectiveness), else 40.
         const high = numberOr(node.maximum, numberOr(node.exclusiveMaximum, 2));
@@ -146,11 +195,14 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
     return inRange(node, integer);
   };
 
+  // True when a sentence names the field (half its words or more) without a negation.
   const boolean = (slot: Slot): boolean => {
-    const best = ranked({ ...slot, context: [] })[0];
-    if (!best || slot.name.length === 0) return false;
-    const named = slot.name.filter((stem) => best.stems.has(stem)).length;
-    return named * 2 >= slot.name.length && !NEGATION.test(best.text);
+    if (slot.name.length === 0) return false;
+    return sentences.some(
+      (sentence) =>
+        slot.name.filter((stem) => sentence.stems.has(stem)).length * 2 >= slot.name.length &&
+        !NEGATION.test(sentence.text),
+    );
   };
 
   const choice = (values: unknown[], slot: Slot): unknown => {
@@ -188,6 +240,9 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
         context: [...stemsOf(description), ...slot.name],
         depth: slot.depth + 1,
         item: slot.item,
+        label: /^(?:name|title|role)$/i.test(key),
+        several: /\b(?:sentences|paragraph)\b/i.test(description),
+        mayBeEmpty: /\bempty (?:when|if|list)\b|\bempty\b.*\bnone\b/i.test(description),
       });
     }
     return result;
@@ -199,10 +254,17 @@ export function demoValue(schema: Schema, source: DemoSource): unknown {
     if (prefix.length > 0) return prefix.map((item, index) => fill(item, child(index)));
     if (node.items === false) return [];
     const min = numberOr(node.minItems, 0);
-    const wanted = slot.depth >= MAX_DEPTH ? min : Math.max(min, 2);
+    const wanted = slot.depth >= MAX_DEPTH || slot.mayBeEmpty ? min : Math.max(min, 2);
     const count = Math.min(wanted, numberOr(node.maxItems, wanted));
     const items = isSchema(node.items) ? node.items : {};
-    return Array.from({ length: count }, (_, index) => fill(items, child(index)));
+    // The same text twice says nothing more: a repeat is dropped unless the minimum needs it.
+    const values: unknown[] = [];
+    for (let index = 0; values.length < count && index < count + 2; index++) {
+      const value = fill(items, child(index));
+      const repeat = typeof value === 'string' && values.includes(value);
+      if (!repeat || values.length + (count + 2 - index) <= min) values.push(value);
+    }
+    return values;
   };
 
   const fill = (raw: Schema, slot: Slot): unknown => {

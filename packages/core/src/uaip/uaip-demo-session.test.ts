@@ -6,7 +6,7 @@ import {
   type Orchestrator,
   type Session,
 } from '../index';
-import { uaipWorkflow } from './index';
+import { type Charter, DECISION_TITLES, uaipWorkflow } from './index';
 
 // A newcomer's session on the demo provider: specific answers to every topic (the demo passes
 // them), a gap answer per stage, and whatever a test puts in their place.
@@ -123,5 +123,47 @@ describe('a session on the demo provider', () => {
     const kpis = (stage2.artifact as { kpis: Array<{ pathways: unknown[] }> }).kpis;
     expect(kpis.length).toBeGreaterThan(0);
     for (const kpi of kpis) expect(kpi.pathways.length).toBeGreaterThan(0);
+  });
+
+  it('writes a charter that reads well: summary and review from the answers, no line twice', async () => {
+    const orchestrator = setup();
+    const started = await orchestrator.start(user, { idea: IDEA, title: 'Gym churn' });
+    const session = await runToEnd(orchestrator, started);
+    const markdown = (await orchestrator.report(user, session.id, 'markdown')).body as string;
+    const charter = (await orchestrator.report(user, session.id, 'json')).body as Charter;
+
+    // The executive summary is built from the answers, not the idea's title.
+    const summary = charter.executiveSummary;
+    expect(summary).not.toBe(IDEA);
+    expect(summary).toContain(ANSWERS.objective!.split(',')[0]);
+    expect(summary).toContain(
+      'Primary KPI: Monthly cancellation rate: baseline 4.0% → target 3.0% by December 2027.',
+    );
+    expect(summary).toMatch(/Data: mean quality [\d.]+\/10 on six dimensions/);
+    expect(summary).toContain('Users: Club managers');
+    expect(summary).toContain(`Decision: ${DECISION_TITLES[charter.decision.decision]}`);
+
+    // The review compares the stages with the figures from the answers, and invents nothing.
+    expect(charter.consistencyReview.contradictions).toEqual([]);
+    expect(charter.consistencyReview.assessment).toContain(
+      'Time to act: users have 72 h to act, and predictions arrive 4 h after the data.',
+    );
+    expect(charter.consistencyReview.assessment).not.toContain(IDEA);
+
+    // The primary KPI says its name once.
+    expect(markdown).toContain(
+      '- **Primary KPI:** Monthly cancellation rate: baseline 4.0% → target 3.0% by December 2027\n',
+    );
+
+    // No line of the charter repeats itself, and no line repeats one of its own parts.
+    const lines = markdown
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !/^\|(?: --- \|)+$/.test(line));
+    const repeated = lines.filter((line, index) => lines.indexOf(line) !== index);
+    expect(repeated).toEqual([]);
+    for (const line of lines.filter((candidate) => candidate.startsWith('- '))) {
+      const parts = line.replace(/^- (\*\*[^*]+:\*\* )?/, '').split('; ');
+      expect(new Set(parts).size, line).toBe(parts.length);
+    }
   });
 });

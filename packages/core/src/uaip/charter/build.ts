@@ -1,5 +1,6 @@
 import type { ReportInput } from '../../index';
 import type { UaipResult } from '../finish';
+import { kpiLine } from '../prompts/facts';
 import { charterDecision } from '../rules/charter-decision';
 import { feasibilityOf } from '../rules/governance';
 import type { DataQualityScorecard } from '../schemas/data-quality';
@@ -118,9 +119,7 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
     },
     quickFacts: {
       archetype: problem.mlArchetype,
-      primaryKpi: metrics.kpis[0]
-        ? `${metrics.kpis[0].name}: ${metrics.kpis[0].baseline} → ${metrics.kpis[0].target} (${metrics.kpis[0].timeFrame})`
-        : null,
+      primaryKpi: metrics.kpis[0] ? kpiLine(metrics.kpis[0]) : null,
       meanDataQuality: data.meanQuality,
       highestResidualRisk: highest ?? null,
       decision: final.decision,

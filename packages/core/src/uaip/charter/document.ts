@@ -28,8 +28,13 @@ export function orDash(value: string | number | null | undefined): string {
   return text === '' ? '—' : text;
 }
 
-/** A list block, or a dash paragraph when the list is empty. */
+/** A list block (each item once), or a dash paragraph when the list is empty. */
 export function listOrNone(items: string[], none = 'None given.'): Block {
-  const kept = items.map((item) => item.trim()).filter(Boolean);
+  const kept = [...new Set(items.map((item) => item.trim()).filter(Boolean))];
   return kept.length > 0 ? { kind: 'list', items: kept } : { kind: 'paragraph', text: none };
+}
+
+/** Items joined by `separator`, each once (a demo extraction may repeat one). */
+export function joined(items: string[], separator = '; '): string {
+  return [...new Set(items.map((item) => item.trim()).filter(Boolean))].join(separator);
 }

@@ -1,7 +1,14 @@
 import { DECISION_TITLES } from '../rules/governance';
 import { QUALITY_DIMENSIONS } from '../schemas/data-quality';
 import { PRINCIPLE_TITLES, PRINCIPLES } from '../schemas/ethical-risk';
-import { type Block, listOrNone, orDash, type RenderedDocument, type Section } from './document';
+import {
+  type Block,
+  joined,
+  listOrNone,
+  orDash,
+  type RenderedDocument,
+  type Section,
+} from './document';
 import type { Charter } from './schema';
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
@@ -67,11 +74,14 @@ function quickFacts(charter: Charter): Section {
               ? `${PRINCIPLE_TITLES[risk.principle]}: ${risk.level} (${risk.residual})`
               : 'none assessed',
           ],
-          ['Decision', DECISION_TITLES[facts.decision]],
+          // With the feasibility, so it does not repeat the title block's line word for word.
+          [
+            'Decision',
+            `${DECISION_TITLES[facts.decision]} (feasibility ${charter.decision.feasibility})`,
+          ],
           ...(charter.decision.failedGates.length > 0
             ? ([['Why', charter.decision.reasoning]] as Array<[string, string]>)
             : []),
-          ['Feasibility', charter.decision.feasibility],
         ],
       },
     ],
@@ -117,10 +127,10 @@ function businessTranslation(charter: Charter): Section {
       {
         kind: 'fields',
         rows: [
-          ['In scope', problem.scope.inScope.join('; ') || '—'],
-          ['Out of scope', problem.scope.outOfScope.join('; ') || '—'],
-          ['Assumptions', problem.scope.assumptions.join('; ') || '—'],
-          ['Constraints', problem.scope.constraints.join('; ') || '—'],
+          ['In scope', joined(problem.scope.inScope) || '—'],
+          ['Out of scope', joined(problem.scope.outOfScope) || '—'],
+          ['Assumptions', joined(problem.scope.assumptions) || '—'],
+          ['Constraints', joined(problem.scope.constraints) || '—'],
         ],
       },
     ],
@@ -164,8 +174,8 @@ function valueQuantification(charter: Charter): Section {
             path.metric,
             kpi.name,
             path.mechanism,
-            path.assumptions.join('; '),
-            path.failureModes.join('; '),
+            joined(path.assumptions),
+            joined(path.failureModes),
           ]),
         ),
       },
@@ -238,7 +248,7 @@ function dataFeasibility(charter: Charter): Section {
           ['Accessible', yesNo(fair.accessible)],
           ['Interoperable', yesNo(fair.interoperable)],
           ['Reusable', yesNo(fair.reusable)],
-          ['Gaps', fair.gaps.join('; ') || '—'],
+          ['Gaps', joined(fair.gaps) || '—'],
         ],
       },
       { kind: 'subheading', text: 'Infrastructure' },
@@ -272,8 +282,8 @@ function userCentricity(charter: Charter): Section {
         ],
         rows: users.personas.map((persona) => [
           persona.role,
-          persona.goals.join('; '),
-          persona.painPoints.join('; '),
+          joined(persona.goals),
+          joined(persona.painPoints),
           persona.proficiency,
           persona.frequency,
           persona.decisionAuthority,
@@ -286,9 +296,9 @@ function userCentricity(charter: Charter): Section {
         headers: ['Phase', 'Touchpoints', 'Decision points', 'Risk areas'],
         rows: phases.map((phase) => [
           phase,
-          users.journey[phase].touchpoints.join('; '),
-          users.journey[phase].decisionPoints.join('; '),
-          users.journey[phase].riskAreas.join('; '),
+          joined(users.journey[phase].touchpoints),
+          joined(users.journey[phase].decisionPoints),
+          joined(users.journey[phase].riskAreas),
         ]),
       },
       { kind: 'subheading', text: 'Interpretability' },
@@ -298,11 +308,11 @@ function userCentricity(charter: Charter): Section {
           ['Required level', interpretability.level],
           ['Explanations', `${interpretability.scope}: ${orDash(interpretability.method)}`],
           ['Audience', orDash(interpretability.audience)],
-          ['Regulations', interpretability.regulations.join(', ') || '—'],
+          ['Regulations', joined(interpretability.regulations, ', ') || '—'],
           ['Criticality', orDash(interpretability.criticality)],
           ...(users.interpretabilityRaisedBecause.length > 0
             ? ([
-                ['Raised to high because', users.interpretabilityRaisedBecause.join(', ')],
+                ['Raised to high because', joined(users.interpretabilityRaisedBecause, ', ')],
               ] as Array<[string, string]>)
             : []),
         ],
@@ -354,7 +364,7 @@ function ethicalGovernance(charter: Charter): Section {
             ? ([
                 [
                   'Charter decision',
-                  `${DECISION_TITLES[charter.decision.decision]}, with failed gates in ${charter.decision.failedGates.join(', ')} (see Open items)`,
+                  `${DECISION_TITLES[charter.decision.decision]}, with failed gates in ${joined(charter.decision.failedGates, ', ')} (see Open items)`,
                 ],
               ] as Array<[string, string]>)
             : []),
@@ -366,8 +376,8 @@ function ethicalGovernance(charter: Charter): Section {
         rows: [
           ['Accepted residual risk', orDash(ethics.residualAcceptance)],
           ['Monitoring', orDash(ethics.monitoringPlan)],
-          ['Escalation triggers', ethics.escalationTriggers.join('; ') || '—'],
-          ['Shutdown triggers', ethics.shutdownTriggers.join('; ') || '—'],
+          ['Escalation triggers', joined(ethics.escalationTriggers) || '—'],
+          ['Shutdown triggers', joined(ethics.shutdownTriggers) || '—'],
         ],
       },
     ],
@@ -386,7 +396,7 @@ function consistency(charter: Charter): Section {
             headers: ['Severity', 'Stages', 'Contradiction'],
             rows: review.contradictions.map((item) => [
               item.severity,
-              item.stages.join(', '),
+              joined(item.stages, ', '),
               item.description,
             ]),
           }

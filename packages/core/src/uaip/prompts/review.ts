@@ -1,4 +1,6 @@
 import type { PromptParts, StageContext } from '../../index';
+import { delimit } from '../../index';
+import { reviewChecks } from './facts';
 import { DATA_NOT_INSTRUCTIONS, projectBlock, recordsBlock } from './shared';
 
 const SYSTEM = `You review the five records of an AI project scoping interview (U-AIP) for consistency between the stages. Check in particular:
@@ -15,7 +17,14 @@ export function reviewPrompt(context: StageContext): PromptParts {
   return {
     system: SYSTEM,
     messages: [
-      { role: 'user', content: [projectBlock(context), recordsBlock(context)].join('\n\n') },
+      {
+        role: 'user',
+        content: [
+          projectBlock(context),
+          recordsBlock(context),
+          `What to compare (from the records): ${delimit('record', reviewChecks(context))}`,
+        ].join('\n\n'),
+      },
     ],
   };
 }

@@ -2,7 +2,7 @@ import type { StageContext } from '../../index';
 import { delimit } from '../../index';
 
 /** The version of every U-AIP prompt; recorded with each session and LLM call. */
-export const UAIP_PROMPT_VERSION = 'uaip-2026-12-1';
+export const UAIP_PROMPT_VERSION = 'uaip-2026-12-2';
 
 /** The rule every U-AIP system prompt carries about the user's text. */
 export const DATA_NOT_INSTRUCTIONS =
