@@ -23,12 +23,13 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import pg from 'pg';
 import pino from 'pino';
+import { floorApp } from './floor-server';
 import { manyTopicWorkflow, scoringProvider } from './support';
 
 // The server side of http-api.bench.ts, in a process of its own so the load generator does not
 // share its event loop. Serves one variant on loopback and prints one JSON line when ready:
 // its URL, a bearer token, a session to read and sessions to answer.
-//   BENCH_VARIANT      bare | full
+//   BENCH_VARIANT      bare | floor | full   (floor: see floor-server.ts; needs BENCH_STORAGE=pg)
 //   BENCH_STORAGE      pg | memory (full only)
 //   BENCH_RATE_LIMITS  memory | redis | postgres (full only)
 //   BENCH_STRIP        log | log+metrics: leave out the request log (and metrics) (diagnostic)
@@ -105,7 +106,10 @@ async function main() {
   }
 
   let app: Koa;
-  if (env.BENCH_VARIANT === 'bare') {
+  if (env.BENCH_VARIANT === 'floor') {
+    if (!pool) throw new Error('the floor server needs BENCH_STORAGE=pg');
+    app = floorApp(pool, SECRET);
+  } else if (env.BENCH_VARIANT === 'bare') {
     // The floor: Koa returning the same JSON, nothing else.
     app = new Koa();
     app.use((ctx) => {

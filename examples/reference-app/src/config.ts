@@ -21,6 +21,8 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
   bcryptCost: number;
+  /** How long a user's token version is trusted between reads (`REVOCATION_CACHE_MS`). */
+  revocationCacheMs: number;
   llmTimeoutMs: number;
   /** How long an answer holds its question while the model works (`TURN_LEASE_MS`). */
   turnLeaseMs: number;
@@ -129,6 +131,7 @@ export function readConfig(env: Env): AppConfig {
     jwtSecret: env.JWT_SECRET || undefined,
     jwtTtlSeconds: number('JWT_TTL_SECONDS', 86_400, 60),
     bcryptCost: number('BCRYPT_COST', 12, 10, 15),
+    revocationCacheMs: number('REVOCATION_CACHE_MS', 2000, 0, 60_000),
     llmTimeoutMs: number('LLM_TIMEOUT_MS', 60_000, 1_000),
     turnLeaseMs: number('TURN_LEASE_MS', 10_000, 1_000),
     budgets: { ...(sessionUsd ? { sessionUsd } : {}), ...(userDayUsd ? { userDayUsd } : {}) },

@@ -49,6 +49,7 @@ async function main() {
     storage: persistence.storage,
     secret,
     bcryptCost: config.bcryptCost,
+    revocationCacheMs: config.revocationCacheMs,
     tokenTtlSeconds: config.jwtTtlSeconds,
   });
   const requests = trackRequests();

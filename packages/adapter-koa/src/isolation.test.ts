@@ -119,11 +119,29 @@ describe('forged and stale tokens are 401', () => {
     }
   });
 
-  it("refuses a token once its user's tokens are revoked", async () => {
+  it("refuses a token at once when its user's tokens are revoked through this server", async () => {
     const user = await api.user();
     expect((await api.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(200);
-    const record = (await api.storage.getUser(user.id))!;
-    await api.storage.updateUser(user.id, { tokenVersion: record.tokenVersion + 1 });
+    const revoked = await api.call('POST', '/api/v1/auth/logout-all', { token: user.token });
+    expect(revoked.status).toBe(204);
     expect((await api.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
+  });
+
+  it('refuses a token revoked by another instance on the same storage within 2 seconds', async () => {
+    const clock = fixedClock();
+    const storage = createMemoryStorage();
+    const accounts = createPasswordAuth({ storage, secret: SECRET, bcryptCost: 10, clock });
+    const server = await startTestApi({ storage, accounts });
+    try {
+      const user = await server.user();
+      expect((await server.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(200);
+      // Another instance revokes: it writes the new token version to the shared storage.
+      const record = (await storage.getUser(user.id))!;
+      await storage.updateUser(user.id, { tokenVersion: record.tokenVersion + 1 });
+      clock.advance(2001);
+      expect((await server.call('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { UaipError } from '../errors';
 import { parseInput } from '../orchestrator/inputs';
 import type { Storage, UserRecord } from '../storage/types';
 import { textField } from '../text-field';
+import { tokenVersions } from './token-versions';
 import type { Auth, Principal } from './types';
 
 /** How passwords are hashed; injectable so tests can count compares instead of timing them. */
@@ -46,6 +47,13 @@ export interface PasswordAuthOptions {
   /** Ids of new users. @default crypto.randomUUID */
   generateId?: () => string;
   hasher?: PasswordHasher;
+  /**
+   * How long a user's token version is trusted without reading the user again, in ms. A token
+   * revoked through this instance (`revokeTokens`, `changePassword`) is refused at once; through
+   * another instance on the same storage, within this time. 0 reads the user on every request.
+   * @default 2000
+   */
+  revocationCacheMs?: number;
 }
 
 /** A user as the API shows it: never a password hash. */
@@ -194,6 +202,7 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
   // A string secret makes jsonwebtoken try it as a PEM key first on every call (≈ 0.5 ms);
   // a ready secret key is used at once.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const versions = tokenVersions(options.revocationCacheMs ?? 2000, now);
   let dummyHash: Promise<string> | undefined;
 
   const publicUser = (user: UserRecord): PublicUser => ({
@@ -206,9 +215,12 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
   const principalOf = async (claims: unknown): Promise<Principal | null> => {
     const parsed = claimsSchema.safeParse(claims);
     if (!parsed.success) return null;
-    const user = await storage.getUser(parsed.data.sub);
-    if (!user || user.tokenVersion !== parsed.data.ver) return null;
-    return { userId: user.id };
+    const { sub, ver } = parsed.data;
+    const version = await versions.get(
+      sub,
+      async () => (await storage.getUser(sub))?.tokenVersion ?? null,
+    );
+    return version !== null && version === ver ? { userId: sub } : null;
   };
 
   return {
@@ -284,6 +296,7 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
       const user = await storage.getUser(userId);
       if (!user) throw new UaipError('not_found', 'User not found');
       await storage.updateUser(userId, { tokenVersion: user.tokenVersion + 1 });
+      versions.forget(userId);
     },
     async changePassword(userId, currentPassword, newPassword) {
       const user = await storage.getUser(userId);
@@ -298,6 +311,7 @@ export function createPasswordAuth(options: PasswordAuthOptions): PasswordAuth {
         passwordHash: await hasher.hash(password, cost),
         tokenVersion: user.tokenVersion + 1,
       });
+      versions.forget(userId);
     },
   };
 }
