@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 // what the package needs at run time (storage-pg's migrations); never tests or sources.
 const root = join(import.meta.dirname, '..');
 const packages = ['core', 'storage-pg', 'adapter-koa', 'web-component'];
+// `npm start` builds the code alone; only `npm run build` adds the declarations that ship.
 const built = packages.every((name) =>
-  existsSync(join(root, 'packages', name, 'dist', 'index.js')),
+  ['index.js', 'index.d.ts'].every((file) =>
+    existsSync(join(root, 'packages', name, 'dist', file)),
+  ),
 );
 if (!built && process.env.UAIP_REQUIRE_SERVICES === '1') {
   throw new Error('The packages are not built, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
