@@ -119,6 +119,8 @@ export type {
   PendingQuestionRecord,
   QuestionClaim,
   QuestionKind,
+  SessionClaim,
+  SessionClaimed,
   SessionRecord,
   SessionStatus,
   SessionSummary,

@@ -1,4 +1,12 @@
-import type { Page, PageRequest, SessionRecord, SessionSummary, StageRecord } from '@uaip/core';
+import type {
+  Page,
+  PageRequest,
+  SessionClaim,
+  SessionClaimed,
+  SessionRecord,
+  SessionSummary,
+  StageRecord,
+} from '@uaip/core';
 import { UaipError } from '@uaip/core';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Queryable } from './database';
@@ -61,15 +69,35 @@ select ${columnList(STAGE_COLUMNS, 'r')}
 from created cross join jsonb_populate_recordset(null::stage_results, $2::jsonb) r`;
 
 // Stages are few per session (one per workflow stage), so they come along as one jsonb array.
-const GET_SQL = `
-select ${columnList(SESSION_COLUMNS, 's')},
+const SESSION_SELECT = `${columnList(SESSION_COLUMNS, 's')},
   coalesce((
     select jsonb_agg(jsonb_build_object(
       'stage_id', r.stage_id, 'status', r.status, 'artifact', r.artifact, 'gate', r.gate,
       'gap_asked', r.gap_asked, 'completed_at', r.completed_at) order by r.position)
     from stage_results r
     where r.session_id = s.id and r.owner_id = $1
-  ), '[]'::jsonb) as stages
+  ), '[]'::jsonb) as stages`;
+
+const GET_SQL = `
+select ${SESSION_SELECT}
+from sessions s
+where s.id = $2 and s.owner_id = $1`;
+
+// A turn's claim and read in one statement. The update takes the lease as uaip_claim does
+// (its row lock queues concurrent claims; each re-checks the row the previous one left) and
+// commits without waiting for the WAL flush: a claim is a lease, and the turn's commit is
+// fenced by version and lease, so a claim lost in a database crash only lets the question
+// be claimed again. The select reads the session from the statement's snapshot; the
+// claimed row's version tells whether that snapshot is the state the claim was made on.
+const CLAIM_SESSION_SQL = `
+with claimed as (
+  update sessions set lease_id = $3, lease_expires_at = $4::timestamptz
+  from (select set_config('synchronous_commit', 'off', true)) as async_commit
+  where id = $2 and owner_id = $1 and status = 'active' and pending->>'id' = $5
+    and (lease_id is null or lease_expires_at <= $6::timestamptz)
+  returning version
+)
+select ${SESSION_SELECT}, (select version from claimed) as claimed_version
 from sessions s
 where s.id = $2 and s.owner_id = $1`;
 
@@ -119,6 +147,38 @@ export async function getSession(
     name: 'uaip_get_session',
   });
   return rows[0] ? toSessionRecord(rows[0]) : null;
+}
+
+/** `Storage.claimSession`: see CLAIM_SESSION_SQL. */
+export async function claimSession(
+  db: Queryable,
+  ownerId: string,
+  sessionId: string,
+  claim: SessionClaim,
+): Promise<SessionClaimed> {
+  const { rows } = await db.query<SessionRow & { claimed_version: unknown }>(
+    CLAIM_SESSION_SQL,
+    [ownerId, sessionId, claim.leaseId, claim.expiresAt, claim.questionId, claim.now],
+    { name: 'uaip_claim_session' },
+  );
+  const row = rows[0];
+  if (!row) return { result: 'not_found', session: null };
+  const session = toSessionRecord(row);
+  if (row.claimed_version === null) {
+    const moved = session.status !== 'active' || session.pending?.id !== claim.questionId;
+    return { result: moved ? 'stale' : 'busy', session };
+  }
+  if (num(row.claimed_version) !== session.version) {
+    // A turn committed between this statement's snapshot and its claim (it waited for that
+    // turn's row lock): read the session again, now that the claim holds it still.
+    const current = await getSession(db, ownerId, sessionId);
+    if (!current) return { result: 'not_found', session: null };
+    return { result: 'claimed', session: current };
+  }
+  return {
+    result: 'claimed',
+    session: { ...session, lease: { id: claim.leaseId, expiresAt: claim.expiresAt } },
+  };
 }
 
 export async function listSessions(

@@ -38,6 +38,8 @@ export function createSqlStorage(db: Database): Storage {
     deleteSession: (ownerId, sessionId) => sessions.deleteSession(db, ownerId, sessionId),
     claimQuestion: (ownerId, sessionId, claim) =>
       turns.claimQuestion(db, ownerId, sessionId, claim),
+    claimSession: (ownerId, sessionId, claim) =>
+      sessions.claimSession(db, ownerId, sessionId, claim),
     releaseClaim: (ownerId, sessionId, leaseId) =>
       turns.releaseClaim(db, ownerId, sessionId, leaseId),
     renewClaim: (ownerId, sessionId, renewal) => turns.renewClaim(db, ownerId, sessionId, renewal),

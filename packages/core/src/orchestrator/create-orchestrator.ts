@@ -242,7 +242,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     answerOptions: AnswerOptions = {},
   ): Promise<AnswerResult> {
     const { questionId, answer: text } = parseInput(answerInput, input);
-    const session = await sessions.load(principal.userId, sessionId);
     const key = answerOptions.idempotencyKey;
     let keyed: KeyedRequest | undefined;
     if (key !== undefined) {
@@ -251,7 +250,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       keyed = begun;
     }
     try {
-      return await runTurnOn(session, questionId, text, keyed, answerOptions.signal);
+      return await runTurnOn(
+        principal.userId,
+        sessionId,
+        questionId,
+        text,
+        keyed,
+        answerOptions.signal,
+      );
     } catch (error) {
       if (key !== undefined) await storage.abandonIdempotent(principal.userId, key);
       throw error;

@@ -1,12 +1,28 @@
 import { UaipError } from '../errors';
-import type { SessionRecord, Storage, TurnCommit } from '../storage/types';
+import type {
+  SessionClaim,
+  SessionClaimed,
+  SessionRecord,
+  Storage,
+  TurnCommit,
+} from '../storage/types';
 
 /** Session lifecycle over a `Storage`: every load checks the owner, every write is fenced. */
 export interface SessionManager {
   /** The session, or `not_found` (also for another owner's). */
   load(ownerId: string, sessionId: string): Promise<SessionRecord>;
-  /** Claims the pending question for one turn, or `conflict` at once. */
-  claim(session: SessionRecord, questionId: string, leaseId: string, at: number): Promise<void>;
+  /**
+   * Claims the pending question `questionId` for one turn and returns the session it was
+   * claimed on (one round trip when the storage has `claimSession`). Throws `not_found`,
+   * `session_completed`, or `conflict` at once when the question is not pending or is held.
+   */
+  claim(
+    ownerId: string,
+    sessionId: string,
+    questionId: string,
+    leaseId: string,
+    at: number,
+  ): Promise<SessionRecord>;
   release(session: SessionRecord, leaseId: string): Promise<void>;
   /**
    * Keeps a claimed question, and the keyed request it serves, held while a turn works: the
@@ -39,20 +55,25 @@ export function createSessionManager(
       if (!session) throw new UaipError('not_found', 'Session not found');
       return session;
     },
-    async claim(session, questionId, leaseId, at) {
-      const result = await storage.claimQuestion(session.ownerId, session.id, {
-        version: session.version,
+    async claim(ownerId, sessionId, questionId, leaseId, at) {
+      const claim = {
         questionId,
         leaseId,
         expiresAt: new Date(at + leaseMs).toISOString(),
         now: new Date(at).toISOString(),
-      });
-      if (result === 'not_found') throw new UaipError('not_found', 'Session not found');
+      };
+      const { result, session } = storage.claimSession
+        ? await storage.claimSession(ownerId, sessionId, claim)
+        : await readThenClaim(storage, ownerId, sessionId, claim);
+      if (result === 'not_found' || !session) throw new UaipError('not_found', 'Session not found');
+      if (result === 'claimed') return session;
+      if (session.status === 'completed')
+        throw new UaipError('session_completed', 'This session is completed');
       if (result === 'busy')
         throw new UaipError('conflict', 'Another answer to this question is being processed', {
           retryAfterMs: leaseMs,
         });
-      if (result === 'stale') throw new UaipError('conflict', 'This question is no longer pending');
+      throw new UaipError('conflict', 'This question is no longer pending');
     },
     release: (session, leaseId) => storage.releaseClaim(session.ownerId, session.id, leaseId),
     hold(session, leaseId, key) {
@@ -86,4 +107,20 @@ export function createSessionManager(
       if (!committed) throw new UaipError('conflict', 'Another answer to this question won');
     },
   };
+}
+
+/** `claimSession` for a storage without it: read the session, then claim it at that version. */
+async function readThenClaim(
+  storage: Storage,
+  ownerId: string,
+  sessionId: string,
+  claim: SessionClaim,
+): Promise<SessionClaimed> {
+  const session = await storage.getSession(ownerId, sessionId);
+  if (!session) return { result: 'not_found', session: null };
+  const result = await storage.claimQuestion(ownerId, sessionId, {
+    ...claim,
+    version: session.version,
+  });
+  return { result, session };
 }

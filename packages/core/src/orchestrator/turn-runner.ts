@@ -42,9 +42,13 @@ export interface KeyedRequest {
   expiresAt: string;
 }
 
-/** Runs one turn on a loaded session: `conflict`, `budget_exceeded` and LLM errors included. */
+/**
+ * Runs one turn on a session of `ownerId`: `not_found`, `session_completed`, `conflict`,
+ * `budget_exceeded` and LLM errors included.
+ */
 export type TurnRunner = (
-  session: SessionRecord,
+  ownerId: string,
+  sessionId: string,
   questionId: string,
   text: string,
   keyed: KeyedRequest | undefined,
@@ -70,21 +74,25 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
   const iso = (ms = now()) => new Date(ms).toISOString();
 
   async function run(
-    session: SessionRecord,
+    ownerId: string,
+    sessionId: string,
     questionId: string,
     text: string,
     keyed: KeyedRequest | undefined,
     signal: AbortSignal | undefined,
   ): Promise<AnswerResult> {
-    if (session.status === 'completed')
-      throw new UaipError('session_completed', 'This session is completed');
-    if (session.pending?.id !== questionId)
-      throw new UaipError('conflict', 'This question is no longer pending');
-    const workflow = registry.resolve(session.workflowId, session.workflowVersion);
-    const rules = session.quality ?? quality;
-    if (budgets) await checkBudget(storage, session, budgets, now());
+    // Claimed first, in the same round trip as the read; what is checked after gives it back.
     const leaseId = newId();
-    await sessions.claim(session, questionId, leaseId, now());
+    const session = await sessions.claim(ownerId, sessionId, questionId, leaseId, now());
+    let workflow: Workflow;
+    try {
+      workflow = registry.resolve(session.workflowId, session.workflowVersion);
+      if (budgets) await checkBudget(storage, session, budgets, now());
+    } catch (error) {
+      await sessions.release(session, leaseId).catch(() => {});
+      throw error;
+    }
+    const rules = session.quality ?? quality;
     const held = sessions.hold(session, leaseId, keyed?.key);
     try {
       return await runHeld({ session, workflow, rules, text, leaseId, held, keyed, signal });

@@ -1,7 +1,9 @@
 import rfdc from 'rfdc';
 import { UaipError } from '../errors';
 import type {
+  ClaimResult,
   LlmCallRecord,
+  SessionClaim,
   SessionRecord,
   SessionSummary,
   Storage,
@@ -157,16 +159,14 @@ export function createMemoryStorage(): Storage {
     async claimQuestion(ownerId, sessionId, claim) {
       const record = owned(ownerId, sessionId)?.record;
       if (!record) return 'not_found';
-      if (
-        record.status !== 'active' ||
-        record.version !== claim.version ||
-        record.pending?.id !== claim.questionId
-      ) {
-        return 'stale';
-      }
-      if (record.lease && Date.parse(record.lease.expiresAt) > Date.parse(claim.now)) return 'busy';
-      record.lease = { id: claim.leaseId, expiresAt: claim.expiresAt };
-      return 'claimed';
+      return record.version === claim.version ? claimRecord(record, claim) : 'stale';
+    },
+
+    async claimSession(ownerId, sessionId, claim) {
+      const record = owned(ownerId, sessionId)?.record;
+      if (!record) return { result: 'not_found', session: null };
+      const result = claimRecord(record, claim);
+      return { result, session: copy(record) };
     },
 
     async releaseClaim(ownerId, sessionId, leaseId) {
@@ -372,4 +372,12 @@ function parseCursor(cursor: string): CursorKey | null {
   } catch {
     return null;
   }
+}
+
+/** Takes the lease on a session waiting on `questionId` when no unexpired lease is held. */
+function claimRecord(record: SessionRecord, claim: SessionClaim): ClaimResult {
+  if (record.status !== 'active' || record.pending?.id !== claim.questionId) return 'stale';
+  if (record.lease && Date.parse(record.lease.expiresAt) > Date.parse(claim.now)) return 'busy';
+  record.lease = { id: claim.leaseId, expiresAt: claim.expiresAt };
+  return 'claimed';
 }

@@ -28,6 +28,15 @@ export interface Storage {
    * held (a completed session is `stale`).
    */
   claimQuestion(ownerId: string, sessionId: string, claim: QuestionClaim): Promise<ClaimResult>;
+  /**
+   * Claims the pending question and returns the session it was claimed on, in one round trip:
+   * what a turn must read and lock before its LLM calls. Claimed when the session is active,
+   * its pending question is `questionId` and no unexpired lease is held, whatever its version;
+   * otherwise `result` says why (a completed session is `stale`), with the session as it is
+   * (null when `not_found`). Optional: without it, a turn reads the session with `getSession`
+   * and then claims it with `claimQuestion`, two round trips.
+   */
+  claimSession?(ownerId: string, sessionId: string, claim: SessionClaim): Promise<SessionClaimed>;
   /** Drops a lease (after a failed turn), so the question can be answered again at once. */
   releaseClaim(ownerId: string, sessionId: string, leaseId: string): Promise<void>;
   /**
@@ -215,6 +224,15 @@ export interface QuestionClaim {
   expiresAt: string;
   /** ISO time now, to judge whether an existing lease has expired. */
   now: string;
+}
+
+/** What `claimSession` needs: a `QuestionClaim` without the version. */
+export type SessionClaim = Omit<QuestionClaim, 'version'>;
+
+/** What `claimSession` did, and the session: as claimed, or as it is when not claimed. */
+export interface SessionClaimed {
+  result: ClaimResult;
+  session: SessionRecord | null;
 }
 
 /** What `renewClaim` extends. */

@@ -23,6 +23,77 @@ export function turnCases(storage: StorageUnderTest): void {
     return storage().getSession(session.ownerId, session.id);
   }
 
+  describe('claiming the pending question with its session (claimSession, optional)', () => {
+    // A storage without claimSession skips these: turns then read, then claim.
+    const claimSession = (skip: () => void) => {
+      const method = storage().claimSession?.bind(storage());
+      if (!method) skip();
+      return method!;
+    };
+    const withoutVersion = (session: SessionRecord, overrides = {}) => {
+      const { version: _version, ...claim } = makeClaim(session, overrides);
+      return claim;
+    };
+
+    it('claims the question whatever the version, and returns the session it claimed', async (context) => {
+      const claimWith = claimSession(() => context.skip());
+      const session = await created({ version: 7 });
+      const claim = withoutVersion(session);
+      const { result, session: claimed } = await claimWith(session.ownerId, session.id, claim);
+      expect(result).toBe('claimed');
+      expect(claimed).toMatchObject({
+        id: session.id,
+        version: 7,
+        pending: session.pending,
+        stages: session.stages,
+        usage: session.usage,
+      });
+      expect((await stored(session))?.lease).toEqual({ id: claim.leaseId, expiresAt: at(60) });
+      // The lease holds against the next claim until it expires.
+      const second = withoutVersion(session, { now: at(30), expiresAt: at(90) });
+      expect((await claimWith(session.ownerId, session.id, second)).result).toBe('busy');
+      const late = withoutVersion(session, { now: at(61), expiresAt: at(121) });
+      expect((await claimWith(session.ownerId, session.id, late)).result).toBe('claimed');
+    });
+
+    it('says stale with the session as it is for another question or a completed session', async (context) => {
+      const claimWith = claimSession(() => context.skip());
+      const session = await created();
+      const other = withoutVersion(session, { questionId: newId() });
+      const refused = await claimWith(session.ownerId, session.id, other);
+      expect(refused.result).toBe('stale');
+      expect(refused.session?.pending).toEqual(session.pending);
+      expect((await stored(session))?.lease).toBeNull();
+
+      const done = await created({ status: 'completed', currentStageId: null });
+      const late = await claimWith(done.ownerId, done.id, withoutVersion(done));
+      expect(late.result).toBe('stale');
+      expect(late.session?.status).toBe('completed');
+    });
+
+    it("says not_found, with no session, for a missing session or another owner's", async (context) => {
+      const claimWith = claimSession(() => context.skip());
+      const session = await created();
+      const missing = await claimWith(session.ownerId, newId(), withoutVersion(session));
+      expect(missing).toEqual({ result: 'not_found', session: null });
+      const intruder = await claimWith(newId(), session.id, withoutVersion(session));
+      expect(intruder).toEqual({ result: 'not_found', session: null });
+      expect((await stored(session))?.lease).toBeNull();
+    });
+
+    it('lets exactly one of ten concurrent claims through', async (context) => {
+      const claimWith = claimSession(() => context.skip());
+      const session = await created();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          claimWith(session.ownerId, session.id, withoutVersion(session)),
+        ),
+      );
+      expect(results.filter(({ result }) => result === 'claimed')).toHaveLength(1);
+      expect(results.filter(({ result }) => result === 'busy')).toHaveLength(9);
+    });
+  });
+
   describe('claiming the pending question', () => {
     it('claims the question and records the lease', async () => {
       const session = await created();
