@@ -20,6 +20,7 @@ export default defineProject({
   test: {
     name: 'web-component',
     include: hasChromium ? ['src/**/*.test.ts'] : ['test/no-chromium.test.ts'],
+    setupFiles: hasChromium ? ['test/quiet-lit.setup.ts'] : [],
     browser: {
       enabled: hasChromium,
       headless: true,

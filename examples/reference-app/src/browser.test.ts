@@ -86,10 +86,23 @@ describe.skipIf(!hasChromium)(
       });
     }
 
+    /** Text of the whole page, shadow roots included, whitespace squashed. */
+    const pageText = (page: Page) =>
+      page.evaluate(() => {
+        const walk = (node: Node): string => {
+          let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
+          if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
+          if (node instanceof HTMLTextAreaElement) return text;
+          for (const child of node.childNodes) text += walk(child);
+          return text;
+        };
+        return walk(document.body).replace(/\s+/g, ' ');
+      });
+
     it('takes a person from a new account to a downloaded charter, and back to the same question after a reload', async () => {
       const context = await browser.newContext({
         acceptDownloads: true,
-        viewport: { width: 1100, height: 900 },
+        viewport: { width: 1280, height: 900 },
       });
       const page = await context.newPage();
       await page.goto(app.url);
@@ -124,13 +137,17 @@ describe.skipIf(!hasChromium)(
       expect(await page.locator('[aria-current="step"]').textContent()).toContain(
         'Business Translation',
       );
+      expect(await pageText(page)).toContain('Question 1 of 4');
       await page.screenshot({ path: join(images, 'question.png') });
+      const firstQuestion = await page
+        .locator('uaip-question')
+        .evaluate(
+          (element) => (element as unknown as { question: { text: string } }).question.text,
+        );
 
-      // A vague answer gets a follow-up, with its score and issues.
+      // Two vague answers: two follow-ups, each under the whole question, neither quoting one.
       await answer(page, 'not sure, maybe');
-      await expect
-        .poll(() => page.getByText('Follow-up', { exact: false }).first().isVisible())
-        .toBe(true);
+      await answer(page, 'maybe fewer churners');
       await expect
         .poll(() =>
           page
@@ -139,6 +156,11 @@ describe.skipIf(!hasChromium)(
             .isVisible(),
         )
         .toBe(true);
+      const followUp = await pageText(page);
+      expect(followUp).toContain('Follow-up');
+      expect(followUp).toContain(`The question: ${firstQuestion}`);
+      expect(followUp.split(firstQuestion)).toHaveLength(2);
+      expect(followUp).not.toMatch(/Could you answer "/);
       await page.screenshot({ path: join(images, 'follow-up.png') });
 
       // Reload mid-session: the same question is waiting.
@@ -151,6 +173,15 @@ describe.skipIf(!hasChromium)(
         .locator('uaip-question')
         .evaluate((element) => (element as unknown as { question: { id: string } }).question.id);
       expect(after).toBe(before);
+
+      // The third vague answer is kept: the page says so at once, with its score.
+      await answer(page, 'no idea');
+      await expect
+        .poll(() => pageText(page))
+        .toMatch(
+          /Your answer was kept with a score of \d+\/10: it was the last of 3 tries, so it is listed under open items\./,
+        );
+      await page.screenshot({ path: join(images, 'escalated.png') });
 
       // Answer everything until the charter shows.
       for (let turn = 0; turn < 60; turn++) {
@@ -167,7 +198,25 @@ describe.skipIf(!hasChromium)(
           { timeout: 10_000 },
         )
         .toContain('5. Ethical Governance');
-      await page.screenshot({ path: join(images, 'charter.png'), fullPage: true });
+      // Stage 1 kept an escalated answer: its card says so, and what it is, one click away.
+      const firstCard = page.locator('ol[part~="progress"] > li').first();
+      expect((await firstCard.locator('summary').textContent())!.replace(/\s+/g, ' ')).toMatch(
+        /done · \d+ open items?/,
+      );
+      await firstCard.locator('summary').click();
+      expect(await firstCard.locator('details li').allTextContents()).toContainEqual(
+        expect.stringMatching(/^Answer kept with a score of \d+\/10: /),
+      );
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(images, 'open-items.png') });
+      await firstCard.locator('summary').click();
+      const charterText = await pageText(page);
+      expect(charterText).toContain('Escalated answer: Kept after 3 answers');
+      // Rejected answers are not in the record.
+      expect(charterText).not.toContain('maybe fewer churners');
+      await page.locator('#done-heading').scrollIntoViewIfNeeded();
+      await page.locator('#done-heading').evaluate((heading) => heading.scrollIntoView());
+      await page.screenshot({ path: join(images, 'charter.png') });
 
       // Downloads are fetched with the token and saved as files.
       const [download] = await Promise.all([
@@ -176,7 +225,64 @@ describe.skipIf(!hasChromium)(
       ]);
       const saved = await download.path();
       expect(await readFile(saved!, 'utf8')).toContain('## 1. Business Translation');
+
+      // On a phone: wide tables say they scroll; the session list says where each one stands.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const hint = page.locator('[part~="scroll-hint"]:visible').first();
+      await expect.poll(() => hint.count()).toBe(1);
+      await hint.evaluate((element) => element.scrollIntoView());
+      await page.screenshot({ path: join(images, 'charter-390.png') });
+      await page.getByRole('link', { name: '← All sessions' }).click();
+      await expect
+        .poll(() => pageText(page))
+        .toMatch(
+          /completed · decision: (Proceed|Proceed with monitoring|Revise|Submit to committee|Halt)/,
+        );
+      await page
+        .getByLabel('Business idea', { exact: true })
+        .fill('Forecast weekly demand for 40 grocery stores');
+      await page.getByRole('button', { name: 'Start session' }).click();
+      await expect.poll(() => box.isVisible(), { timeout: 10_000 }).toBe(true);
+      // The five stage cards fit on one compact row, so the question is on the first screen.
+      const tops = await page
+        .locator('ol[part~="progress"] > li')
+        .evaluateAll(
+          (cards) => new Set(cards.map((card) => card.getBoundingClientRect().top)).size,
+        );
+      expect(tops).toBe(1);
+      expect((await box.boundingBox())!.y).toBeLessThan(844);
+      await page.screenshot({ path: join(images, 'question-390.png') });
+      await page.getByRole('link', { name: '← All sessions' }).click();
+      await expect.poll(() => pageText(page)).toContain('in progress · stage 1 of 5');
+      await page.screenshot({ path: join(images, 'sessions-390.png'), fullPage: true });
       await context.close();
-    }, 120_000);
+    }, 180_000);
+
+    it('shows a banner with what to do while no language model is reachable', async () => {
+      const down = await tempDataDir();
+      const offline = await startApp({
+        DATA_DIR: down.dir,
+        LLM_PROVIDERS: 'ollama',
+        OLLAMA_HOST: 'http://127.0.0.1:9',
+      });
+      try {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+        const page = await context.newPage();
+        await page.goto(offline.url);
+        const banner = page.locator('[part~="health-banner"]');
+        await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
+        const text = await banner.textContent();
+        expect(text).toContain(
+          'No language model is reachable: answers cannot be scored right now.',
+        );
+        expect(text).toContain('To configure a model: set ANTHROPIC_API_KEY');
+        expect(text).toContain('ollama:');
+        await page.screenshot({ path: join(images, 'degraded.png') });
+        await context.close();
+      } finally {
+        await offline.stop('SIGKILL');
+        await down.remove();
+      }
+    }, 60_000);
   },
 );

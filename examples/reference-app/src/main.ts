@@ -59,7 +59,11 @@ async function main() {
     logger,
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
-    health: { storage: () => persistence.storage.ping(), llm: llm.providers },
+    health: {
+      storage: () => persistence.storage.ping(),
+      llm: llm.providers,
+      llmHint: HOW_TO_CONFIGURE,
+    },
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     rateLimits: { store: persistence.rateLimitStore, ...config.rateLimits },

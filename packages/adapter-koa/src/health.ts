@@ -8,6 +8,11 @@ export interface HealthOptions {
   llm: ConfiguredProvider[];
   /** How long a probe's result is reused, so /health cannot flood the providers. @default 5000 */
   cacheMs?: number;
+  /**
+   * What to do when no LLM provider is reachable (e.g. how to configure one); sent as `hint`
+   * while that is so, for clients to show.
+   */
+  llmHint?: string;
 }
 
 /** The body of `/health`. */
@@ -17,6 +22,8 @@ export interface HealthReport {
     storage: { ok: boolean };
     llm: Array<{ provider: string; ok: boolean; demo?: boolean; detail?: string }>;
   };
+  /** What to do about it, while no LLM provider is reachable (from `llmHint`). */
+  hint?: string;
 }
 
 /**
@@ -52,11 +59,13 @@ export function createHealthCheck(
       ),
       cached.llm,
     ]);
+    const anyModel = llm.some((check) => check.ok);
     const report: HealthReport = {
       // Anything short of a working storage and one reachable model is degraded.
-      status: storageOk && llm.some((check) => check.ok) ? 'ok' : 'degraded',
+      status: storageOk && anyModel ? 'ok' : 'degraded',
       checks: { storage: { ok: storageOk }, llm },
     };
+    if (!anyModel && options.llmHint) report.hint = options.llmHint;
     return { httpStatus: storageOk ? 200 : 503, report };
   };
 }

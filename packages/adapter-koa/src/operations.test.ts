@@ -124,6 +124,21 @@ describe('GET /health', () => {
     expect(mixed.report.checks.llm.map((check) => check.ok)).toEqual([false, true]);
   });
 
+  it('says what to do (llmHint) while no provider is reachable, and nothing once one is', async () => {
+    const api = await start();
+    const { providers: unreachable } = providersFromEnv({
+      ANTHROPIC_API_KEY: 'sk-test',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+    });
+    const llmHint = 'To configure a model: set ANTHROPIC_API_KEY, or LLM_PROVIDERS=demo.';
+    const check = (llm: typeof unreachable) =>
+      createHealthCheck({ storage: () => api.storage.ping(), llm, cacheMs: 0, llmHint })();
+    const down = healthSchema.parse((await check(unreachable)).report);
+    expect(down).toMatchObject({ status: 'degraded', hint: llmHint });
+    expect(healthSchema.parse((await check([])).report).hint).toBe(llmHint);
+    expect((await check([api.providers[1]!])).report).not.toHaveProperty('hint');
+  });
+
   it('is a 503 with Retry-After: 1 when the storage does not answer', async () => {
     const api = await start();
     vi.spyOn(api.storage, 'ping').mockRejectedValue(new Error('connection terminated'));

@@ -180,4 +180,8 @@ export const healthSchema = z.object({
       }),
     ),
   }),
+  hint: z
+    .string()
+    .optional()
+    .describe('What to do while no LLM provider is reachable (e.g. how to configure one)'),
 });

@@ -7,7 +7,9 @@ import type {
   Session,
   SessionEvent,
   SessionPage,
+  Turn,
   User,
+  WorkflowSummary,
 } from './api-types';
 import { readEventStream } from './sse';
 
@@ -46,6 +48,12 @@ export interface UaipClient {
   logoutEverywhere(): Promise<void>;
   /** A page of the user's sessions, newest first. */
   listSessions(query?: { limit?: number; cursor?: string | null }): Promise<SessionPage>;
+  /** The workflows the server runs, with their stages (`GET /workflows`). */
+  workflows(): Promise<{ items: WorkflowSummary[] }>;
+  /** Deletes a session for good (`DELETE /sessions/:id`). */
+  deleteSession(sessionId: string): Promise<void>;
+  /** A session's transcript: every answered question (`GET /sessions/:id/turns`). */
+  turns(sessionId: string, options?: CallOptions): Promise<{ items: Turn[] }>;
   /** Starts a session; its first question is pending. */
   createSession(input: { idea: string; title?: string; workflowId?: string }): Promise<Session>;
   /** A session. */
@@ -67,7 +75,7 @@ export interface UaipClient {
     onEvent: (event: SessionEvent) => void,
     options?: CallOptions,
   ): Promise<void>;
-  /** `GET /health` at the root of the API's origin (no token). */
+  /** `GET /health` at the root of the API's origin (no token); a 503's report too. */
   health(options?: CallOptions): Promise<Health>;
 }
 
@@ -88,7 +96,7 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
 
   async function send(
     url: string,
-    init: RequestInit & { auth?: boolean; accept?: string } = {},
+    init: RequestInit & { auth?: boolean; accept?: string; alsoOk?: number } = {},
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('Accept', init.accept ?? 'application/json');
@@ -101,7 +109,7 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
       if (init.signal?.aborted) throw error;
       throw new UaipApiError(0, 'network', 'The server could not be reached', { cause: error });
     }
-    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.ok && response.status !== init.alsoOk) throw await errorFromResponse(response);
     return response;
   }
 
@@ -132,6 +140,12 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
       const text = search.toString();
       return json(`/sessions${text ? `?${text}` : ''}`);
     },
+    workflows: () => json('/workflows'),
+    async deleteSession(sessionId) {
+      await send(`${apiBase}/sessions/${id(sessionId)}`, { method: 'DELETE' });
+    },
+    turns: (sessionId, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}/turns`, { signal: callOptions.signal ?? null }),
     createSession: (input) => json('/sessions', post(input)),
     getSession: (sessionId, callOptions = {}) =>
       json(`/sessions/${id(sessionId)}`, { signal: callOptions.signal ?? null }),
@@ -177,7 +191,12 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
       // /health sits at the server root, outside the API prefix.
       const base = typeof document === 'undefined' ? undefined : document.baseURI;
       const url = `${new URL(apiBase, base).origin}/health`;
-      const response = await send(url, { auth: false, signal: callOptions.signal ?? null });
+      // A 503 still carries the report (the storage is down): it is an answer, not an error.
+      const response = await send(url, {
+        auth: false,
+        alsoOk: 503,
+        signal: callOptions.signal ?? null,
+      });
       return (await response.json()) as Health;
     },
   };

@@ -92,8 +92,14 @@ export function describeError(error: unknown): string {
       return error.retryAfterSeconds === null
         ? 'Too many requests — try again in a moment.'
         : `Too many requests — try again in ${error.retryAfterSeconds} ${error.retryAfterSeconds === 1 ? 'second' : 'seconds'}.`;
-    case 'llm_unavailable':
-      return 'The AI service is unavailable right now. Your answer is kept; try again in a moment.';
+    case 'llm_unavailable': {
+      // The server's message may end with what to do (e.g. how to configure a model): show it.
+      const advice = error.message
+        .split(/(?<=[.!?])\s+/)
+        .slice(1)
+        .join(' ');
+      return `No language model could answer right now; what you typed is kept. ${advice || 'Try again in a moment.'}`;
+    }
     case 'storage_unavailable':
       return 'The server is briefly unavailable. Your answer is kept; try again in a moment.';
     case 'not_found':

@@ -28,6 +28,12 @@ export interface PendingQuestion {
   /** The topic it belongs to; null for a gap question. */
   topicId?: string | null;
   text: string;
+  /** The question as first asked: for a follow-up, the question it follows up. */
+  originalText?: string;
+  /** The topic's place in its stage: question `topicNumber` of `topicCount` (null for a gap). */
+  topicNumber?: number | null;
+  /** How many topics the stage has. */
+  topicCount?: number;
   kind: QuestionKind;
   attempt: number;
   maxAttempts: number;
@@ -78,6 +84,8 @@ export interface SessionSummary {
   title: string;
   status: 'active' | 'completed';
   currentStageId: string | null;
+  /** A completed session's outcome in a few words (U-AIP: its decision, e.g. "Revise"). */
+  outcome?: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -105,6 +113,31 @@ export interface Health {
     storage: { ok: boolean };
     llm: Array<{ provider: string; ok: boolean; demo?: boolean; detail?: string }>;
   };
+  /** What to do about it when no language model is reachable (e.g. how to configure one). */
+  hint?: string;
+}
+
+/** A workflow the server runs, as `GET /workflows` lists it. */
+export interface WorkflowSummary {
+  id: string;
+  title: string;
+  description: string;
+  stages: Array<{ id: string; title: string; description: string }>;
+}
+
+/** One answered question of a session's transcript (`GET /sessions/:id/turns`). */
+export interface Turn {
+  stageId: string;
+  topicId?: string | null;
+  questionId: string;
+  kind: QuestionKind;
+  question: string;
+  answer: string;
+  score: number;
+  issues: string[];
+  /** Kept as the last allowed answer although it scored under the threshold. */
+  escalated: boolean;
+  createdAt: string;
 }
 
 /** The charter formats the server renders. */

@@ -1,12 +1,29 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 
-/** `businessObjective` → "Business objective". */
+// Words that are initialisms, written as such wherever they appear in a key.
+const INITIALISMS: Record<string, string> = {
+  ai: 'AI',
+  ml: 'ML',
+  kpi: 'KPI',
+  kpis: 'KPIs',
+  nlp: 'NLP',
+  fair: 'FAIR',
+  id: 'ID',
+  url: 'URL',
+  qa: 'QA',
+  gdpr: 'GDPR',
+};
+
+/** `businessObjective` → "Business objective"; `aiJustification` → "AI justification". */
 export function humanize(key: string): string {
   const words = key
     .replace(/[_-]+/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .trim()
-    .toLowerCase();
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) => INITIALISMS[word] ?? word)
+    .join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

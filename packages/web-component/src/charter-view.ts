@@ -85,7 +85,8 @@ export function charterView(markdown: string): TemplateResult {
       while (lines[index]?.startsWith('|')) rows.push(cells(lines[index++]!));
       const [head = [], ...body] = rows;
       const data = body.filter((row) => !row.every((cell) => /^:?-{3,}:?$/.test(cell)));
-      blocks.push(html`<div class="table"><table>
+      blocks.push(html`<p class="scroll-hint" part="scroll-hint" hidden>Scroll sideways to see every column →</p>
+        <div class="table" tabindex="0" role="region" aria-label="Table: scroll sideways when it is wider than the page"><table>
         <thead><tr>${head.map((cell) => html`<th scope="col">${inlineMarkdown(cell)}</th>`)}</tr></thead>
         <tbody>${data.map((row) => html`<tr>${row.map((cell) => html`<td>${inlineMarkdown(cell)}</td>`)}</tr>`)}</tbody>
       </table></div>`);
@@ -140,6 +141,25 @@ export const charterStyles = css`
   }
   .table {
     overflow-x: auto;
+    /* Shadows at an edge with more columns beyond it (they scroll away with the content). */
+    background:
+      linear-gradient(to right, var(--uaip-surface, #fff) 30%, transparent) left / 2em 100%,
+      linear-gradient(to left, var(--uaip-surface, #fff) 30%, transparent) right / 2em 100%,
+      radial-gradient(farthest-side at 0 50%, rgb(0 0 0 / 20%), transparent) left / 0.75em 100%,
+      radial-gradient(farthest-side at 100% 50%, rgb(0 0 0 / 20%), transparent) right / 0.75em 100%;
+    background-repeat: no-repeat;
+    background-attachment: local, local, scroll, scroll;
+  }
+  .scroll-hint {
+    margin: 0.5em 0 0.25em;
+    font-size: 0.85em;
+    color: var(--uaip-muted, #57606a);
+  }
+  @container (max-width: 36em) {
+    th,
+    td {
+      min-width: 8em;
+    }
   }
   .downloads {
     display: flex;

@@ -1,4 +1,4 @@
-import type { Session, SessionEvent, SessionStage, User } from './api-types';
+import type { Health, Session, SessionEvent, SessionStage, Turn, User } from './api-types';
 import {
   CHARTER_MD,
   encoder,
@@ -38,11 +38,16 @@ interface RequestBody {
 
 const wait = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The missing items of a stage whose answer said "fails gate". */
+export const FAILED_GATE = ['a baseline for KPI "NPS"', 'a time frame for KPI "NPS"'];
+
 /**
  * An in-memory server speaking the HTTP contract through an injectable `fetch`: accounts,
  * sessions through the given stages (one question each), answers (text with "vague" gets a
- * follow-up, "gap" a gap question), the event stream, the charter, `/health`, and failures
- * forced per route.
+ * follow-up, "gap" a gap question, "escalate" is kept with a score of 3 as the last try,
+ * "fails gate" completes the stage with a failed gate), the transcript, the event stream, the
+ * charter, the workflows, deletion, `/health` (set with `setHealth`), and failures forced per
+ * route.
  */
 export function createFakeApi(
   options: { demo?: boolean; stages?: ReadonlyArray<readonly [string, string]> } = {},
@@ -53,6 +58,20 @@ export function createFakeApi(
   const sessions = new Map<string, Session>();
   const streams = new Map<string, Set<ReadableStreamDefaultController<Uint8Array>>>();
   const failures: Array<{ route: string; failure: FakeFailure }> = [];
+  const transcripts = new Map<string, Turn[]>();
+  let health: Health = {
+    status: 'ok',
+    checks: {
+      storage: { ok: true },
+      llm: [
+        {
+          provider: options.demo ? 'demo' : 'anthropic',
+          ok: true,
+          ...(options.demo ? { demo: true } : {}),
+        },
+      ],
+    },
+  };
   const calls: RecordedCall[] = [];
   let held: { promise: Promise<void>; release: () => void } | null = null;
   let counter = 0;
@@ -77,11 +96,15 @@ export function createFakeApi(
     attempt = 1,
   ) {
     const title = stages.find(([id]) => id === stageId)?.[1] ?? stageId;
+    const original = kind === 'gap' ? `Who owns the data for ${title}?` : `Tell me about ${title}.`;
     return {
       id: next('q'),
       stageId,
       topicId: kind === 'gap' ? null : `${stageId}-topic`,
-      text: kind === 'gap' ? `Who owns the data for ${title}?` : `Tell me about ${title}.`,
+      text: kind === 'follow_up' ? 'Could you answer again with a baseline and a date?' : original,
+      originalText: original,
+      topicNumber: kind === 'gap' ? null : 1,
+      topicCount: 1,
       kind,
       attempt,
       maxAttempts: 3,
@@ -141,14 +164,29 @@ export function createFakeApi(
       latencyMs: 1200,
     });
     if (held) await held.promise;
-    const vague = body.answer.includes('vague');
-    const score = vague ? 4 : 8;
+    const escalated = body.answer.includes('escalate');
+    const vague = body.answer.includes('vague') && !escalated;
+    const score = vague ? 4 : escalated ? 3 : 8;
     event(session, {
       type: 'answer.scored',
       questionId: pending.id,
       score,
       threshold: 7,
-      escalated: false,
+      escalated,
+    });
+    const turns = transcripts.get(session.id) ?? [];
+    transcripts.set(session.id, turns);
+    turns.push({
+      stageId: pending.stageId,
+      topicId: pending.topicId ?? null,
+      questionId: pending.id,
+      kind: pending.kind,
+      question: pending.text,
+      answer: body.answer,
+      score,
+      issues: [],
+      escalated,
+      createdAt: new Date().toISOString(),
     });
     session.usage.inputTokens += 100;
     session.usage.outputTokens += 20;
@@ -163,12 +201,13 @@ export function createFakeApi(
     } else {
       const index = session.stages.findIndex((stage) => stage.id === pending.stageId);
       const stage = session.stages[index]!;
+      const passed = !body.answer.includes('fails gate');
       Object.assign(stage, {
         status: 'completed',
         artifact: SAMPLE_ARTIFACT,
-        gate: { passed: true, missing: [] },
+        gate: { passed, missing: passed ? [] : FAILED_GATE },
       });
-      event(session, { type: 'stage.completed', stageId: stage.id, gatePassed: true });
+      event(session, { type: 'stage.completed', stageId: stage.id, gatePassed: passed });
       const following = session.stages[index + 1];
       if (following) {
         kind = 'stage_completed';
@@ -197,7 +236,7 @@ export function createFakeApi(
     const quality = { score, threshold: 7, issues: vague ? ['No baseline given'] : [] };
     return json(200, {
       session: structuredClone(session),
-      outcome: { kind, quality, escalated: false },
+      outcome: { kind, quality, escalated },
     });
   }
 
@@ -210,19 +249,7 @@ export function createFakeApi(
     signal?: AbortSignal,
   ): Promise<Response> {
     if (method === 'GET' && path === '/health') {
-      return json(200, {
-        status: 'ok',
-        checks: {
-          storage: { ok: true },
-          llm: [
-            {
-              provider: options.demo ? 'demo' : 'anthropic',
-              ok: true,
-              ...(options.demo ? { demo: true } : {}),
-            },
-          ],
-        },
-      });
+      return json(health.checks.storage.ok ? 200 : 503, health);
     }
     if (method === 'POST' && path === '/auth/register') {
       if (accounts.has(body.email)) return error(409, 'conflict', 'Email already registered');
@@ -259,18 +286,36 @@ export function createFakeApi(
     const mine = [...sessions.values()].filter(
       (session) => (session as Session & { ownerId: string }).ownerId === user.id,
     );
+    if (method === 'GET' && path === '/workflows') {
+      return json(200, {
+        items: [
+          {
+            id: 'uaip',
+            title: 'U-AIP: AI project scoping',
+            description: 'Five stages to an AI Project Charter',
+            stages: stages.map(([id, title]) => ({ id, title, description: title })),
+          },
+        ],
+      });
+    }
     if (method === 'GET' && path === '/sessions') {
       const items = mine.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const start = Number(url.searchParams.get('cursor') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 20);
       const page = items
         .slice(start, start + limit)
-        .map(({ id, workflowId, title, status, currentStageId, createdAt, updatedAt }) => ({
+        .map(({ id, workflowId, title, status, currentStageId, createdAt, updatedAt, stages }) => ({
           id,
           workflowId,
           title,
           status,
           currentStageId,
+          outcome:
+            status !== 'completed'
+              ? null
+              : stages.some((stage) => stage.gate?.passed === false)
+                ? 'Revise'
+                : 'Proceed',
           createdAt,
           updatedAt,
         }));
@@ -286,6 +331,12 @@ export function createFakeApi(
     if (!match || !session) return error(404, 'not_found', 'Not found');
     const sub = match[2] ?? '';
     if (method === 'GET' && sub === '') return json(200, structuredClone(session));
+    if (method === 'DELETE' && sub === '') {
+      sessions.delete(session.id);
+      return new Response(null, { status: 204 });
+    }
+    if (method === 'GET' && sub === '/turns')
+      return json(200, { items: structuredClone(transcripts.get(session.id) ?? []) });
     if (method === 'POST' && sub === '/answers') return answer(session, body);
     if (method === 'GET' && sub === '/events') {
       const set = streams.get(session.id) ?? new Set();
@@ -331,6 +382,10 @@ export function createFakeApi(
     fetch,
     calls,
     sessions,
+    /** What `/health` answers from now on (a 503 when the storage check fails). */
+    setHealth(next: Health) {
+      health = next;
+    },
     /** The next request to `route` (e.g. `POST /sessions/:id/answers`) fails this way. */
     failNext(route: string, failure: FakeFailure) {
       failures.push({ route, failure });

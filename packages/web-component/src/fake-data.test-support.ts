@@ -28,6 +28,12 @@ export const CHARTER_MD = `# AI Project Charter: Reduce churn
 | Principle | Level |
 | --- | --- |
 | Fairness | LOW |
+
+## 2. Value Quantification
+
+| KPI | Baseline | Target | Time frame | Measured by | Business impact |
+| --- | --- | --- | --- | --- | --- |
+| Monthly churn rate | 8% | 5% | by September 2027 | billing deactivations | 2.4 million EUR a year |
 `;
 
 export const encoder = new TextEncoder();

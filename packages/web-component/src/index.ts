@@ -22,7 +22,9 @@ export type {
   SessionStage,
   SessionSummary,
   SessionUsage,
+  Turn,
   User,
+  WorkflowSummary,
 } from './api-types';
 export type {
   ErrorDetail,

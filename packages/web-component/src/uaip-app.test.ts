@@ -128,6 +128,52 @@ describe('<uaip-app>', () => {
     expect(deepQueryAll(real.shadowRoot!, '[part~=badge]')).toEqual([]);
   });
 
+  it('shows a banner with what to do while /health is degraded, and drops it once healthy', async () => {
+    const api = createFakeApi();
+    api.setHealth({
+      status: 'degraded',
+      checks: {
+        storage: { ok: true },
+        llm: [{ provider: 'ollama', ok: false, detail: 'Ollama has no model llama3.2' }],
+      },
+      hint: 'To configure a model: set ANTHROPIC_API_KEY for Claude, run Ollama, or set LLM_PROVIDERS=demo to try it offline.',
+    });
+    const app = mount('uaip-app', { fetch: api.fetch, healthInterval: 0 });
+    const banner = () => deepQueryAll(app.shadowRoot!, '[part~=health-banner]');
+    await until(() => expect(banner()).toHaveLength(1));
+    expect(banner()[0]!.getAttribute('role')).toBe('alert');
+    expect(deepText(banner()[0]!)).toBe(
+      'No language model is reachable: answers cannot be scored right now. To configure a model: set ANTHROPIC_API_KEY for Claude, run Ollama, or set LLM_PROVIDERS=demo to try it offline. ollama: Ollama has no model llama3.2',
+    );
+    api.setHealth({
+      status: 'ok',
+      checks: { storage: { ok: true }, llm: [{ provider: 'ollama', ok: true }] },
+    });
+    await app.refreshHealth();
+    await app.updateComplete;
+    expect(banner()).toEqual([]);
+  });
+
+  it("shows the server's instructions when no model could score an answer", async () => {
+    const api = createFakeApi();
+    const token = api.signUp();
+    api.createSession(token, 'Forecast demand');
+    const app = mount('uaip-app', { fetch: api.fetch, token });
+    await until(() => byName(app.shadowRoot!, 'Forecast demand')).then((button) => button.click());
+    await untilText(app, 'Tell me about Business Translation.');
+    api.failNext('POST /sessions/:id/answers', {
+      status: 503,
+      code: 'llm_unavailable',
+      message:
+        'No language model could answer; the answer was not used and can be sent again. To configure a model: set ANTHROPIC_API_KEY for Claude, or set LLM_PROVIDERS=demo to try it offline.',
+    });
+    await answer(app, 'Churn falls from 8% to 5% by 2027.');
+    await untilText(
+      app,
+      'No language model could answer right now; what you typed is kept. To configure a model: set ANTHROPIC_API_KEY for Claude, or set LLM_PROVIDERS=demo to try it offline.',
+    );
+  });
+
   it('the list opens a session into the hash; "All sessions" goes back', async () => {
     const api = createFakeApi();
     const token = api.signUp();

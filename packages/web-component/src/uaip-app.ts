@@ -1,13 +1,13 @@
 import { css, html, nothing } from 'lit';
 import { ApiElement } from './api-element';
-import type { Session, User } from './api-types';
+import type { Health, Session, User } from './api-types';
 import type { SessionDetail, SessionSelectedDetail, SignedInDetail } from './events';
 import { clearDrafts, readStored, TOKEN_KEY, writeStored } from './storage';
 import { baseStyles } from './styles';
 
 /** Parts of the inner elements re-exported so a page can style them through `<uaip-app>`. */
 const INNER_PARTS =
-  'form, input, textarea, button, link, error, list, item, item-button, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, question, meta, text, issues, status, artifact, charter, download';
+  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download';
 
 const HASH_PREFIX = '#session=';
 
@@ -17,7 +17,8 @@ function sessionFromHash(): string | null {
 }
 
 /**
- * The whole drop-in UI: sign in or create an account, the list of sessions, the open session.
+ * The whole drop-in UI: sign in or create an account, the list of sessions, the open session,
+ * and a banner while the server's `/health` is degraded (with what to do about it).
  * The token is kept in sessionStorage and the open session in the URL hash (`#session=<id>`),
  * so a reload continues where it was; the attribute `no-persist` turns both off. A 401 from
  * any request shows the sign-in again, keeping the open session and what was typed.
@@ -33,6 +34,8 @@ export class UaipApp extends ApiElement {
   static override properties = {
     sessionId: { attribute: 'session-id' },
     noPersist: { attribute: 'no-persist', type: Boolean },
+    healthInterval: { attribute: 'health-interval', type: Number },
+    health: { state: true },
     user: { state: true },
     notice: { state: true },
     demo: { state: true },
@@ -62,6 +65,17 @@ export class UaipApp extends ApiElement {
         margin: 0;
         color: var(--uaip-error, #b42318);
       }
+      .degraded {
+        border: 2px solid var(--uaip-warning, #b35900);
+        background: var(--uaip-warning-surface, #fff4e5);
+        border-radius: var(--uaip-radius, 6px);
+        padding: 0.5em 0.75em;
+        margin: 0 0 1em;
+      }
+      .degraded p,
+      .degraded ul {
+        margin: 0.25em 0;
+      }
       .badge {
         font-size: 0.8em;
         font-weight: 700;
@@ -78,6 +92,13 @@ export class UaipApp extends ApiElement {
   declare sessionId: string | null;
   /** When set, neither the token nor the open session is kept across reloads. */
   declare noPersist: boolean;
+  /**
+   * How often `/health` is read again, in milliseconds (attribute `health-interval`), so a
+   * banner shows while no language model is reachable and goes once one is; 0 reads it once.
+   * @default 30000
+   */
+  declare healthInterval: number;
+  declare private health: Health | null;
   declare private user: User | null;
   declare private notice: string;
   declare private demo: boolean;
@@ -89,6 +110,8 @@ export class UaipApp extends ApiElement {
     super();
     this.sessionId = null;
     this.noPersist = false;
+    this.healthInterval = 30_000;
+    this.health = null;
     this.user = null;
     this.notice = '';
     this.demo = false;
@@ -107,13 +130,15 @@ export class UaipApp extends ApiElement {
       this.sessionId = sessionFromHash() ?? this.sessionId;
       window.addEventListener('hashchange', this.onHashChange);
     }
-    void this.checkHealth();
+    void this.refreshHealth();
     if (this.token && !this.user) void this.loadUser();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
+    if (this.healthTimer !== undefined) clearTimeout(this.healthTimer);
+    this.healthTimer = undefined;
   }
 
   override render() {
@@ -130,8 +155,33 @@ export class UaipApp extends ApiElement {
         }
         ${this.headerError ? html`<p class="error" role="alert">${this.headerError}</p>` : nothing}
       </header>
+      ${this.renderHealth()}
       ${this.renderMain()}
     `;
+  }
+
+  /** A banner while the server says it is degraded: what is down, and what to do about it. */
+  private renderHealth() {
+    const health = this.health;
+    if (health?.status !== 'degraded') return nothing;
+    const storageDown = !health.checks.storage.ok;
+    const failing = health.checks.llm.filter((check) => !check.ok);
+    const noModel = !health.checks.llm.some((check) => check.ok);
+    return html`<section class="degraded" part="health-banner" role="alert">
+      <p><strong>${
+        storageDown
+          ? 'The server cannot reach its database: nothing can be saved right now.'
+          : 'No language model is reachable: answers cannot be scored right now.'
+      }</strong></p>
+      ${noModel && !storageDown ? html`<p>${health.hint ?? 'What you type is kept; send it again once the server can reach a model.'}</p>` : nothing}
+      ${
+        failing.length > 0
+          ? html`<ul>${failing.map((check) => html`<li>${check.provider}: ${check.detail ?? 'not reachable'}</li>`)}</ul>`
+          : noModel
+            ? html`<p class="muted">The server has no language model configured.</p>`
+            : nothing
+      }
+    </section>`;
   }
 
   private renderMain() {
@@ -157,12 +207,21 @@ export class UaipApp extends ApiElement {
     this.sessionId = sessionFromHash();
   };
 
-  private async checkHealth() {
+  private healthTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Reads `/health` again now: the demo badge, and the banner while the server is degraded. */
+  async refreshHealth(): Promise<void> {
+    if (this.healthTimer !== undefined) clearTimeout(this.healthTimer);
+    this.healthTimer = undefined;
     try {
       const health = await this.client.health();
+      this.health = health;
       this.demo = health.checks.llm.some((check) => check.demo === true);
     } catch {
-      // No badge when /health cannot be read; the rest works without it.
+      // No badge or banner when /health cannot be read; the rest works without it.
+    }
+    if (this.isConnected && this.healthInterval > 0) {
+      this.healthTimer = setTimeout(() => void this.refreshHealth(), this.healthInterval);
     }
   }
 

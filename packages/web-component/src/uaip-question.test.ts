@@ -56,6 +56,58 @@ describe('<uaip-question>', () => {
     expect(root.querySelector('.issues')).toBeNull();
   });
 
+  it('says "Question k of n" within the stage', async () => {
+    const { root } = await mount({
+      ...followUp,
+      kind: 'question',
+      attempt: 1,
+      lastScore: null,
+      issues: [],
+      topicNumber: 2,
+      topicCount: 4,
+    });
+    expect(root.querySelector('.meta')!.textContent!.replace(/\s+/g, ' ')).toContain(
+      'Question 2 of 4 answer 1 of 3',
+    );
+  });
+
+  it('shows a follow-up under the whole question it follows up, never a follow-up quoting a follow-up', async () => {
+    const original =
+      'How would a better model metric move each KPI (monthly churn rate, retention cost)? What must be true for that link to hold, and what could break it?';
+    const { root } = await mount({
+      ...followUp,
+      attempt: 3,
+      text: 'Could you answer again with the figures that apply?',
+      originalText: original,
+      topicNumber: 3,
+      topicCount: 4,
+    });
+    // The question to its last word, once; the follow-up's own text, once.
+    expect(root.querySelector('[part=original]')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      `The question: ${original}`,
+    );
+    expect(root.querySelector('.text')!.textContent).toBe(
+      'Could you answer again with the figures that apply?',
+    );
+    expect(root.textContent!.match(/Could you/g)).toHaveLength(1);
+    expect(root.querySelector('.meta')!.textContent).toContain('question 3 of 4');
+    expect(root.textContent).toContain('Your new answer replaces the last one');
+  });
+
+  it("lists a gap question's missing items, each once", async () => {
+    const { root } = await mount({
+      ...followUp,
+      kind: 'gap',
+      topicId: null,
+      lastScore: null,
+      issues: [],
+      text: 'Before we close Value Quantification, a few things are still missing:\n- a baseline for KPI "NPS"\n- a time frame for KPI "NPS"\n- a baseline for KPI "NPS"\nCould you cover each of them?',
+    });
+    const items = [...root.querySelectorAll('.text li')].map((item) => item.textContent);
+    expect(items).toEqual(['a baseline for KPI "NPS"', 'a time frame for KPI "NPS"']);
+    expect(root.querySelector('.text')!.textContent).toContain('Could you cover each of them?');
+  });
+
   it('labels its text box "Your answer" and its button "Submit answer"', async () => {
     const { root, box } = await mount(followUp);
     expect(accessibleName(box)).toBe('Your answer');

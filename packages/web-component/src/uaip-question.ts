@@ -14,6 +14,27 @@ export interface AnswerEventDetail {
   answer: string;
 }
 
+/**
+ * A question's text as the server wrote it: its lines as paragraphs, and the lines that start
+ * with "- " (a gap question's missing items) as a list, each item once.
+ */
+function questionText(text: string) {
+  const blocks: Array<{ list: boolean; lines: string[] }> = [];
+  for (const line of text.split('\n').map((item) => item.trim())) {
+    if (!line) continue;
+    const item = line.startsWith('- ');
+    const last = blocks.at(-1);
+    if (item && last?.list) {
+      if (!last.lines.includes(line.slice(2))) last.lines.push(line.slice(2));
+    } else blocks.push({ list: item, lines: [item ? line.slice(2) : line] });
+  }
+  return blocks.map((block) =>
+    block.list
+      ? html`<ul>${block.lines.map((line) => html`<li>${line}</li>`)}</ul>`
+      : html`<p>${block.lines[0]}</p>`,
+  );
+}
+
 /** Forgets the draft kept for a question (call it once the answer is recorded). */
 export function clearDraft(questionId: string): void {
   writeStored(draftKey(questionId), null);
@@ -24,8 +45,10 @@ let nextId = 0;
 /**
  * Shows one pending question with a text box labelled "Your answer" and fires `uaip-answer`
  * (`detail: { questionId, answer }`, bubbling and composed) with a non-empty answer of at most
- * 10,000 characters; it never truncates what the user wrote. A follow-up shows "Follow-up",
- * the score and the issues found; a gate's question shows "Gap question".
+ * 10,000 characters; it never truncates what the user wrote. A topic's question shows
+ * "Question k of n"; a follow-up shows "Follow-up", the score and the issues found, under the
+ * question it follows up (in full); a gate's question shows "Gap question" and its missing
+ * items as a list.
  *
  * What is typed is kept in sessionStorage per question id until {@link clearDraft}, so a
  * reload or a new sign-in gives it back. A new question moves the focus to the text box.
@@ -73,6 +96,24 @@ export class UaipQuestion extends LitElement {
       .issues {
         margin: 0 0 0.75em;
       }
+      .original {
+        margin: 0.35em 0 0;
+        padding-left: 0.75em;
+        border-left: 3px solid var(--uaip-border, #8c959f);
+        color: var(--uaip-muted, #57606a);
+      }
+      .text ul {
+        font-weight: 400;
+        margin: 0.35em 0;
+      }
+      .text p,
+      .original p {
+        margin: 0;
+      }
+      .score {
+        font-size: 0.9em;
+        font-weight: 600;
+      }
     `,
   ];
 
@@ -99,17 +140,26 @@ export class UaipQuestion extends LitElement {
   override render() {
     const question = this.question;
     if (!question) return nothing;
+    const followUp = question.kind === 'follow_up';
+    const original = question.originalText;
     return html`
       <p class="meta" part="meta">${this.kindLabel(question)}
         <span class="muted">answer ${question.attempt} of ${question.maxAttempts}</span>
       </p>
-      <p class="text" part="text">${question.text}</p>
       ${
-        question.kind === 'follow_up' && question.issues.length > 0
+        followUp && original && original !== question.text
+          ? html`<div class="original" part="original"><span class="muted">The question:</span>
+              ${questionText(original)}</div>`
+          : nothing
+      }
+      <div class="text" part="text">${questionText(question.text)}</div>
+      ${
+        followUp && question.issues.length > 0
           ? html`<p class="hint">What the last answer was missing:</p>
               <ul class="issues" part="issues">${question.issues.map((issue) => html`<li>${issue}</li>`)}</ul>`
           : nothing
       }
+      ${followUp ? html`<p class="hint">Your new answer replaces the last one, so answer the whole question.</p>` : nothing}
       <form @submit=${this.submit}>
         <div>
           <label for=${this.boxId}>Your answer</label>
@@ -136,9 +186,17 @@ export class UaipQuestion extends LitElement {
   }
 
   private kindLabel(question: PendingQuestion) {
-    if (question.kind === 'gap') return html`<strong class="tag">Gap question</strong>`;
-    if (question.kind === 'question') return html`<strong class="tag">Question</strong>`;
+    if (question.kind === 'gap') {
+      return html`<strong class="tag">Gap question</strong>
+        <span class="muted">what the stage still misses</span>`;
+    }
+    const position =
+      question.topicNumber && question.topicCount
+        ? `Question ${question.topicNumber} of ${question.topicCount}`
+        : 'Question';
+    if (question.kind === 'question') return html`<strong class="tag">${position}</strong>`;
     return html`<strong class="tag">Follow-up</strong>
+      <span class="muted">${position.toLowerCase()}</span>
       ${question.lastScore === null ? nothing : html`<span class="score">Score ${question.lastScore}/10</span>`}`;
   }
 

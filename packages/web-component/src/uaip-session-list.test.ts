@@ -7,6 +7,7 @@ import {
   collect,
   deepQueryAll,
   mount,
+  paths,
   type,
   until,
   untilText,
@@ -37,12 +38,60 @@ describe('<uaip-session-list>', () => {
     const selected = collect<SessionSelectedDetail>('uaip-session-selected');
     const element = mount('uaip-session-list', { fetch: api.fetch, token });
     await until(() => expect(deepQueryAll(element.shadowRoot!, '.sessions li')).toHaveLength(2));
-    const titles = deepQueryAll(element.shadowRoot!, '.sessions button').map((b) =>
+    const titles = deepQueryAll(element.shadowRoot!, '.sessions [part~="item-button"]').map((b) =>
       b.textContent!.trim(),
     );
     expect(titles).toEqual(['Reduce churn', 'Forecast demand for spare parts']);
     byName(element.shadowRoot!, 'Forecast demand for spare parts').click();
     expect(selected).toEqual([{ sessionId: older.id }]);
+  });
+
+  it('says where each session stands: its stage while active, its decision once completed', async () => {
+    const { api, token } = setUp();
+    const done = api.createSession(token, 'Score leads');
+    for (let stage = 0; stage < 5; stage++)
+      await api.advance(done.id, stage === 1 ? 'fails gate' : 'clear');
+    const going = api.createSession(token, 'Reduce churn');
+    await api.advance(going.id, 'A clear answer');
+    const element = mount('uaip-session-list', { fetch: api.fetch, token });
+    await until(() =>
+      expect(
+        deepQueryAll(element.shadowRoot!, '.sessions [id^="meta-"]').map((meta) =>
+          meta
+            .textContent!.replace(/\s+/g, ' ')
+            .trim()
+            .replace(/ · [^·]+$/, ''),
+        ),
+      ).toEqual([
+        'in progress · stage 2 of 5: Value Quantification',
+        'completed · decision: Revise',
+      ]),
+    );
+  });
+
+  it('deletes a session only after a confirmation, and keeps it when told to', async () => {
+    const { api, token } = setUp();
+    const doomed = api.createSession(token, 'Old experiment');
+    api.createSession(token, 'Reduce churn');
+    const element = mount('uaip-session-list', { fetch: api.fetch, token });
+    const root = element.shadowRoot!;
+    const items = () => deepQueryAll(root, '.sessions > li');
+    await until(() => expect(items()).toHaveLength(2));
+
+    byName(root, 'Delete "Old experiment"').click();
+    await untilText(element, 'Delete "Old experiment" and its answers for good?');
+    expect(api.calls.some((call) => call.method === 'DELETE')).toBe(false);
+    byName(root, 'Keep it').click();
+    await element.updateComplete;
+    expect(deepQueryAll(root, '[part~=confirm]')).toEqual([]);
+    expect(items()).toHaveLength(2);
+
+    byName(root, 'Delete "Old experiment"').click();
+    await until(() => byName(root, 'Delete for good')).then((button) => button.click());
+    await until(() => expect(items()).toHaveLength(1));
+    expect(paths(api)).toContain(`DELETE /sessions/${doomed.id}`);
+    expect(api.sessions.has(doomed.id)).toBe(false);
+    expect(items()[0]!.textContent).toContain('Reduce churn');
   });
 
   it('pages with "Show older sessions"', async () => {
@@ -80,7 +129,7 @@ describe('<uaip-session-list>', () => {
     await untilText(element, 'No sessions yet');
     type(byName<HTMLTextAreaElement>(element.shadowRoot!, 'Business idea'), 'Route tickets');
     byName(element.shadowRoot!, 'Start session').click();
-    await untilText(element, 'unavailable right now');
+    await untilText(element, 'No language model could answer right now');
     element.remove();
     const again = mount('uaip-session-list', { fetch: api.fetch, token });
     await again.updateComplete;

@@ -1,6 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { ApiElement, isAbort } from './api-element';
-import type { SessionSummary } from './api-types';
+import type { SessionSummary, WorkflowSummary } from './api-types';
 import { emit, type SessionDetail, type SessionSelectedDetail } from './events';
 import { IDEA_DRAFT_KEY, readStored, writeStored } from './storage';
 import { baseStyles } from './styles';
@@ -8,10 +8,11 @@ import { baseStyles } from './styles';
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
- * The signed-in person's sessions, newest first, and a form to start a new one from a
- * business idea. Fires `uaip-session-started` (`{ session }`) after creating one and
- * `uaip-session-selected` (`{ sessionId }`) when one is picked. The idea being typed is kept
- * in sessionStorage until the session starts.
+ * The signed-in person's sessions, newest first, each with where it stands (the current stage,
+ * or the decision of a completed one), and a form to start a new one from a business idea. A
+ * session can be deleted from the list, after a confirmation. Fires `uaip-session-started`
+ * (`{ session }`) after creating one and `uaip-session-selected` (`{ sessionId }`) when one is
+ * picked. The idea being typed is kept in sessionStorage until the session starts.
  */
 export class UaipSessionList extends ApiElement {
   /** @internal Lit's reactive properties of the element. */
@@ -21,6 +22,9 @@ export class UaipSessionList extends ApiElement {
     loading: { state: true },
     busy: { state: true },
     problem: { state: true },
+    workflows: { state: true },
+    confirming: { state: true },
+    deleting: { state: true },
   };
 
   /** @internal The element's own styles (shadow DOM). */
@@ -42,6 +46,25 @@ export class UaipSessionList extends ApiElement {
       .sessions button {
         text-align: left;
       }
+      .sessions .delete {
+        margin-left: auto;
+        padding: 0.25em 0.6em;
+        font-size: 0.85em;
+      }
+      .confirm {
+        flex-basis: 100%;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em;
+        margin: 0;
+        padding: 0.4em 0.6em;
+        border-left: 4px solid var(--uaip-danger, #b00020);
+      }
+      button.danger {
+        background: var(--uaip-danger, #b00020);
+        border-color: var(--uaip-danger, #b00020);
+      }
     `,
   ];
 
@@ -50,6 +73,11 @@ export class UaipSessionList extends ApiElement {
   declare private loading: boolean;
   declare private busy: boolean;
   declare private problem: string;
+  /** The workflows' stage titles, to say where each session stands. */
+  declare private workflows: WorkflowSummary[];
+  /** The session whose deletion waits for a confirmation. */
+  declare private confirming: string | null;
+  declare private deleting: boolean;
   private abort: AbortController | null = null;
 
   constructor() {
@@ -59,6 +87,9 @@ export class UaipSessionList extends ApiElement {
     this.loading = false;
     this.busy = false;
     this.problem = '';
+    this.workflows = [];
+    this.confirming = null;
+    this.deleting = false;
   }
 
   override disconnectedCallback() {
@@ -86,6 +117,7 @@ export class UaipSessionList extends ApiElement {
     const abort = new AbortController();
     this.abort = abort;
     this.loading = true;
+    if (!cursor) void this.loadWorkflows(abort.signal);
     try {
       const page = await this.client.listSessions({ limit: 20, cursor });
       if (abort.signal.aborted) return;
@@ -99,6 +131,25 @@ export class UaipSessionList extends ApiElement {
     } finally {
       if (this.abort === abort) this.loading = false;
     }
+  }
+
+  private async loadWorkflows(signal: AbortSignal) {
+    try {
+      const { items } = await this.client.workflows();
+      if (!signal.aborted) this.workflows = items;
+    } catch {
+      // Without stage titles an active session says only "in progress".
+    }
+  }
+
+  /** Where a session stands: its stage while active, its decision once completed. */
+  private standing(item: SessionSummary): string {
+    if (item.status === 'completed')
+      return item.outcome ? `completed · decision: ${item.outcome}` : 'completed';
+    const stages = this.workflows.find((workflow) => workflow.id === item.workflowId)?.stages;
+    const index = stages?.findIndex((stage) => stage.id === item.currentStageId) ?? -1;
+    if (!stages || index === -1) return 'in progress';
+    return `in progress · stage ${index + 1} of ${stages.length}: ${stages[index]!.title}`;
   }
 
   override render() {
@@ -139,9 +190,23 @@ export class UaipSessionList extends ApiElement {
               ${item.title}
             </button>
             <span id=${`meta-${item.id}`} class="muted">
-              ${item.status === 'completed' ? 'completed' : 'in progress'} ·
-              ${dateFormat.format(new Date(item.createdAt))}
+              ${this.standing(item)} · ${dateFormat.format(new Date(item.createdAt))}
             </span>
+            <button type="button" class="secondary delete" part="button delete-button"
+              id=${`delete-${item.id}`} aria-label=${`Delete "${item.title}"`} ?disabled=${this.deleting}
+              @click=${() => this.askToDelete(item.id)}>Delete</button>
+            ${
+              this.confirming === item.id
+                ? html`<p class="confirm" part="confirm" role="alertdialog"
+                    aria-labelledby=${`confirm-${item.id}`}>
+                    <span id=${`confirm-${item.id}`}>Delete "${item.title}" and its answers for good?</span>
+                    <button type="button" class="danger" part="button" ?disabled=${this.deleting}
+                      @click=${() => this.deleteSession(item.id)}>Delete for good</button>
+                    <button type="button" class="secondary" part="button"
+                      @click=${this.cancelDelete}>Keep it</button>
+                  </p>`
+                : nothing
+            }
           </li>`,
         )}
       </ul>
@@ -154,6 +219,37 @@ export class UaipSessionList extends ApiElement {
           : nothing
       }
     `;
+  }
+
+  private askToDelete(sessionId: string) {
+    this.confirming = sessionId;
+    this.problem = '';
+    // The confirmation takes the focus, so a keyboard user lands on the choice.
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLButtonElement>('.confirm .secondary')?.focus(),
+    );
+  }
+
+  private readonly cancelDelete = () => {
+    const id = this.confirming;
+    this.confirming = null;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLButtonElement>(`#delete-${CSS.escape(id ?? '')}`)?.focus(),
+    );
+  };
+
+  private async deleteSession(sessionId: string) {
+    if (this.deleting) return;
+    this.deleting = true;
+    try {
+      await this.client.deleteSession(sessionId);
+      this.items = (this.items ?? []).filter((item) => item.id !== sessionId);
+      this.confirming = null;
+    } catch (error) {
+      this.problem = this.reportError(error);
+    } finally {
+      this.deleting = false;
+    }
   }
 
   private select(sessionId: string) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { humanize } from './artifact-view';
 import { createFakeApi } from './fake-api.test-support';
 import type { ErrorDetail, SessionDetail, StageCompletedDetail, UaipQuestion } from './index';
 import {
@@ -72,6 +73,62 @@ describe('<uaip-session>', () => {
     expect(text).toMatch(/120 tokens \(100 in, 20 out\) · \$0\.0012/);
   });
 
+  it('says at once that an escalated answer was kept with its score and is an open item', async () => {
+    const { root, answer } = await open();
+    await answer('escalate: still not sure');
+    const notice = () => deepQuery(root, '[part~=notice]');
+    await until(() =>
+      expect(notice().textContent!.replace(/\s+/g, ' ').trim()).toBe(
+        'Your answer was kept with a score of 3/10: it was the last of 3 tries, so it is listed under open items. Business Translation is done with 1 open item: open its card to see it.',
+      ),
+    );
+    expect(notice().getAttribute('role')).toBe('status');
+    const card = deepQuery(root, 'ol[part~=progress] > li.completed');
+    expect(card.querySelector('summary')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      'done · 1 open item',
+    );
+    expect(card.querySelector('li')!.textContent).toBe(
+      'Answer kept with a score of 3/10: "Tell me about Business Translation."',
+    );
+  });
+
+  it('shows the score of an accepted answer', async () => {
+    const { root, answer } = await open();
+    await answer('A clear, specific answer');
+    await untilText(
+      root.host,
+      'Answer accepted with a score of 8/10. Business Translation is done.',
+    );
+  });
+
+  it('a stage done with a failed gate says "done · N open items", and lists them one click away', async () => {
+    const { root, answer } = await open();
+    await answer('An answer that fails gate');
+    await untilText(root.host, 'Business Translation is done with 2 open items');
+    const card = deepQuery(root, 'ol[part~=progress] > li.completed');
+    const summary = card.querySelector('summary')!;
+    expect(summary.textContent!.replace(/\s+/g, ' ').trim()).toBe('done · 2 open items');
+    const details = card.querySelector('details')!;
+    expect(details.open).toBe(false);
+    summary.click();
+    expect(details.open).toBe(true);
+    expect([...details.querySelectorAll('li')].map((item) => item.textContent)).toEqual([
+      'Missing: a baseline for KPI "NPS"',
+      'Missing: a time frame for KPI "NPS"',
+    ]);
+  });
+
+  it('keeps the open items of completed stages after a reload, escalated answers included', async () => {
+    const { root } = await open({ answers: ['escalate: no idea', 'fails gate'] });
+    await until(() =>
+      expect(
+        deepQueryAll(root, 'ol[part~=progress] summary').map((item) =>
+          item.textContent!.replace(/\s+/g, ' ').trim(),
+        ),
+      ).toEqual(['done · 1 open item', 'done · 2 open items']),
+    );
+  });
+
   it('marks a gap question', async () => {
     const { root, answer } = await open();
     await answer('leaves a gap');
@@ -113,6 +170,50 @@ describe('<uaip-session>', () => {
     expect(artifact.textContent).not.toContain('{');
   });
 
+  it('at 390 px: one compact row of stage cards, the current one named, the question right below', async () => {
+    const { element, root } = await open({ answers: ['A clear answer'] });
+    element.style.width = '390px';
+    await element.updateComplete;
+    const cards = deepQueryAll(root, 'ol[part~=progress] > li');
+    const tops = new Set(cards.map((card) => card.getBoundingClientRect().top));
+    expect(tops.size).toBe(1);
+    const list = deepQuery(root, 'ol[part~=progress]').getBoundingClientRect();
+    expect(list.height).toBeLessThan(80);
+    const visibleTitles = cards
+      .map((card) => card.querySelector<HTMLElement>('.stage-title')!)
+      .filter((title) => title.getBoundingClientRect().width > 1)
+      .map((title) => title.textContent);
+    expect(visibleTitles).toEqual(['Value Quantification']);
+    // The hidden titles still name each card for a screen reader.
+    expect(cards.map((card) => card.querySelector('.stage-title')!.textContent)).toHaveLength(5);
+    element.style.width = '1000px';
+    await element.updateComplete;
+    expect(deepQuery(root, 'ol[part~=progress]').getBoundingClientRect().height).toBeGreaterThan(
+      list.height,
+    );
+  });
+
+  it('a wide charter table says it scrolls sideways at 390 px, and not when it fits', async () => {
+    const { element, root, answer } = await open({ stages: [['only', 'Only stage']] });
+    await answer('A clear, specific answer');
+    await until(() => deepQuery(root, 'article.charter'));
+    const hints = () =>
+      deepQueryAll(root, '[part~=scroll-hint]').map((hint) => (hint.hidden ? 'hidden' : 'shown'));
+    element.style.width = '390px';
+    await until(() => expect(hints()).toEqual(['hidden', 'shown']));
+    const wide = deepQueryAll(root, '.table')[1]!;
+    expect(wide.scrollWidth).toBeGreaterThan(wide.clientWidth);
+    expect(wide.getAttribute('tabindex')).toBe('0');
+    element.style.width = '1400px';
+    await until(() => expect(hints()).toEqual(['hidden', 'hidden']));
+  });
+
+  it('writes initialisms in field labels as such: "AI justification", "ML archetype"', async () => {
+    expect(
+      ['aiJustification', 'mlArchetype', 'kpis', 'fair', 'businessObjective'].map(humanize),
+    ).toEqual(['AI justification', 'ML archetype', 'KPIs', 'FAIR', 'Business objective']);
+  });
+
   it('focus moves to "Your answer" when the next question arrives', async () => {
     const { root, answer, question } = await open();
     await answer('A clear, specific answer');
@@ -133,10 +234,9 @@ describe('<uaip-session>', () => {
     expect(charter.querySelector('li strong')!.textContent).toBe('Objective:');
     expect(charter.querySelector('li')!.textContent).toContain('<script>alert(1)</script>');
     expect(charter.querySelector('script')).toBeNull();
-    expect([...charter.querySelectorAll('td')].map((cell) => cell.textContent)).toEqual([
-      'Fairness',
-      'LOW',
-    ]);
+    expect(
+      [...charter.querySelector('table')!.querySelectorAll('td')].map((cell) => cell.textContent),
+    ).toEqual(['Fairness', 'LOW']);
     expect(deepQueryAll(root, '[aria-current="step"]')).toEqual([]);
 
     const saved: Array<{ href: string; download: string }> = [];
@@ -177,7 +277,7 @@ describe('<uaip-session>', () => {
       retryAfter: 3,
     });
     await answer('My kept answer');
-    await untilText(root.host, 'The AI service is unavailable right now');
+    await untilText(root.host, 'No language model could answer right now');
     expect(errors).toEqual([{ status: 503, code: 'llm_unavailable', message: 'llm_unavailable' }]);
     expect(byName<HTMLTextAreaElement>(root, 'Your answer').value).toBe('My kept answer');
     byName(root, 'Try again').click();

@@ -1,18 +1,32 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { ApiElement, isAbort } from './api-element';
 import { isRetryable, UaipApiError } from './api-error';
-import type { CharterFormat, Session, SessionEvent } from './api-types';
+import type { AnswerResult, CharterFormat, Session, SessionEvent } from './api-types';
 import { artifactStyles, completedArtifacts } from './artifact-view';
 import { charterStyles, completedSection } from './charter-view';
 import { downloadCharter, newIdempotencyKey } from './download';
 import { emit, type SessionDetail, type StageCompletedDetail } from './events';
 import { describeEvent, describeUsage } from './progress-log';
-import { stageProgress, stageProgressStyles } from './stage-progress';
+import { type OpenItems, stageProgress, stageProgressStyles } from './stage-progress';
 import { baseStyles } from './styles';
 import { type AnswerEventDetail, clearDraft } from './uaip-question';
 
 /** The parts of `<uaip-question>` re-exported so a page can style them through this element. */
-const QUESTION_PARTS = 'meta, text, issues, textarea, button, error';
+const QUESTION_PARTS = 'meta, original, text, issues, textarea, button, error';
+
+/** An answer kept as the last allowed try although it scored under the threshold. */
+interface EscalatedAnswer {
+  stageId: string;
+  question: string;
+  score: number;
+}
+
+/** What the last answer came to, said at once. */
+interface Notice {
+  text: string;
+  /** An escalated answer, or a stage completed with open items: worth a second look. */
+  warning: boolean;
+}
 
 /** An answer kept until the server records it, with the key that makes re-sending safe. */
 interface KeptAnswer extends AnswerEventDetail {
@@ -40,6 +54,8 @@ export class UaipSession extends ApiElement {
     problem: { state: true },
     retry: { state: true },
     charter: { state: true },
+    notice: { state: true },
+    escalated: { state: true },
   };
 
   /** @internal The element's own styles (shadow DOM). */
@@ -59,6 +75,16 @@ export class UaipSession extends ApiElement {
         margin: 0.25em 0;
         font-size: 0.9em;
       }
+      .notice {
+        margin: 0.5em 0 1em;
+        padding: 0.4em 0.75em;
+        border-left: 4px solid var(--uaip-success, #1a7f37);
+        background: var(--uaip-success-surface, #eef8f0);
+      }
+      .notice.warning {
+        border-left-color: var(--uaip-warning, #b35900);
+        background: var(--uaip-warning-surface, #fff4e5);
+      }
     `,
   ];
 
@@ -71,8 +97,16 @@ export class UaipSession extends ApiElement {
   declare private problem: string;
   declare private retry: (() => void) | null;
   declare private charter: string | null;
+  declare private notice: Notice | null;
+  declare private escalated: EscalatedAnswer[];
   private kept: KeptAnswer | null = null;
   private loading: AbortController | null = null;
+  // Wide charter tables scroll sideways; a hint says so whenever one overflows.
+  // (Next frame: showing a hint changes the layout the observer is reporting on.)
+  private readonly resized =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver(() => requestAnimationFrame(() => this.markScrolling()));
   private stream: { sessionId: string; abort: AbortController } | null = null;
 
   constructor() {
@@ -84,10 +118,13 @@ export class UaipSession extends ApiElement {
     this.problem = '';
     this.retry = null;
     this.charter = null;
+    this.notice = null;
+    this.escalated = [];
   }
 
   override connectedCallback() {
     super.connectedCallback();
+    this.resized?.observe(this);
     // Moved in the page: the stream (or an interrupted load) starts again.
     if (!this.hasUpdated || !this.sessionId || !this.token) return;
     if (this.session?.id === this.sessionId) this.follow();
@@ -97,6 +134,7 @@ export class UaipSession extends ApiElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     // Leaving the page (or the host removing us) ends every request and the event stream.
+    this.resized?.disconnect();
     this.loading?.abort();
     this.stopStream();
   }
@@ -113,6 +151,18 @@ export class UaipSession extends ApiElement {
     else void this.load();
   }
 
+  protected override updated() {
+    this.markScrolling();
+  }
+
+  private markScrolling() {
+    for (const table of this.renderRoot.querySelectorAll<HTMLElement>('.table')) {
+      const hint = table.previousElementSibling as HTMLElement | null;
+      if (hint?.classList.contains('scroll-hint'))
+        hint.hidden = table.scrollWidth <= table.clientWidth + 1;
+    }
+  }
+
   /** Loads the session again from the server. */
   async load(): Promise<void> {
     const sessionId = this.sessionId;
@@ -120,7 +170,11 @@ export class UaipSession extends ApiElement {
     this.loading?.abort();
     const abort = new AbortController();
     this.loading = abort;
-    if (this.session?.id !== sessionId) this.session = null;
+    if (this.session?.id !== sessionId) {
+      this.session = null;
+      this.notice = null;
+      this.escalated = [];
+    }
     this.charter = null;
     try {
       const session = await this.client.getSession(sessionId, { signal: abort.signal });
@@ -129,6 +183,9 @@ export class UaipSession extends ApiElement {
       this.problem = '';
       this.retry = null;
       this.follow();
+      // Answers kept after their last try, for the open items of the completed stages.
+      if (session.stages.some((stage) => stage.status === 'completed'))
+        void this.loadEscalated(session.id, abort.signal);
     } catch (error) {
       if (abort.signal.aborted || isAbort(error)) return;
       this.fail(error, () => void this.load());
@@ -144,11 +201,52 @@ export class UaipSession extends ApiElement {
     return html`
       <h2 part="title">${session.title}</h2>
       <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
-      ${stageProgress(session)}
+      ${stageProgress(session, this.openItems(session))}
       ${this.renderProblem()}
+      <div role="status" part="notice">${
+        this.notice
+          ? html`<p class=${this.notice.warning ? 'notice warning' : 'notice'}>${this.notice.text}</p>`
+          : nothing
+      }</div>
       ${done ? completedSection(this.charter, (format) => this.download(session, format)) : this.renderQuestion(session)}
       ${completedArtifacts(session.stages)}
     `;
+  }
+
+  /** Each completed stage's open items: what its gate still misses, and escalated answers. */
+  private openItems(session: Session): OpenItems {
+    const items = new Map<string, string[]>();
+    for (const stage of session.stages) {
+      const list = (stage.gate?.passed === false ? stage.gate.missing : []).map(
+        (missing) => `Missing: ${missing}`,
+      );
+      for (const answer of this.escalated.filter((item) => item.stageId === stage.id)) {
+        list.push(`Answer kept with a score of ${answer.score}/10: "${answer.question}"`);
+      }
+      if (list.length > 0) items.set(stage.id, list);
+    }
+    return items;
+  }
+
+  private async loadEscalated(sessionId: string, signal: AbortSignal) {
+    try {
+      const { items } = await this.client.turns(sessionId, { signal });
+      if (signal.aborted || this.session?.id !== sessionId) return;
+      // The question as first asked: the last turn before an escalated one on its topic.
+      this.escalated = items
+        .filter((turn) => turn.escalated)
+        .map((turn) => {
+          const first = items.find(
+            (candidate) =>
+              candidate.stageId === turn.stageId &&
+              candidate.topicId === turn.topicId &&
+              candidate.kind !== 'follow_up',
+          );
+          return { stageId: turn.stageId, question: (first ?? turn).question, score: turn.score };
+        });
+    } catch {
+      // The stage cards then show gate failures only; the charter lists everything.
+    }
   }
 
   private renderProblem() {
@@ -229,12 +327,14 @@ export class UaipSession extends ApiElement {
     this.problem = '';
     this.retry = null;
     this.lines = [];
+    this.notice = null;
     this.startStream(session.id);
     try {
       const result = await this.client.answer(session.id, answer, { idempotencyKey: kept.key });
       clearDraft(answer.questionId);
       this.kept = null;
       this.busy = false;
+      this.say(session, result);
       this.apply(session, result.session);
     } catch (error) {
       this.busy = false;
@@ -243,6 +343,42 @@ export class UaipSession extends ApiElement {
       if (code === 'conflict' || code === 'session_completed') await this.load();
       this.fail(error, () => void this.send(kept));
     }
+  }
+
+  /** Says at once what became of the answer: its score, kept after the last try, stage done. */
+  private say(before: Session, { session: after, outcome }: AnswerResult) {
+    const asked = before.pendingQuestion;
+    if (!asked || outcome.kind === 'follow_up') return;
+    const score = `${outcome.quality.score}/10`;
+    const parts: string[] = [];
+    let warning = false;
+    if (outcome.escalated) {
+      warning = true;
+      this.escalated = [
+        ...this.escalated,
+        {
+          stageId: asked.stageId,
+          question: asked.originalText ?? asked.text,
+          score: outcome.quality.score,
+        },
+      ];
+      parts.push(
+        `Your answer was kept with a score of ${score}: it was the last of ${asked.maxAttempts} tries, so it is listed under open items.`,
+      );
+    } else {
+      parts.push(`Answer accepted with a score of ${score}.`);
+    }
+    const stage = after.stages.find((candidate) => candidate.id === asked.stageId);
+    if (stage?.status === 'completed') {
+      const open = this.openItems(after).get(stage.id)?.length ?? 0;
+      if (open > 0) warning = true;
+      parts.push(
+        open > 0
+          ? `${stage.title} is done with ${open} open ${open === 1 ? 'item' : 'items'}: open its card to see ${open === 1 ? 'it' : 'them'}.`
+          : `${stage.title} is done.`,
+      );
+    }
+    this.notice = { text: parts.join(' '), warning };
   }
 
   private apply(before: Session, after: Session) {

@@ -1,10 +1,14 @@
+import type { z } from 'zod';
 import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
+import { inSchemaOrder } from './artifact-order';
 import type { Session, Turn, UsageFigures, UsageSummary } from './view-types';
 
 /** What a view needs of a workflow: its stage titles, and each topic's place in its stage. */
 interface WorkflowOutline {
   titles: Map<string, string>;
+  /** Each stage's artifact schema, so artifacts read in the order the schema declares. */
+  schemas: Map<string, z.ZodType>;
   /** `stageId` → topic id → its 1-based number in the stage. */
   topicNumbers: Map<string, Map<string, number>>;
 }
@@ -18,6 +22,7 @@ function outlineOf(workflow: Workflow): WorkflowOutline {
   if (!outline) {
     outline = {
       titles: new Map(workflow.stages.map((stage) => [stage.id, stage.title])),
+      schemas: new Map(workflow.stages.map((stage) => [stage.id, stage.artifact as z.ZodType])),
       topicNumbers: new Map(
         workflow.stages.map((stage) => [
           stage.id,
@@ -31,7 +36,7 @@ function outlineOf(workflow: Workflow): WorkflowOutline {
 }
 
 export function toSession(record: SessionRecord, workflow: Workflow): Session {
-  const { titles, topicNumbers } = outlineOf(workflow);
+  const { titles, schemas, topicNumbers } = outlineOf(workflow);
   const pending = record.pending;
   const topics = pending ? topicNumbers.get(pending.stageId) : undefined;
   return {
@@ -49,7 +54,8 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
       id: stage.stageId,
       title: titles.get(stage.stageId) ?? stage.stageId,
       status: stage.status,
-      artifact: stage.artifact,
+      artifact:
+        stage.artifact === null ? null : inSchemaOrder(stage.artifact, schemas.get(stage.stageId)),
       gate: stage.gate,
     })),
     pendingQuestion: pending && {

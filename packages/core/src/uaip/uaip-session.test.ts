@@ -376,6 +376,40 @@ describe('a full U-AIP session', () => {
     expect(session.status).toBe('completed');
   });
 
+  it("keeps each artifact's fields in the schema's order, whatever order storage kept", async () => {
+    // A storage that returns keys reversed, as a jsonb column may return them in its own order.
+    const memory = createMemoryStorage();
+    let reversed = false;
+    const reverse = (value: unknown) =>
+      Object.fromEntries(Object.entries(value as object).reverse());
+    const storage: typeof memory = {
+      ...memory,
+      async getSession(ownerId, sessionId) {
+        const record = await memory.getSession(ownerId, sessionId);
+        if (record && reversed)
+          for (const stage of record.stages)
+            if (stage.artifact) stage.artifact = reverse(stage.artifact);
+        return record;
+      },
+    };
+    const orchestrator = createOrchestrator({
+      storage,
+      llm: uaipFakeLlm(),
+      workflows: [uaipWorkflow],
+    });
+    const session = await runSession(orchestrator, baseAnswers);
+    const keysOf = (value: unknown) => Object.keys(value as object);
+    const expected = session.stages.map((stage) => keysOf(stage.artifact));
+    expect(expected[0]!.slice(0, 3)).toEqual([
+      'businessObjective',
+      'successMeasure',
+      'aiJustification',
+    ]);
+    reversed = true;
+    const read = await orchestrator.get(user, session.id);
+    expect(read.stages.map((stage) => keysOf(stage.artifact))).toEqual(expected);
+  });
+
   it('refuses the charter before the session is complete', async () => {
     const { orchestrator } = setup();
     const session = await orchestrator.start(user, { idea: 'Predict churn' });
