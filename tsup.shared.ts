@@ -26,7 +26,7 @@ export function packageBuild(entry: Record<string, string>, extra: Options = {})
     dts: process.env.UAIP_SKIP_TYPES === '1' ? false : declarations,
     sourcemap: true,
     clean: true,
-    target: 'node20',
+    target: 'node22',
     ...extra,
   };
 }

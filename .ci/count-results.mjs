@@ -1,6 +1,6 @@
 // Adds up the JSON reports of every test runner .ci/run called into one "N passed, N failed"
-// line, and fails the run when a test was skipped for a missing service (its name says
-// "(needs …)") or a runner exited non-zero.
+// line (after one line per report), and fails the run when a test was skipped for a missing
+// service (its name says "(needs …)") or a runner exited non-zero.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,6 +15,10 @@ for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  // One line per run, worded unlike the total so that a reader of the last line finds the sum.
+  console.log(
+    `${file}: passed ${report.numPassedTests}, failed ${report.numFailedTests}, skipped ${report.numPendingTests + report.numTodoTests}`,
+  );
   for (const suite of report.testResults) {
     // A file that failed to load has no test results but must count as a failure.
     if (suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed')) {
