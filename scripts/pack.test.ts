@@ -16,6 +16,8 @@ const built = packages.every((name) =>
 if (!built && process.env.UAIP_REQUIRE_SERVICES === '1') {
   throw new Error('The packages are not built, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
 }
+// Said in the run's output under this file's name: a skip must never pass unnoticed.
+if (!built) console.warn('Skipped: npm pack of every package (run npm run build first).');
 
 function packedFiles(name: string): string[] {
   const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {

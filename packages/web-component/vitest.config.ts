@@ -12,6 +12,12 @@ if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
     `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
   );
 }
+// Said at the start of the run: a skip must never pass unnoticed.
+if (!hasChromium) {
+  console.warn(
+    `Skipped: the web component tests, which need Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
+  );
+}
 
 export default defineProject({
   ...sourceConditions,

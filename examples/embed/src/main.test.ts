@@ -45,5 +45,36 @@ it('says how to configure a model when none answers', async () => {
     },
   }).catch((error: { code: number; stdout: string }) => error);
   expect(failure).toMatchObject({ code: 1 });
-  expect((failure as { stdout: string }).stdout).toContain('LLM_PROVIDERS=demo');
+  const stdout = (failure as { stdout: string }).stdout;
+  // Up front: before the first question, with what failed and what to do.
+  expect(stdout).toContain('No language model can be reached, so no answer could be scored.');
+  expect(stdout).toMatch(/ {2}ollama: .+/);
+  expect(stdout).toContain('LLM_PROVIDERS=demo');
+  expect(stdout).not.toContain('[business-translation');
+}, 60_000);
+
+it('refuses an empty idea and blank answers instead of making one up', async () => {
+  const typed = (input: string) => {
+    const child = execFile(process.execPath, script, {
+      cwd: root,
+      env: { ...process.env, LLM_PROVIDERS: 'demo' },
+    });
+    child.stdin!.end(input);
+    return new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.once('exit', (code) => resolve({ code, stdout }));
+    });
+  };
+  const empty = await typed('\n');
+  expect(empty.code).toBe(1);
+  expect(empty.stdout).toContain('No idea given: describe the business idea on the first line.');
+  expect(empty.stdout).not.toContain('An AI project');
+
+  const blank = await typed('Predict churn of prepaid customers\n   \n');
+  expect(blank.stdout).toContain('Your idea: "Predict churn of prepaid customers"');
+  expect(blank.stdout).toContain('An empty answer is not an answer: please type one');
+  expect(blank.stdout).toContain('No more answers; the session waits at this question.');
 }, 60_000);

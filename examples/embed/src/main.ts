@@ -29,18 +29,40 @@ if (file) {
   }
 }
 
-/** The next answer: from the file by key (with fallbacks, so a run always ends), or typed. */
+/**
+ * The next answer: from the file by key (with fallbacks, so a run always ends), or typed. A
+ * blank typed line is no answer: it is refused and the next line read.
+ */
 async function nextAnswer(key: string, fallbacks: string[]): Promise<string | undefined> {
-  if (!file) return (await lines.next()).value;
+  if (!file) {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) return undefined;
+      if (value.trim() !== '') return value;
+      console.log('  An empty answer is not an answer: please type one (Ctrl+D to stop).');
+    }
+  }
   for (const candidate of [key, ...fallbacks])
     if (keyed.has(candidate)) return keyed.get(candidate);
   return undefined;
 }
 
+const HOW_TO_CONFIGURE =
+  'Configure a model: ANTHROPIC_API_KEY, a running Ollama (OLLAMA_HOST, OLLAMA_MODEL), or LLM_PROVIDERS=demo to try it offline.';
 const { llm, providers } = providersFromEnv(process.env);
 console.log(
   `LLM: ${providers.map((provider) => provider.description).join(' → ') || 'none configured'}`,
 );
+// Up front, before any question: a session cannot go far without a model that answers.
+const probes = await Promise.all(providers.map((provider) => provider.probe(3_000)));
+if (!probes.some((probe) => probe.ok)) {
+  console.log('No language model can be reached, so no answer could be scored.');
+  providers.forEach((provider, index) => {
+    console.log(`  ${provider.id}: ${probes[index]!.detail ?? 'not reachable'}`);
+  });
+  console.log(HOW_TO_CONFIGURE);
+  process.exit(1);
+}
 const orchestrator = createOrchestrator({
   storage: createMemoryStorage(),
   llm,
@@ -48,7 +70,15 @@ const orchestrator = createOrchestrator({
 });
 const user = { userId: 'local-user' };
 
-const idea = (await nextAnswer('idea', [])) ?? 'An AI project';
+const idea = await nextAnswer('idea', []);
+if (idea === undefined || idea.trim() === '') {
+  console.log(
+    file
+      ? `${file} has no "idea: …" line: describe the business idea there first.`
+      : 'No idea given: describe the business idea on the first line.',
+  );
+  process.exit(1);
+}
 let session = await orchestrator.start(user, { idea });
 while (session.pendingQuestion) {
   const question = session.pendingQuestion;
@@ -77,10 +107,7 @@ while (session.pendingQuestion) {
   } catch (error) {
     if (!UaipError.isInstance(error)) throw error;
     console.log(`  ${error.code}: ${error.message}`);
-    if (error.code === 'llm_unavailable')
-      console.log(
-        '  Configure a model: ANTHROPIC_API_KEY, a running Ollama, or LLM_PROVIDERS=demo to try it offline.',
-      );
+    if (error.code === 'llm_unavailable') console.log(`  ${HOW_TO_CONFIGURE}`);
     process.exit(1);
   }
 }

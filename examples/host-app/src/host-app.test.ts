@@ -56,3 +56,40 @@ it("uses the host's identity: no key is a 401, another user's session a 404, no 
   ).toBe(404);
   expect((await call('GET', '/scoping/api/nope', 'key-a')).json.error.code).toBe('not_found');
 });
+
+it('listens where PORT says (0: a free port it names), and refuses a PORT that is no port', async () => {
+  const { spawn } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const start = (port: string) =>
+    spawn(process.execPath, ['--conditions=@uaip/source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const child = start('0');
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('\n')) resolve(output);
+      });
+      child.once('exit', () => reject(new Error(`exited: ${output}`)));
+    });
+    const listening = /host app on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line);
+    expect(Number(listening?.[2])).toBeGreaterThan(0);
+    expect(Number(listening?.[2])).not.toBe(4000); // not the default: PORT was read
+    const response = await fetch(`${listening![1]}/`);
+    expect(await response.json()).toEqual({ app: 'host', message: 'Welcome to the host app' });
+  } finally {
+    child.kill();
+  }
+  const refused = start('not-a-port');
+  let errors = '';
+  refused.stderr!.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const code = await new Promise((resolve) => refused.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(errors).toContain('PORT must be a whole number from 0 to 65535, not "not-a-port"');
+}, 30_000);

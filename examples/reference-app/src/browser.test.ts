@@ -20,6 +20,12 @@ if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
     `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
   );
 }
+// Said in the run's output under this file's name: a skip must never pass unnoticed.
+if (!hasChromium) {
+  console.warn(
+    `Skipped: the browser tests, which need Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
+  );
+}
 const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
 const RICH =
   'Retention agents at Acme Telecom will call the 2,000 prepaid customers most likely to churn each week; churn is 8% per month today and should reach 5% by September 2027, measured from billing deactivations, worth 2.4 million EUR a year.';

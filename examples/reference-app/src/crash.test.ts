@@ -19,6 +19,11 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 if (!serverUrl && process.env.UAIP_REQUIRE_SERVICES === '1') {
   throw new Error('TEST_DATABASE_URL is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
 }
+// Said in the run's output under this file's name: a skip must never pass unnoticed.
+if (!serverUrl)
+  console.warn(
+    'Skipped: the tests of this file that need PostgreSQL (set TEST_DATABASE_URL to run them).',
+  );
 
 /**
  * The goal: a question held by a dead process is free again within 15 s of the restart, with

@@ -21,6 +21,11 @@ if (unavailable && process.env.UAIP_REQUIRE_SERVICES === '1') {
     `A throw-away PostgreSQL cluster cannot be made (${unavailable}), and UAIP_REQUIRE_SERVICES=1 forbids skipping`,
   );
 }
+// Said in the run's output under this file's name: a skip must never pass unnoticed.
+if (unavailable)
+  console.warn(
+    `Skipped: the database fault tests, which need a throw-away PostgreSQL cluster (${unavailable}).`,
+  );
 
 /** The app's pool (DATABASE_POOL_SIZE): small, so exhausting it takes a few requests. */
 const POOL_SIZE = 3;

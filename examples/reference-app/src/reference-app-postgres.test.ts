@@ -9,6 +9,11 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 if (!serverUrl && process.env.UAIP_REQUIRE_SERVICES === '1') {
   throw new Error('TEST_DATABASE_URL is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
 }
+// Said in the run's output under this file's name: a skip must never pass unnoticed.
+if (!serverUrl)
+  console.warn(
+    'Skipped: the tests of this file that need PostgreSQL (set TEST_DATABASE_URL to run them).',
+  );
 
 const RICH =
   'Retention agents at Acme Telecom will call the 2,000 prepaid customers most likely to churn each week; churn is 8% per month today and should reach 5% by September 2027, measured from billing deactivations.';

@@ -2,7 +2,7 @@ import pg from 'pg';
 
 /**
  * The PostgreSQL server for tests, from `TEST_DATABASE_URL`. Without it the tests that need a
- * server are skipped (their names say so), except under `UAIP_REQUIRE_SERVICES=1` (set by
+ * server are skipped and the run's output says why (a line under each file), except under `UAIP_REQUIRE_SERVICES=1` (set by
  * `.ci/run`), where a missing server is an error: CI must never pass by skipping.
  */
 export function testDatabaseUrl(): string | undefined {
@@ -10,7 +10,16 @@ export function testDatabaseUrl(): string | undefined {
   if (!url && process.env.UAIP_REQUIRE_SERVICES === '1') {
     throw new Error('TEST_DATABASE_URL is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
   }
+  if (!url) skipNotice('PostgreSQL', 'set TEST_DATABASE_URL');
   return url;
+}
+
+/**
+ * Says in the run's output, under the test file's name, that its tests needing `service` are
+ * skipped and what would run them: a skip must never pass unnoticed.
+ */
+export function skipNotice(service: string, remedy: string): void {
+  console.warn(`Skipped: the tests of this file that need ${service} (${remedy} to run them).`);
 }
 
 /** The suffix of a suite that is skipped without a server, so skips explain themselves. */
