@@ -37,11 +37,11 @@ export function flameGraphSvg(folded: Map<string, number>, title: string): strin
     depth = Math.max(depth, level);
     const y = 30 + level * ROW;
     const share = ((frame.micros / root.micros) * 100).toFixed(1);
-    const label = width > 40 ? fit(frame.name, width) : '';
+    const label = width > 40 ? truncate(frame.name, width) : '';
     rects.push(
-      `<g><title>${escape(frame.name)} (${share} %, ${(frame.micros / 1000).toFixed(0)} ms)</title>` +
+      `<g><title>${escapeXml(frame.name)} (${share} %, ${(frame.micros / 1000).toFixed(0)} ms)</title>` +
         `<rect x="${x.toFixed(2)}" y="${y}" width="${Math.max(0.5, width - 0.5).toFixed(2)}" height="${ROW - 1}" fill="${colour(frame.name)}"/>` +
-        (label ? `<text x="${(x + 3).toFixed(2)}" y="${y + 11}">${escape(label)}</text>` : '') +
+        (label ? `<text x="${(x + 3).toFixed(2)}" y="${y + 11}">${escapeXml(label)}</text>` : '') +
         '</g>',
     );
     let childX = x;
@@ -54,14 +54,15 @@ export function flameGraphSvg(folded: Map<string, number>, title: string): strin
   const height = 30 + (depth + 2) * ROW;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="monospace" font-size="10">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="4" y="18" font-size="13">${escape(title)}</text>`,
+    `<text x="4" y="18" font-size="13">${escapeXml(title)}</text>`,
     ...rects,
     '</svg>',
   ].join('\n');
 }
 
-function fit(name: string, width: number): string {
+function truncate(name: string, width: number): string {
   const chars = Math.floor((width - 6) / 6);
   return name.length <= chars ? name : `${name.slice(0, Math.max(0, chars - 1))}…`;
 }
@@ -79,6 +80,6 @@ function colour(name: string): string {
   return '#e8a0a0';
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -37,7 +37,10 @@ export function makePolicy(
  * request (429) when any of them is past its limit.
  */
 export async function countAll(ctx: Context, entries: Array<[Policy, string]>): Promise<void> {
-  const counted = await Promise.all(entries.map(([policy, key]) => consume(policy, key)));
+  // One after the other: on a store behind a connection pool, a request then holds at most one
+  // connection at a time, and a full pool cannot deadlock on requests each waiting for a second.
+  const counted: Counted[] = [];
+  for (const [policy, key] of entries) counted.push(await consume(policy, key));
   const previous = ctx.state.rateLimit as Counted | undefined;
   const shown = [...(previous ? [previous] : []), ...counted].reduce((a, b) =>
     usedShare(b) > usedShare(a) ? b : a,

@@ -173,7 +173,10 @@ export function sessionCases(storage: StorageUnderTest): void {
       const sessions = await createMany(ownerId, [at(10), at(30), at(20)]);
       const page = await storage().listSessions(ownerId, { limit: 10 });
       expect(page.items.map((item) => item.createdAt)).toEqual([at(30), at(20), at(10)]);
-      expect(page).toEqual({ items: sessions.map((session) => summary(session)), nextCursor: null });
+      expect(page).toEqual({
+        items: sessions.map((session) => summary(session)),
+        nextCursor: null,
+      });
     });
 
     it('pages through sessions in order, ties by larger id, without gaps or duplicates', async () => {
