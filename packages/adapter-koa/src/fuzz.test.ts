@@ -19,7 +19,7 @@ import {
   rawClient,
 } from './raw-http.test-support';
 import { completeSession } from './session-driver.test-support';
-import { startTestApi, type TestApi } from './test-api.test-support';
+import { NO_RATE_LIMITS, startTestApi, type TestApi } from './test-api.test-support';
 
 // Property-based attack on the whole HTTP API (quality bar "Bad input"): thousands of requests
 // generated from the routes' own zod schemas, half of them valid so they run real turns, the
@@ -50,14 +50,7 @@ const arrayPrototypeKeys = Object.getOwnPropertyNames(Array.prototype).sort();
 beforeAll(async () => {
   api = await startTestApi({
     // Limits out of the way: every request must reach its route, not a 429.
-    rateLimits: {
-      userPerHour: 1e9,
-      llmPerHour: 1e9,
-      globalPerHour: 1e9,
-      anonymousPerAddressPerHour: 1e9,
-      registrationsPerAddressPerHour: 1e9,
-      loginPer15Min: 1e9,
-    },
+    rateLimits: NO_RATE_LIMITS,
   });
   client = rawClient(api.url);
   const users: FuzzUser[] = [];

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from './route-spec';
-import { type CallResult, PASSWORD, startTestApi, type TestApi } from './test-api.test-support';
+import {
+  type CallResult,
+  NO_RATE_LIMITS,
+  PASSWORD,
+  startTestApi,
+  type TestApi,
+} from './test-api.test-support';
 
 // The OpenAPI document against the server, route by route of the router's own table: every
 // input the document describes is probed at, under and over each of its limits, and the server
@@ -47,14 +53,7 @@ let probes = 0;
 beforeAll(async () => {
   api = await startTestApi({
     // Limits out of the way: every probe must reach its route's validation, not a 429.
-    rateLimits: {
-      userPerHour: 1e9,
-      llmPerHour: 1e9,
-      globalPerHour: 1e9,
-      anonymousPerAddressPerHour: 1e9,
-      registrationsPerAddressPerHour: 1e9,
-      loginPer15Min: 1e9,
-    },
+    rateLimits: NO_RATE_LIMITS,
   });
   token = (await api.user()).token;
   sessionId = (await api.call('POST', '/api/v1/sessions', { token, body: { idea: 'Cut churn' } }))

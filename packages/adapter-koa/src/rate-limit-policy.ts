@@ -62,11 +62,15 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw new UaipError('storage_unavailable', 'The rate-limit store is unavailable', {
-      cause: error,
-      retryAfterMs: 1000,
-    });
+    throw storeUnavailable(error);
   }
+}
+
+function storeUnavailable(cause: unknown): UaipError {
+  return new UaipError('storage_unavailable', 'The rate-limit store is unavailable', {
+    cause,
+    retryAfterMs: 1000,
+  });
 }
 
 const usedShare = (counted: Counted) => 1 - counted.remaining / counted.policy.limit;
@@ -79,7 +83,7 @@ async function consume(policy: Policy, key: string): Promise<Counted> {
     // rate-limiter-flexible rejects with a RateLimiterRes when the limit is passed.
     if (rejection instanceof RateLimiterRes)
       return { policy, remaining: -1, resetMs: rejection.msBeforeNext };
-    return guarded(() => Promise.reject(rejection));
+    throw storeUnavailable(rejection);
   }
 }
 

@@ -65,6 +65,16 @@ export interface CallResult {
   text: string;
 }
 
+/** Rate limits no test request reaches: for tests whose every request must reach its route. */
+export const NO_RATE_LIMITS = {
+  userPerHour: 1e9,
+  llmPerHour: 1e9,
+  globalPerHour: 1e9,
+  anonymousPerAddressPerHour: 1e9,
+  registrationsPerAddressPerHour: 1e9,
+  loginPer15Min: 1e9,
+};
+
 /**
  * The reference app's pieces on loopback: memory storage, password accounts (bcrypt at the
  * floor cost), the real LLM chain against fake Claude and Ollama servers that answer like the
