@@ -359,6 +359,7 @@ export default async function run(): Promise<BenchReport> {
       name: 'postgres turns/s / floor turns/s, 50 at once',
       value: turns.perSecond / baseline.updatesPerSecond,
       unit: 'ratio',
+      goal: { op: '>=', value: 0.8 },
     },
     { name: 'pglite (folder): per turn, turns 1-10 (median)', value: lite.early, unit: 'ms' },
     { name: 'pglite (folder): per turn, turns 91-100 (median)', value: lite.late, unit: 'ms' },

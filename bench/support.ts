@@ -90,6 +90,8 @@ export interface Child<T> {
   ready: T;
   /** CPU seconds (user + system) the child has used so far. */
   cpuSeconds(): number;
+  /** CPU seconds the child has spent in the kernel (system time) so far. */
+  systemCpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startChild<T>(
     process: child,
     ready: JSON.parse(first) as T,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
+    systemCpuSeconds: () => cpuSecondsOf(child.pid!, 'system'),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -125,13 +128,14 @@ export async function startChild<T>(
   };
 }
 
-/** utime + stime of a process from /proc (Linux), in seconds. */
-export function cpuSecondsOf(pid: number): number {
+/** utime + stime (or stime alone) of a process from /proc (Linux), in seconds. */
+export function cpuSecondsOf(pid: number, which: 'all' | 'system' = 'all'): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of stat(5), counted here from field 3; clock ticks of 1/100 s.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const system = Number(fields[12]);
+    return (which === 'system' ? system : Number(fields[11]) + system) / 100;
   } catch {
     return Number.NaN;
   }

@@ -38,6 +38,11 @@ export function bodyOf<T>(ctx: Context, schema: z.ZodType<T>): T {
   return parseInput(schema, (ctx.request as { body?: unknown }).body ?? {});
 }
 
+/** The JSON body as sent (`{}` when there is none), for a core method that validates it itself. */
+export function rawBodyOf(ctx: Context): unknown {
+  return (ctx.request as { body?: unknown }).body ?? {};
+}
+
 /** The parsed query string (first value of each parameter). */
 export function queryOf<T>(ctx: Context, schema: z.ZodType<T>): T {
   const query = Object.fromEntries(

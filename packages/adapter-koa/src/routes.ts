@@ -23,7 +23,7 @@ import {
   userSchema,
   workflowListSchema,
 } from './response-schemas';
-import { bodyOf, queryOf, type RouteSpec, sessionIdOf } from './route-spec';
+import { bodyOf, queryOf, type RouteSpec, rawBodyOf, sessionIdOf } from './route-spec';
 import { streamEvents } from './sse';
 
 export const listQuery = z.object({
@@ -78,7 +78,7 @@ export function routeSpecs({
             bodyOf(ctx, registerInput);
             await rateLimits.registration(ctx);
             ctx.status = 201;
-            ctx.body = { user: await accounts.register(bodyOf(ctx, z.unknown())) };
+            ctx.body = { user: await accounts.register(rawBodyOf(ctx)) };
           },
         },
         {
@@ -96,7 +96,7 @@ export function routeSpecs({
             const { email } = bodyOf(ctx, loginInput);
             // Counted before the password is compared; a success gives the attempt back.
             await rateLimits.loginGuard(ctx, email);
-            ctx.body = await accounts.login(bodyOf(ctx, z.unknown()));
+            ctx.body = await accounts.login(rawBodyOf(ctx));
             await rateLimits.loginSucceeded(ctx, email);
           },
         },
@@ -189,7 +189,7 @@ export function routeSpecs({
       errors: ['validation_failed', 'rate_limited'],
       async handle(ctx) {
         ctx.status = 201;
-        ctx.body = await orchestrator.start(principalOf(ctx), bodyOf(ctx, z.unknown()) as never);
+        ctx.body = await orchestrator.start(principalOf(ctx), rawBodyOf(ctx) as never);
       },
     },
     {
@@ -279,7 +279,7 @@ export function routeSpecs({
           ctx.body = await orchestrator.answer(
             principalOf(ctx),
             sessionId,
-            bodyOf(ctx, z.unknown()) as never,
+            rawBodyOf(ctx) as never,
             typeof key === 'string'
               ? { idempotencyKey: key, signal: abort.signal }
               : { signal: abort.signal },
