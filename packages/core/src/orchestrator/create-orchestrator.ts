@@ -21,15 +21,18 @@ import {
   type ListSessionsInput,
   listSessionsInput,
   parseInput,
+  type ReviseInput,
+  reviseInput,
   type StartSessionInput,
   startSessionInput,
 } from './inputs';
 import { type QualityOptions, qualitySettings } from './quality';
+import { effectiveTurns } from './revision';
 import { createSessionManager } from './session-manager';
 import { initialStages, topicQuestion } from './transitions';
-import { createTurnRunner, type KeyedRequest } from './turn-runner';
-import type { AnswerResult, Session, Turn, UsageSummary } from './view-types';
-import { toSession, toTurn, toUsageSummary } from './views';
+import { createTurnRunner, type KeyedRequest, type TurnRequest } from './turn-runner';
+import type { AnswerResult, Session, SessionHistory, Turn, UsageSummary } from './view-types';
+import { toHistory, toSession, toTurns, toUsageSummary } from './views';
 
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -104,6 +107,23 @@ export interface Orchestrator {
     input: AnswerInput,
     options?: AnswerOptions,
   ): Promise<AnswerResult>;
+  /**
+   * Revises an accepted answer (a turn of the transcript), in an active or completed session.
+   * The new answer goes through the quality loop (a vague one gets a follow-up, answered with
+   * `answer` like any question); once accepted, the stage's artifact and every later artifact
+   * are re-extracted and their gates re-run (a gate that now fails gets one gap question),
+   * and a completed session's result and report are rebuilt. Earlier versions stay in
+   * `history`. `conflict` while a turn runs or another revision is under way; `invalid_state`
+   * for an answer that was followed up or revised since.
+   */
+  revise(
+    principal: Principal,
+    sessionId: string,
+    input: ReviseInput,
+    options?: AnswerOptions,
+  ): Promise<AnswerResult>;
+  /** Every answer given and every version of the artifacts, results and reports built on them. */
+  history(principal: Principal, sessionId: string): Promise<SessionHistory>;
   /** A session's LLM usage: totals, per provider and model, per stage (failed calls included). */
   usage(principal: Principal, sessionId: string): Promise<UsageSummary>;
   /**
@@ -178,6 +198,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     newId,
     publish,
     llmUnavailableHint: options.llmUnavailableHint,
+    leaseMs,
   });
 
   async function start(principal: Principal, input: StartSessionInput): Promise<Session> {
@@ -227,6 +248,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       },
       version: 1,
       lease: null,
+      revision: null,
       createdAt: at,
       updatedAt: at,
     };
@@ -242,22 +264,51 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     answerOptions: AnswerOptions = {},
   ): Promise<AnswerResult> {
     const { questionId, answer: text } = parseInput(answerInput, input);
-    const key = answerOptions.idempotencyKey;
+    return keyedTurn(
+      principal,
+      sessionId,
+      [sessionId, questionId, text],
+      answerOptions,
+      (request) => runTurnOn.answer({ ...request, text }, questionId),
+    );
+  }
+
+  async function revise(
+    principal: Principal,
+    sessionId: string,
+    input: ReviseInput,
+    reviseOptions: AnswerOptions = {},
+  ): Promise<AnswerResult> {
+    const { turnId, answer: text } = parseInput(reviseInput, input);
+    const request = [sessionId, 'revision', turnId, text];
+    return keyedTurn(principal, sessionId, request, reviseOptions, (turn) =>
+      runTurnOn.revise({ ...turn, text }, turnId),
+    );
+  }
+
+  /** Runs a turn once per idempotency key: a repeated request replays the first response. */
+  async function keyedTurn(
+    principal: Principal,
+    sessionId: string,
+    request: unknown[],
+    turnOptions: AnswerOptions,
+    run: (request: Omit<TurnRequest, 'text'>) => Promise<AnswerResult>,
+  ): Promise<AnswerResult> {
+    const key = turnOptions.idempotencyKey;
     let keyed: KeyedRequest | undefined;
     if (key !== undefined) {
-      const begun = await beginIdempotent(principal, key, [sessionId, questionId, text]);
+      const begun = await beginIdempotent(principal, key, request);
       if ('replay' in begun) return begun.replay;
       keyed = begun;
     }
     try {
-      return await runTurnOn(
-        principal.userId,
+      return await run({
+        ownerId: principal.userId,
+        actorId: principal.userId,
         sessionId,
-        questionId,
-        text,
         keyed,
-        answerOptions.signal,
-      );
+        signal: turnOptions.signal,
+      });
     } catch (error) {
       if (key !== undefined) await storage.abandonIdempotent(principal.userId, key);
       throw error;
@@ -301,6 +352,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     workflows: () => registry.list(),
     start,
     answer,
+    revise,
+    async history(principal, sessionId) {
+      await sessions.load(principal.userId, sessionId);
+      const [turnRecords, versions] = await Promise.all([
+        storage.listTurns(principal.userId, sessionId),
+        storage.listHistory(principal.userId, sessionId),
+      ]);
+      return toHistory(toTurns(turnRecords), versions);
+    },
     async get(principal, sessionId) {
       return view(await sessions.load(principal.userId, sessionId));
     },
@@ -313,7 +373,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
     async turns(principal, sessionId) {
       await sessions.load(principal.userId, sessionId);
-      return (await storage.listTurns(principal.userId, sessionId)).map(toTurn);
+      return toTurns(await storage.listTurns(principal.userId, sessionId));
     },
     async delete(principal, sessionId) {
       if (!(await storage.deleteSession(principal.userId, sessionId))) {
@@ -338,7 +398,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       ]);
       const built = workflow.report.build({
         session: toSession(record, workflow),
-        turns: turnRecords.map(toTurn),
+        turns: toTurns(effectiveTurns(turnRecords)),
         usage: toUsageSummary(calls),
       });
       if (format === 'json') return { format, body: built };

@@ -42,6 +42,30 @@ export type SessionEvent =
     })
   | (EventBase & { type: 'stage.completed'; stageId: string; gatePassed: boolean })
   | (EventBase & { type: 'session.completed' })
+  | (EventBase & {
+      type: 'revision.started';
+      revisionId: string;
+      /** The accepted turn whose answer is revised. */
+      turnId: string;
+      stageId: string;
+      /** The stages it will re-extract once the revised answer is accepted. */
+      stale: string[];
+    })
+  | (EventBase & {
+      type: 'stage.reextracted';
+      revisionId: string;
+      stageId: string;
+      gatePassed: boolean;
+    })
+  | (EventBase & {
+      type: 'revision.completed';
+      revisionId: string;
+      turnId: string;
+      /** Every stage the revision re-extracted, in order. */
+      rebuilt: string[];
+      /** Whether the session's result (U-AIP: the charter's decision) was rebuilt. */
+      resultRebuilt: boolean;
+    })
   | (EventBase & { type: 'error'; code: string; message: string });
 
 /** The `type` of a session event. */

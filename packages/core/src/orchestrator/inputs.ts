@@ -26,6 +26,14 @@ export const answerInput = z.object({
 /** What `answer` accepts. */
 export type AnswerInput = z.input<typeof answerInput>;
 
+/** The body of a revision: the accepted turn to revise and its new answer. */
+export const reviseInput = z.object({
+  turnId: textField({ min: 1, max: 200 }),
+  answer: answerInput.shape.answer,
+});
+/** What `revise` accepts. */
+export type ReviseInput = z.input<typeof reviseInput>;
+
 /** Paging through a user's sessions. */
 export const listSessionsInput = z.object({
   limit: z.number().int().min(1).max(100).default(20),

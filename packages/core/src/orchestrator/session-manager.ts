@@ -23,6 +23,11 @@ export interface SessionManager {
     leaseId: string,
     at: number,
   ): Promise<SessionRecord>;
+  /**
+   * Claims a session (active or completed) for a revision at the version it was read at:
+   * `conflict` when it moved on or a turn holds it, `not_found` when it is gone.
+   */
+  claimRevision(session: SessionRecord, leaseId: string, at: number): Promise<void>;
   release(session: SessionRecord, leaseId: string): Promise<void>;
   /**
    * Keeps a claimed question, and the keyed request it serves, held while a turn works: the
@@ -74,6 +79,20 @@ export function createSessionManager(
           retryAfterMs: leaseMs,
         });
       throw new UaipError('conflict', 'This question is no longer pending');
+    },
+    async claimRevision(session, leaseId, at) {
+      const result = await storage.claimRevision(session.ownerId, session.id, {
+        version: session.version,
+        leaseId,
+        expiresAt: new Date(at + leaseMs).toISOString(),
+        now: new Date(at).toISOString(),
+      });
+      if (result === 'not_found') throw new UaipError('not_found', 'Session not found');
+      if (result === 'busy')
+        throw new UaipError('conflict', 'An answer to this session is being processed', {
+          retryAfterMs: leaseMs,
+        });
+      if (result === 'stale') throw new UaipError('conflict', 'The session changed meanwhile');
     },
     release: (session, leaseId) => storage.releaseClaim(session.ownerId, session.id, leaseId),
     hold(session, leaseId, key) {

@@ -3,8 +3,10 @@ import { attemptsOf, LlmCallError } from '../llm/errors';
 import { generateObject } from '../llm/structured';
 import type { GenerateOptions, LlmAttempt, LlmProvider, LlmRequest, Tier } from '../llm/types';
 import type {
+  GateResult,
   LlmCallRecord,
   PendingQuestionRecord,
+  RevisionRecord,
   SessionRecord,
   SessionUpdate,
   StageRecord,
@@ -25,6 +27,7 @@ import {
   followUpSchema,
   type QualitySettings,
 } from './quality';
+import { effectiveTurns } from './revision';
 import {
   afterGate,
   followUpQuestion,
@@ -56,7 +59,16 @@ export interface TurnPlan {
   outcome: AnswerOutcome;
   /** The stage it completed, if any. */
   completedStage: StageRecord | null;
+  /** The artifacts and the result it produced, to keep as versions in the history. */
+  versions: ProducedVersion[];
+  /** The stages a revision re-extracted in this turn, in order. */
+  rebuilt: StageRecord[];
 }
+
+/** An artifact (with its gate) or a finish result a turn produced. */
+export type ProducedVersion =
+  | { kind: 'artifact'; stageId: string; value: unknown; gate: GateResult }
+  | { kind: 'result'; stageId: null; value: unknown; gate: null };
 
 /** Collects every LLM attempt of a turn, so even a failed turn's paid attempts are kept. */
 export class CallLedger {
@@ -172,6 +184,7 @@ export async function runTurn(
     attempt: pending.attempt,
     score: score.score,
     issues: score.issues,
+    revisesTurnId: pending.revisesTurnId ?? null,
     escalated: decision.kind === 'accept' && decision.escalated,
     accepted: decision.kind === 'accept',
     provider: scored.provider,
@@ -195,12 +208,15 @@ export async function runTurn(
       currentStageId: pending.stageId,
       pending: next,
       result: null,
+      revision: session.revision,
       updatedAt: nowIso,
     },
     stages,
     turn,
     outcome: outcome(kind),
     completedStage: null,
+    versions: [],
+    rebuilt: [],
   });
 
   if (decision.kind === 'follow_up') {
@@ -212,6 +228,10 @@ export async function runTurn(
       : null;
     const suggested = written ? { ...score, followUp: written.value.question } : score;
     return plan(followUpQuestion(pending, suggested, seed()), [], 'follow_up');
+  }
+  if (session.revision) {
+    const rebuild: Rebuild = { session, workflow, turn, deps, ask, outcome, nowIso, seed };
+    return continueRevision(rebuild, session.revision);
   }
   const next = nextTopic(workflow, pending);
   if (next) {
@@ -231,21 +251,18 @@ export async function runTurn(
 
   // The stage's last question is answered: extract its artifact from every answer it got.
   const stageTurns = [...(earlier.length > 0 ? earlier : await deps.stageTurns(stage.id)), turn];
-  const extracted = await ask(stage.artifact, 'extraction', {
-    tier: 'balanced',
-    ...deps.prompts.extraction({ stage, answers: groupByTopic(stageTurns, stage), context }),
-  });
-  const artifact = stage.derive ? stage.derive(extracted.value, context) : extracted.value;
-  const gate = stage.gate ? stage.gate(artifact, context) : { passed: true, missing: [] };
+  const { artifact, gate } = await extract(stage, stageTurns, context, ask, deps.prompts);
+  const version: ProducedVersion = { kind: 'artifact', stageId: stage.id, value: artifact, gate };
   const record = session.stages.find((candidate) => candidate.stageId === stage.id)!;
   const after = afterGate(workflow, record, gate);
   if (after.kind === 'ask_gap') {
     const updated: StageRecord = { ...record, artifact, gate, gapAsked: true };
-    return plan(
+    const asked = plan(
       gapQuestion(workflow, stage.id, gate.missing, context, deps.quality.maxAttempts, seed()),
       [updated],
       'accepted',
     );
+    return { ...asked, versions: [version] };
   }
 
   const completed: StageRecord = {
@@ -275,9 +292,61 @@ export async function runTurn(
       ...result,
       update: { ...result.update, currentStageId: activated.stageId },
       completedStage: completed,
+      versions: [version],
     };
   }
 
+  const result = await finish(workflow, stages, nextContext, ask);
+  return {
+    update: {
+      status: 'completed',
+      currentStageId: null,
+      pending: null,
+      result,
+      revision: null,
+      updatedAt: nowIso,
+    },
+    stages: [completed],
+    turn,
+    outcome: outcome('session_completed'),
+    completedStage: completed,
+    versions: [version, { kind: 'result', stageId: null, value: result, gate: null }],
+    rebuilt: [],
+  };
+}
+
+/** Asks the LLM for a structured answer, recording its attempts in the turn's ledger. */
+type Ask = <T>(
+  schema: z.ZodType<T>,
+  purpose: string,
+  request: Omit<LlmRequest, 'output'>,
+) => Promise<{ value: T }>;
+
+/** A stage's artifact from the accepted answers among `turns`, and its gate. */
+async function extract(
+  stage: Stage,
+  turns: TurnRecord[],
+  context: ReturnType<typeof stageContext>,
+  ask: Ask,
+  prompts: WorkflowPrompts,
+): Promise<{ artifact: unknown; gate: GateResult }> {
+  const extracted = await ask(stage.artifact, 'extraction', {
+    tier: 'balanced',
+    ...prompts.extraction({ stage, answers: groupByTopic(effectiveTurns(turns), stage), context }),
+  });
+  const artifact = stage.derive ? stage.derive(extracted.value, context) : extracted.value;
+  const gate = stage.gate ? stage.gate(artifact, context) : { passed: true, missing: [] };
+  return { artifact, gate };
+}
+
+/** The workflow's finish step over the session's completed stages (null without one). */
+async function finish(
+  workflow: Workflow,
+  stages: StageRecord[],
+  context: ReturnType<typeof stageContext>,
+  ask: Ask,
+): Promise<unknown> {
+  if (!workflow.finish) return null;
   const generate: FinishContext['generate'] = async (schema, { purpose, ...request }) =>
     (await ask(schema, purpose, request)).value;
   const finished = stages.map((record) => ({
@@ -285,16 +354,113 @@ export async function runTurn(
     title: workflow.stages.find((candidate) => candidate.id === record.stageId)?.title ?? '',
     gate: record.gate,
   }));
-  const result = workflow.finish
-    ? await workflow.finish({ ...nextContext, stages: finished, generate })
-    : null;
-  return {
-    update: { status: 'completed', currentStageId: null, pending: null, result, updatedAt: nowIso },
-    stages: [completed],
-    turn,
-    outcome: outcome('session_completed'),
-    completedStage: completed,
+  return workflow.finish({ ...context, stages: finished, generate });
+}
+
+/** What a revision's accepted answer needs to rebuild what was built on it. */
+interface Rebuild {
+  session: SessionRecord;
+  workflow: Workflow;
+  /** The accepted answer (not stored yet). */
+  turn: TurnRecord;
+  deps: TurnDependencies;
+  ask: Ask;
+  outcome: (kind: AnswerOutcome['kind']) => AnswerOutcome;
+  nowIso: string;
+  seed: () => { id: string; now: string };
+}
+
+/**
+ * After a revision's answer is accepted (the revised answer, or a gap answer it asked for):
+ * re-extract every stale stage in order from its own accepted answers, with the earlier
+ * stages' new artifacts as context. A stage whose gate now fails gets one gap question and
+ * the revision waits for it; otherwise the session goes back to the question it waited on,
+ * or, if it was completed, its result is rebuilt. No other question is asked again.
+ */
+async function continueRevision(rebuild: Rebuild, revision: RevisionRecord): Promise<TurnPlan> {
+  const { session, workflow, turn, deps, ask, outcome, nowIso } = rebuild;
+  let stages = session.stages;
+  const changed = new Map<string, StageRecord>();
+  const put = (record: StageRecord) => {
+    stages = stages.map((stage) => (stage.stageId === record.stageId ? record : stage));
+    changed.set(record.stageId, record);
   };
+  const versions: ProducedVersion[] = [];
+  const rebuilt: StageRecord[] = [];
+  const queue = [...revision.stale];
+  while (queue.length > 0) {
+    const stageId = queue[0]!;
+    const stage = workflow.stages.find((candidate) => candidate.id === stageId)!;
+    const stored = await deps.stageTurns(stageId);
+    const turns = turn.stageId === stageId ? [...stored, turn] : stored;
+    const context = stageContext({ ...session, stages });
+    const { artifact, gate } = await extract(stage, turns, context, ask, deps.prompts);
+    versions.push({ kind: 'artifact', stageId, value: artifact, gate });
+    const record = stages.find((candidate) => candidate.stageId === stageId)!;
+    if (!gate.passed && !revision.gapsAsked.includes(stageId)) {
+      put({ ...record, status: 'active', artifact, gate });
+      const question = gapQuestion(
+        workflow,
+        stageId,
+        gate.missing,
+        context,
+        deps.quality.maxAttempts,
+        rebuild.seed(),
+      );
+      const waiting: RevisionRecord = {
+        ...revision,
+        stale: queue,
+        gapsAsked: [...revision.gapsAsked, stageId],
+      };
+      return {
+        update: {
+          status: 'active',
+          currentStageId: stageId,
+          pending: question,
+          result: null,
+          revision: waiting,
+          updatedAt: nowIso,
+        },
+        stages: [...changed.values()],
+        turn,
+        outcome: outcome('accepted'),
+        completedStage: null,
+        versions,
+        rebuilt,
+      };
+    }
+    const done: StageRecord = {
+      ...record,
+      status: 'completed',
+      artifact,
+      gate,
+      completedAt: record.completedAt ?? nowIso,
+    };
+    put(done);
+    rebuilt.push(done);
+    queue.shift();
+  }
+  const plan: TurnPlan = {
+    update: {
+      status: 'active',
+      currentStageId: revision.resumeStageId,
+      pending: revision.resume,
+      result: null,
+      revision: null,
+      updatedAt: nowIso,
+    },
+    stages: [...changed.values()],
+    turn,
+    outcome: outcome('revision_completed'),
+    completedStage: null,
+    versions,
+    rebuilt,
+  };
+  if (revision.resume !== null) return plan;
+  const result = await finish(workflow, stages, stageContext({ ...session, stages }), ask);
+  versions.push({ kind: 'result', stageId: null, value: result, gate: null });
+  plan.update = { ...plan.update, status: 'completed', currentStageId: null, result };
+  return plan;
 }
 
 function sameTopic(turns: TurnRecord[], pending: PendingQuestionRecord): TurnRecord[] {

@@ -2,7 +2,14 @@ import type { Clock } from '../clock';
 import { UaipError } from '../errors';
 import { LlmCallError, refusalOf } from '../llm/errors';
 import type { LlmProvider } from '../llm/types';
-import type { SessionRecord, Storage, TurnCommit } from '../storage/types';
+import type {
+  HistoryRecord,
+  RevisionRecord,
+  SessionRecord,
+  StageRecord,
+  Storage,
+  TurnCommit,
+} from '../storage/types';
 import { addToTotals } from '../storage/usage-totals';
 import { type BudgetOptions, checkBudget } from '../usage/budget';
 import type { Workflow } from '../workflow/types';
@@ -10,10 +17,17 @@ import type { AgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
 import type { SessionEvent } from './events';
 import type { QualitySettings } from './quality';
+import {
+  effectiveTurns,
+  revisionQuestion,
+  revisionRefusal,
+  stagesToRebuild,
+  startRevision,
+} from './revision';
 import type { HeldClaim, SessionManager } from './session-manager';
 import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
-import type { AnswerResult } from './view-types';
-import { toSession } from './views';
+import type { AnswerResult, RevisionSummary } from './view-types';
+import { toSession, toTurns, toUsageSummary } from './views';
 
 /**
  * The life of one turn: claim the pending question, keep it held while the model works,
@@ -33,6 +47,8 @@ export interface TurnDependencies {
   /** Never throws; a promise only when the bus delivers asynchronously. */
   publish: (event: SessionEvent) => Promise<void> | undefined;
   llmUnavailableHint: (() => string | undefined) | undefined;
+  /** How long a claim lasts without a heartbeat (a revision's claim is timed the same). */
+  leaseMs: number;
 }
 
 /** An idempotency key begun for a request, carried to the turn's commit. */
@@ -42,18 +58,30 @@ export interface KeyedRequest {
   expiresAt: string;
 }
 
-/**
- * Runs one turn on a session of `ownerId`: `not_found`, `session_completed`, `conflict`,
- * `budget_exceeded` and LLM errors included.
- */
-export type TurnRunner = (
-  ownerId: string,
-  sessionId: string,
-  questionId: string,
-  text: string,
-  keyed: KeyedRequest | undefined,
-  signal: AbortSignal | undefined,
-) => Promise<AnswerResult>;
+/** Who asks for a turn, on which session, and how the request may be cut short or replayed. */
+export interface TurnRequest {
+  ownerId: string;
+  /** Who answers: the owner, or someone the session is shared with. */
+  actorId: string;
+  sessionId: string;
+  text: string;
+  keyed: KeyedRequest | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** Runs turns: answers to the pending question, and revisions of accepted answers. */
+export interface TurnRunner {
+  /**
+   * One turn on the pending question `questionId`: `not_found`, `session_completed`,
+   * `conflict`, `budget_exceeded` and LLM errors included.
+   */
+  answer(request: TurnRequest, questionId: string): Promise<AnswerResult>;
+  /**
+   * A new answer to the accepted turn `turnId`, through the same quality loop; once accepted,
+   * what was built on it is rebuilt. `conflict` while a turn runs or a revision is under way.
+   */
+  revise(request: TurnRequest, turnId: string): Promise<AnswerResult>;
+}
 
 /** A claimed question, held by its heartbeat, and what the turn needs to run. */
 interface HeldTurn {
@@ -65,6 +93,11 @@ interface HeldTurn {
   held: HeldClaim;
   keyed: KeyedRequest | undefined;
   signal: AbortSignal | undefined;
+  actorId: string;
+  /** Stages a starting revision marked stale, written with the turn. */
+  marked: StageRecord[];
+  /** Versions kept before a starting revision replaces them (none were kept yet). */
+  earlier: HistoryRecord[];
 }
 
 export function createTurnRunner(deps: TurnDependencies): TurnRunner {
@@ -73,14 +106,8 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
   const now = () => deps.clock.now();
   const iso = (ms = now()) => new Date(ms).toISOString();
 
-  async function run(
-    ownerId: string,
-    sessionId: string,
-    questionId: string,
-    text: string,
-    keyed: KeyedRequest | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<AnswerResult> {
+  async function answer(request: TurnRequest, questionId: string): Promise<AnswerResult> {
+    const { ownerId, sessionId, text, keyed, signal, actorId } = request;
     // Claimed first, in the same round trip as the read; what is checked after gives it back.
     const leaseId = newId();
     const session = await sessions.claim(ownerId, sessionId, questionId, leaseId, now());
@@ -95,14 +122,157 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     const rules = session.quality ?? quality;
     const held = sessions.hold(session, leaseId, keyed?.key);
     try {
-      return await runHeld({ session, workflow, rules, text, leaseId, held, keyed, signal });
+      return await runHeld({
+        session,
+        workflow,
+        rules,
+        text,
+        leaseId,
+        held,
+        keyed,
+        signal,
+        actorId,
+        marked: [],
+        earlier: [],
+      });
     } finally {
       held.stop();
     }
   }
 
+  async function revise(request: TurnRequest, turnId: string): Promise<AnswerResult> {
+    const { ownerId, sessionId, text, keyed, signal, actorId } = request;
+    const stored = await sessions.load(ownerId, sessionId);
+    if (stored.revision) {
+      throw new UaipError(
+        'conflict',
+        'A revision of this session is under way: answer its pending question first',
+      );
+    }
+    const turns = await storage.listTurns(ownerId, sessionId);
+    const refusal = revisionRefusal(turns, turnId);
+    if (refusal === 'not_found') throw new UaipError('not_found', 'Turn not found');
+    if (refusal) throw new UaipError('invalid_state', refusal);
+    const target = turns.find((turn) => turn.id === turnId)!;
+    const workflow = registry.resolve(stored.workflowId, stored.workflowVersion);
+    if (budgets) await checkBudget(storage, stored, budgets, now());
+    const rules = stored.quality ?? quality;
+    const at = now();
+    const revision: RevisionRecord = {
+      id: newId(),
+      turnId,
+      stageId: target.stageId,
+      actorId,
+      startedAt: iso(at),
+      resume: stored.pending,
+      resumeStageId: stored.currentStageId,
+      stale: stagesToRebuild(workflow, stored, target.stageId),
+      gapsAsked: [],
+    };
+    const question = revisionQuestion(turns, target, rules.maxAttempts, {
+      id: `q-${newId()}`,
+      now: iso(at),
+    });
+    const leaseId = newId();
+    await sessions.claimRevision(stored, leaseId, at);
+    const held = sessions.hold(stored, leaseId, keyed?.key);
+    try {
+      const { session, marked } = startRevision(stored, revision, question);
+      // What the revision will replace stays in the history, also for a session that kept
+      // no versions before (finished before revisions existed).
+      const earlier = await unkeptVersions(stored, workflow, revision, turns);
+      await publish({
+        type: 'revision.started',
+        sessionId,
+        version: stored.version,
+        at: iso(),
+        revisionId: revision.id,
+        turnId,
+        stageId: target.stageId,
+        stale: revision.stale,
+      });
+      return await runHeld({
+        session,
+        workflow,
+        rules,
+        text,
+        leaseId,
+        held,
+        keyed,
+        signal,
+        actorId,
+        marked,
+        earlier,
+      });
+    } catch (error) {
+      await sessions.release(stored, leaseId).catch(() => {});
+      throw error;
+    } finally {
+      held.stop();
+    }
+  }
+
+  /** The artifacts, result and report a revision will replace that the history lacks. */
+  async function unkeptVersions(
+    session: SessionRecord,
+    workflow: Workflow,
+    revision: RevisionRecord,
+    turns: Awaited<ReturnType<Storage['listTurns']>>,
+  ): Promise<HistoryRecord[]> {
+    const kept = await storage.listHistory(session.ownerId, session.id);
+    const has = (kind: HistoryRecord['kind'], stageId: string | null) =>
+      kept.some((entry) => entry.kind === kind && entry.stageId === stageId);
+    const entry = (
+      kind: HistoryRecord['kind'],
+      stageId: string | null,
+      value: unknown,
+      gate: HistoryRecord['gate'],
+      createdAt: string,
+    ): HistoryRecord => ({
+      id: newId(),
+      sessionId: session.id,
+      kind,
+      stageId,
+      sessionVersion: session.version,
+      value,
+      gate,
+      revisionId: null,
+      actorId: session.ownerId,
+      createdAt,
+    });
+    const missing: HistoryRecord[] = [];
+    for (const stageId of revision.stale) {
+      const stage = session.stages.find((record) => record.stageId === stageId)!;
+      if (!has('artifact', stageId))
+        missing.push(
+          entry(
+            'artifact',
+            stageId,
+            stage.artifact,
+            stage.gate,
+            stage.completedAt ?? session.updatedAt,
+          ),
+        );
+    }
+    if (session.status === 'completed') {
+      if (!has('result', null))
+        missing.push(entry('result', null, session.result, null, session.updatedAt));
+      if (workflow.report && !has('report', null)) {
+        const calls = await storage.listUsage(session.ownerId, session.id);
+        const report = workflow.report.build({
+          session: toSession(session, workflow),
+          turns: toTurns(effectiveTurns(turns)),
+          usage: toUsageSummary(calls),
+        });
+        missing.push(entry('report', null, report, null, session.updatedAt));
+      }
+    }
+    return missing;
+  }
+
   async function runHeld(turn: HeldTurn): Promise<AnswerResult> {
     const { session, workflow, rules, text, leaseId, held, keyed } = turn;
+    const revision = session.revision;
     const questionId = session.pending!.id;
     // The model calls stop when the caller gives up or the question is lost to another answer.
     const signal = turn.signal ? AbortSignal.any([turn.signal, held.lost]) : held.lost;
@@ -176,16 +346,26 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
       throw failure;
     }
 
-    const committed = afterTurn(session, plan, addUsage(session.usage, ledger));
+    const stages = [
+      ...turn.marked.filter((stage) => !plan.stages.some((s) => s.stageId === stage.stageId)),
+      ...plan.stages,
+    ];
+    const committed = afterTurn(session, { ...plan, stages }, addUsage(session.usage, ledger));
     const result: AnswerResult = { session: toSession(committed, workflow), outcome: plan.outcome };
+    if (revision) result.revision = revisionSummary(revision, plan);
+    const history = [
+      ...turn.earlier,
+      ...(await versionsOf(committed, plan, revision, turn, ledger)),
+    ];
     const commit: TurnCommit = {
       expectedVersion: version,
       leaseId,
       session: plan.update,
-      stages: plan.stages,
+      stages,
       turn: plan.turn,
       calls: ledger.calls,
     };
+    if (history.length > 0) commit.history = history;
     if (keyed !== undefined) {
       const { key, requestHash, expiresAt } = keyed;
       commit.idempotency = { key, requestHash, expiresAt, response: result };
@@ -204,11 +384,74 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
       if (!lostRace) await sessions.release(session, leaseId).catch(() => {});
       throw error;
     }
-    await announce(committed, plan, rules.threshold);
+    await announce(committed, plan, rules.threshold, revision);
     return result;
   }
 
-  async function announce(session: SessionRecord, plan: TurnPlan, threshold: number) {
+  /** The history rows of what a turn produced, with the report of a session it completes. */
+  async function versionsOf(
+    committed: SessionRecord,
+    plan: TurnPlan,
+    revision: RevisionRecord | null,
+    turn: HeldTurn,
+    ledger: CallLedger,
+  ): Promise<HistoryRecord[]> {
+    const entry = (
+      kind: HistoryRecord['kind'],
+      stageId: string | null,
+      value: unknown,
+      gate: HistoryRecord['gate'],
+    ): HistoryRecord => ({
+      id: newId(),
+      sessionId: committed.id,
+      kind,
+      stageId,
+      sessionVersion: committed.version,
+      value,
+      gate,
+      revisionId: revision?.id ?? null,
+      actorId: turn.actorId,
+      createdAt: committed.updatedAt,
+    });
+    const rows = plan.versions.map((v) => entry(v.kind, v.stageId, v.value, v.gate));
+    const report = turn.workflow.report;
+    if (committed.status === 'completed' && report) {
+      const { ownerId, id } = committed;
+      const [turns, calls] = await Promise.all([
+        storage.listTurns(ownerId, id),
+        storage.listUsage(ownerId, id),
+      ]);
+      const built = report.build({
+        session: toSession(committed, turn.workflow),
+        turns: toTurns(effectiveTurns([...turns, plan.turn])),
+        usage: toUsageSummary([...calls, ...ledger.calls]),
+      });
+      rows.push(entry('report', null, built, null));
+    }
+    return rows;
+  }
+
+  async function announceRebuilt(session: SessionRecord, plan: TurnPlan, revision: RevisionRecord) {
+    const { id: sessionId, version, updatedAt: at } = session;
+    for (const stage of plan.rebuilt) {
+      await publish({
+        sessionId,
+        version,
+        at,
+        type: 'stage.reextracted',
+        revisionId: revision.id,
+        stageId: stage.stageId,
+        gatePassed: stage.gate?.passed ?? true,
+      });
+    }
+  }
+
+  async function announce(
+    session: SessionRecord,
+    plan: TurnPlan,
+    threshold: number,
+    revision: RevisionRecord | null,
+  ) {
     const { id: sessionId, version, updatedAt: at } = session;
     await publish({
       sessionId,
@@ -220,6 +463,7 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
       threshold,
       escalated: plan.turn.escalated,
     });
+    if (revision) await announceRebuilt(session, plan, revision);
     if (plan.completedStage) {
       await publish({
         sessionId,
@@ -243,9 +487,33 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     }
     if (session.status === 'completed')
       await publish({ sessionId, version, at, type: 'session.completed' });
+    if (revision && plan.outcome.kind === 'revision_completed') {
+      await publish({
+        sessionId,
+        version,
+        at,
+        type: 'revision.completed',
+        revisionId: revision.id,
+        turnId: revision.turnId,
+        rebuilt: plan.rebuilt.map((stage) => stage.stageId),
+        resultRebuilt: session.status === 'completed',
+      });
+    }
   }
 
-  return run;
+  return { answer, revise };
+}
+
+/** Where a revision stands after a turn of it. */
+function revisionSummary(revision: RevisionRecord, plan: TurnPlan): RevisionSummary {
+  const next = plan.update.revision;
+  return {
+    id: revision.id,
+    turnId: revision.turnId,
+    status: next === null ? 'completed' : plan.outcome.kind === 'follow_up' ? 'follow_up' : 'gap',
+    rebuilt: plan.rebuilt.map((stage) => stage.stageId),
+    stale: next?.stale ?? [],
+  };
 }
 
 /** The session as it stands once a turn's plan is committed. */
@@ -274,6 +542,7 @@ function afterTurn(
     usage,
     version: session.version + 1,
     lease: null,
+    revision: update.revision,
     createdAt: session.createdAt,
     updatedAt: update.updatedAt,
   };

@@ -56,6 +56,7 @@ export interface PendingQuestion {
 
 /** One answered question of the transcript. */
 export interface Turn {
+  id: string;
   stageId: string;
   topicId: string | null;
   questionId: string;
@@ -66,6 +67,12 @@ export interface Turn {
   score: number;
   issues: string[];
   escalated: boolean;
+  /** Whether this answer closed its question (accepted or escalated): the record. */
+  accepted: boolean;
+  /** The accepted turn this answer revises; null for an ordinary answer. */
+  revisesTurnId: string | null;
+  /** The accepted revision that replaced this answer, if one did. */
+  revisedBy: string | null;
   provider: string;
   model: string;
   createdAt: string;
@@ -73,7 +80,11 @@ export interface Turn {
 
 /** What became of an answer. */
 export interface AnswerOutcome {
-  kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed';
+  /**
+   * `revision_completed`: a revision's answer was accepted and everything built on it was
+   * rebuilt (the session waits on its earlier question again, or is completed again).
+   */
+  kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed' | 'revision_completed';
   quality: { score: number; threshold: number; issues: string[] };
   escalated: boolean;
 }
@@ -82,6 +93,47 @@ export interface AnswerOutcome {
 export interface AnswerResult {
   session: Session;
   outcome: AnswerOutcome;
+  /** Set when the answer belonged to a revision of an earlier answer. */
+  revision?: RevisionSummary;
+}
+
+/** Where a revision of an earlier answer stands, and what this turn re-ran. */
+export interface RevisionSummary {
+  id: string;
+  /** The accepted turn whose answer is revised. */
+  turnId: string;
+  /**
+   * `follow_up`: the new answer was vague and a follow-up is pending; `gap`: a stage rebuilt
+   * on it now misses something and its gap question is pending; `completed`: everything built
+   * on it was rebuilt, and the session waits on its earlier question again or is completed.
+   */
+  status: 'follow_up' | 'gap' | 'completed';
+  /** The stages re-extracted by this turn, in order. */
+  rebuilt: string[];
+  /** The stages still to re-extract (marked `stale`). */
+  stale: string[];
+}
+
+/** One kept version of an answer, an artifact, a result or the report. */
+export interface HistoryEntry {
+  /** The session version it belongs to. */
+  version: number;
+  /** Who caused it. */
+  actorId: string;
+  /** The revision that produced it; null when answering did. */
+  revisionId: string | null;
+  at: string;
+}
+
+/** A session's history: every answer given and every version of what was built on them. */
+export interface SessionHistory {
+  /** Every answer, oldest first; a revised one points at the turn it replaced. */
+  answers: Turn[];
+  artifacts: Array<HistoryEntry & { stageId: string; artifact: unknown; gate: GateResult | null }>;
+  /** The finish step's results (U-AIP: the charter's decision and summary), oldest first. */
+  results: Array<HistoryEntry & { result: unknown }>;
+  /** The reports (U-AIP: the AI Project Charter as JSON) each completion built, oldest first. */
+  reports: Array<HistoryEntry & { report: unknown }>;
 }
 
 /** Token and cost totals of a group of calls. */

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
+import type { HistoryRecord, LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
 import { inSchemaOrder } from './artifact-order';
-import type { Session, Turn, UsageFigures, UsageSummary } from './view-types';
+import type { Session, SessionHistory, Turn, UsageFigures, UsageSummary } from './view-types';
 
 /** What a view needs of a workflow: its stage titles, and each topic's place in its stage. */
 interface WorkflowOutline {
@@ -82,8 +82,17 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
   };
 }
 
-export function toTurn(record: TurnRecord): Turn {
+/** The transcript as clients see it, each replaced answer pointing at its revision. */
+export function toTurns(records: TurnRecord[]): Turn[] {
+  const revisedBy = new Map<string, string>();
+  for (const record of records)
+    if (record.accepted && record.revisesTurnId) revisedBy.set(record.revisesTurnId, record.id);
+  return records.map((record) => toTurn(record, revisedBy.get(record.id) ?? null));
+}
+
+function toTurn(record: TurnRecord, revisedBy: string | null): Turn {
   return {
+    id: record.id,
     stageId: record.stageId,
     topicId: record.topicId,
     questionId: record.questionId,
@@ -94,6 +103,9 @@ export function toTurn(record: TurnRecord): Turn {
     score: record.score,
     issues: record.issues,
     escalated: record.escalated,
+    accepted: record.accepted,
+    revisesTurnId: record.revisesTurnId ?? null,
+    revisedBy,
     provider: record.provider,
     model: record.model,
     createdAt: record.createdAt,
@@ -142,4 +154,27 @@ export function toUsageSummary(calls: LlmCallRecord[]): UsageSummary {
     add(byStage.get(stageId)!, call);
   }
   return { total, byProvider: [...byProvider.values()], byStage: [...byStage.values()] };
+}
+
+/** A session's history as clients see it: the answers, then each kind of version in order. */
+export function toHistory(answers: Turn[], versions: HistoryRecord[]): SessionHistory {
+  const history: SessionHistory = { answers, artifacts: [], results: [], reports: [] };
+  for (const version of versions) {
+    const entry = {
+      version: version.sessionVersion,
+      actorId: version.actorId,
+      revisionId: version.revisionId,
+      at: version.createdAt,
+    };
+    if (version.kind === 'artifact') {
+      history.artifacts.push({
+        ...entry,
+        stageId: version.stageId ?? '',
+        artifact: version.value,
+        gate: version.gate,
+      });
+    } else if (version.kind === 'result') history.results.push({ ...entry, result: version.value });
+    else history.reports.push({ ...entry, report: version.value });
+  }
+  return history;
 }

@@ -2,6 +2,7 @@ import rfdc from 'rfdc';
 import { UaipError } from '../errors';
 import type {
   ClaimResult,
+  HistoryRecord,
   LlmCallRecord,
   SessionClaim,
   SessionRecord,
@@ -21,6 +22,7 @@ interface SessionEntry {
   record: SessionRecord;
   turns: TurnRecord[];
   calls: LlmCallRecord[];
+  history: HistoryRecord[];
 }
 
 interface IdempotencyEntry {
@@ -122,7 +124,7 @@ export function createMemoryStorage(): Storage {
     async ping() {},
     async createSession(session) {
       if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
-      sessions.set(session.id, { record: copy(session), turns: [], calls: [] });
+      sessions.set(session.id, { record: copy(session), turns: [], calls: [], history: [] });
     },
 
     async getSession(ownerId, sessionId) {
@@ -169,6 +171,15 @@ export function createMemoryStorage(): Storage {
       return { result, session: copy(record) };
     },
 
+    async claimRevision(ownerId, sessionId, claim) {
+      const record = owned(ownerId, sessionId)?.record;
+      if (!record) return 'not_found';
+      if (record.version !== claim.version) return 'stale';
+      if (record.lease && Date.parse(record.lease.expiresAt) > Date.parse(claim.now)) return 'busy';
+      record.lease = { id: claim.leaseId, expiresAt: claim.expiresAt };
+      return 'claimed';
+    },
+
     async releaseClaim(ownerId, sessionId, leaseId) {
       const record = owned(ownerId, sessionId)?.record;
       if (record?.lease?.id === leaseId) record.lease = null;
@@ -194,12 +205,13 @@ export function createMemoryStorage(): Storage {
         return false;
       }
       // Copy before the first write, so the caller's objects never become stored state.
-      const { session, stages, turn, calls, idempotency: keyed } = copy(commit);
+      const { session, stages, turn, calls, history, idempotency: keyed } = copy(commit);
 
       record.status = session.status;
       record.currentStageId = session.currentStageId;
       record.pending = session.pending;
       record.result = session.result;
+      record.revision = session.revision;
       record.updatedAt = session.updatedAt;
       for (const stage of stages) {
         const index = record.stages.findIndex((s) => s.stageId === stage.stageId);
@@ -209,6 +221,7 @@ export function createMemoryStorage(): Storage {
       record.version += 1;
       record.lease = null;
       entry.turns.push(turn);
+      if (history) entry.history.push(...history);
       addCalls(entry, calls);
 
       if (keyed) {
@@ -228,6 +241,10 @@ export function createMemoryStorage(): Storage {
       const turns = owned(ownerId, sessionId)?.turns ?? [];
       const chosen = stageId === undefined ? turns : turns.filter((t) => t.stageId === stageId);
       return copy(chosen);
+    },
+
+    async listHistory(ownerId, sessionId) {
+      return copy(owned(ownerId, sessionId)?.history ?? []);
     },
 
     async recordUsage(ownerId, sessionId, calls) {

@@ -37,6 +37,12 @@ export interface Storage {
    * and then claims it with `claimQuestion`, two round trips.
    */
   claimSession?(ownerId: string, sessionId: string, claim: SessionClaim): Promise<SessionClaimed>;
+  /**
+   * Claims a session for a revision of an earlier answer, active or completed: succeeds only
+   * when the session is at `version` and no unexpired lease is held (`stale` at another
+   * version, `busy` while a turn or revision holds it). Committed with `commitTurn`.
+   */
+  claimRevision(ownerId: string, sessionId: string, claim: RevisionClaim): Promise<ClaimResult>;
   /** Drops a lease (after a failed turn), so the question can be answered again at once. */
   releaseClaim(ownerId: string, sessionId: string, leaseId: string): Promise<void>;
   /**
@@ -55,6 +61,11 @@ export interface Storage {
   commitTurn(ownerId: string, sessionId: string, commit: TurnCommit): Promise<boolean>;
   /** The transcript in commit order; only the given stage's turns when `stageId` is set. */
   listTurns(ownerId: string, sessionId: string, stageId?: string): Promise<TurnRecord[]>;
+  /**
+   * The versions of the session's artifacts, results and reports that turns and revisions
+   * committed (`TurnCommit.history`), in commit order; empty for a missing session.
+   */
+  listHistory(ownerId: string, sessionId: string): Promise<HistoryRecord[]>;
 
   /**
    * Adds LLM calls outside a committed turn (the paid attempts of a failed one); does
@@ -109,8 +120,11 @@ export interface Page<T> {
 
 /** Whether a session still has questions. */
 export type SessionStatus = 'active' | 'completed';
-/** Where a stage stands. */
-export type StageStatus = 'pending' | 'active' | 'completed';
+/**
+ * Where a stage stands. `stale`: completed, but built on an earlier answer a revision changed;
+ * its artifact is re-extracted before the revision ends.
+ */
+export type StageStatus = 'pending' | 'active' | 'completed' | 'stale';
 /** A topic question, a follow-up after a low score, or a gap question after a failed gate. */
 export type QuestionKind = 'question' | 'follow_up' | 'gap';
 
@@ -145,6 +159,8 @@ export interface PendingQuestionRecord {
   lastScore: number | null;
   issues: string[];
   askedAt: string;
+  /** Set on the questions of a revision's revised answer: the accepted turn it revises. */
+  revisesTurnId?: string;
   /**
    * For a follow-up: the question it follows up, as first asked (the topic's or the gap's own
    * question), so a follow-up never has to quote another follow-up. Absent on a first question
@@ -189,10 +205,56 @@ export interface SessionRecord {
   /** Grows by one with every committed turn. */
   version: number;
   lease: Lease | null;
+  /** The revision of an earlier answer under way (waiting on a follow-up or a gap answer). */
+  revision: RevisionRecord | null;
   createdAt: string;
   updatedAt: string;
 }
 
+/**
+ * A revision of an accepted answer that needs more answers before it ends: its follow-up (the
+ * revised answer was vague) or a gap question of a stage it made fail its gate. While it is
+ * under way the session's pending question is that question; at the end the question the
+ * session waited on before (`resume`) is pending again, or the session completes again.
+ */
+export interface RevisionRecord {
+  id: string;
+  /** The accepted turn whose answer is revised. */
+  turnId: string;
+  /** The stage of that turn. */
+  stageId: string;
+  /** Who revised it. */
+  actorId: string;
+  startedAt: string;
+  /** The question pending before the revision; null when the session was completed. */
+  resume: PendingQuestionRecord | null;
+  /** The session's `currentStageId` before the revision. */
+  resumeStageId: string | null;
+  /** Stages still to re-extract, in workflow order (marked `stale`). */
+  stale: string[];
+  /** Stages whose gap question this revision has asked (once each). */
+  gapsAsked: string[];
+}
+
+/** One version of something a session produced, kept when a turn or a revision replaced it. */
+export interface HistoryRecord {
+  id: string;
+  sessionId: string;
+  /** `artifact`: a stage's artifact and gate; `result`: the finish step's result; `report`: the built report (the charter). */
+  kind: 'artifact' | 'result' | 'report';
+  /** The stage, for an artifact. */
+  stageId: string | null;
+  /** The session version this value belongs to (the version the commit produced). */
+  sessionVersion: number;
+  value: unknown;
+  /** The stage's gate result, for an artifact. */
+  gate: GateResult | null;
+  /** The revision that produced it; null when answering produced it. */
+  revisionId: string | null;
+  /** Who caused it. */
+  actorId: string;
+  createdAt: string;
+}
 /** A short claim on a session's pending question, fenced by the session version. */
 export interface Lease {
   id: string;
@@ -225,6 +287,9 @@ export interface QuestionClaim {
   /** ISO time now, to judge whether an existing lease has expired. */
   now: string;
 }
+
+/** What `claimRevision` needs: a `QuestionClaim` without the question. */
+export type RevisionClaim = Omit<QuestionClaim, 'questionId'>;
 
 /** What `claimSession` needs: a `QuestionClaim` without the version. */
 export type SessionClaim = Omit<QuestionClaim, 'version'>;
@@ -259,6 +324,11 @@ export interface TurnRecord {
   attempt: number;
   score: number;
   issues: string[];
+  /**
+   * The accepted turn this answer revises (set on every answer of a revision, its follow-ups
+   * included); once accepted it replaces that turn's answer. Null for an ordinary answer.
+   */
+  revisesTurnId: string | null;
   /** Accepted after the last allowed answer although it scored under the threshold. */
   escalated: boolean;
   /** Whether this answer closed its topic (accepted or escalated). */
@@ -275,6 +345,8 @@ export interface SessionUpdate {
   currentStageId: string | null;
   pending: PendingQuestionRecord | null;
   result: unknown | null;
+  /** The revision under way after this turn (null when none is, or it just ended). */
+  revision: RevisionRecord | null;
   updatedAt: string;
 }
 
@@ -287,6 +359,8 @@ export interface TurnCommit {
   stages: StageRecord[];
   turn: TurnRecord;
   calls: LlmCallRecord[];
+  /** Versions to keep: every artifact, result and report this turn produced (appended). */
+  history?: HistoryRecord[];
   /** The keyed request this turn answers: stored completed, replacing its in-flight entry. */
   idempotency?: { key: string; requestHash: string; expiresAt: string; response: unknown };
 }
