@@ -166,4 +166,40 @@ describe('a session on the demo provider', () => {
       expect(new Set(parts).size, line).toBe(parts.length);
     }
   });
+
+  it('revises a stage 1 answer of a completed session: charter rebuilt, old one kept', async () => {
+    const orchestrator = setup();
+    const started = await orchestrator.start(user, { idea: IDEA, title: 'Gym churn' });
+    const session = await runToEnd(orchestrator, started);
+    const before = (await orchestrator.report(user, session.id, 'json')).body as Charter;
+    const turns = await orchestrator.turns(user, session.id);
+    const objective = turns.find((turn) => turn.topicId === 'objective' && turn.accepted)!;
+    const questionsBefore = turns.length;
+
+    const newObjective =
+      'Reduce monthly membership cancellations from 4.0% to 2.5% across our 30 clubs by June 2027, worth about 1.5 million EUR a year, measured from cancellations in the Clubware billing system.';
+    let result = await orchestrator.revise(user, session.id, {
+      turnId: objective.id,
+      answer: newObjective,
+    });
+    // A stage rebuilt on it may now miss something: its gap question is answered like any.
+    for (let turn = 0; turn < 10 && result.revision?.status !== 'completed'; turn++)
+      result = await answer(orchestrator, result.session, GAP);
+    expect(result.outcome.kind).toBe('revision_completed');
+    expect(result.revision!.rebuilt).toEqual(result.session.stages.map((stage) => stage.id));
+    expect(result.session.status).toBe('completed');
+
+    const after = (await orchestrator.report(user, session.id, 'json')).body as Charter;
+    expect(after.executiveSummary).toContain(newObjective.split(',')[0]);
+    expect(after.executiveSummary).not.toContain(ANSWERS.objective!.split(',')[0]);
+    expect(after.decision.decision).toBeDefined();
+
+    const history = await orchestrator.history(user, session.id);
+    expect(history.reports.map((entry) => entry.report)).toEqual([before, after]);
+    expect(history.results).toHaveLength(2);
+    // The revision and, at most, gap answers: no topic was asked again.
+    const added = (await orchestrator.turns(user, session.id)).slice(questionsBefore);
+    expect(added[0]).toMatchObject({ revisesTurnId: objective.id, answer: newObjective });
+    expect(added.slice(1).every((turn) => turn.kind === 'gap')).toBe(true);
+  });
 });
