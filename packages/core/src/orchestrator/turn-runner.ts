@@ -84,20 +84,16 @@ export interface TurnRunner {
 }
 
 /** A claimed question, held by its heartbeat, and what the turn needs to run. */
-interface HeldTurn {
+interface HeldTurn extends TurnRequest {
   session: SessionRecord;
   workflow: Workflow;
   rules: QualitySettings;
-  text: string;
   leaseId: string;
   held: HeldClaim;
-  keyed: KeyedRequest | undefined;
-  signal: AbortSignal | undefined;
-  actorId: string;
   /** Stages a starting revision marked stale, written with the turn. */
   marked: StageRecord[];
   /** Versions kept before a starting revision replaces them (none were kept yet). */
-  earlier: HistoryRecord[];
+  earlier?: HistoryRecord[];
 }
 
 export function createTurnRunner(deps: TurnDependencies): TurnRunner {
@@ -107,7 +103,7 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
   const iso = (ms = now()) => new Date(ms).toISOString();
 
   async function answer(request: TurnRequest, questionId: string): Promise<AnswerResult> {
-    const { ownerId, sessionId, text, keyed, signal, actorId } = request;
+    const { ownerId, sessionId, keyed } = request;
     // Claimed first, in the same round trip as the read; what is checked after gives it back.
     const leaseId = newId();
     const session = await sessions.claim(ownerId, sessionId, questionId, leaseId, now());
@@ -122,26 +118,14 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     const rules = session.quality ?? quality;
     const held = sessions.hold(session, leaseId, keyed?.key);
     try {
-      return await runHeld({
-        session,
-        workflow,
-        rules,
-        text,
-        leaseId,
-        held,
-        keyed,
-        signal,
-        actorId,
-        marked: [],
-        earlier: [],
-      });
+      return await runHeld({ ...request, session, workflow, rules, leaseId, held, marked: [] });
     } finally {
       held.stop();
     }
   }
 
   async function revise(request: TurnRequest, turnId: string): Promise<AnswerResult> {
-    const { ownerId, sessionId, text, keyed, signal, actorId } = request;
+    const { ownerId, sessionId, keyed, actorId } = request;
     const stored = await sessions.load(ownerId, sessionId);
     if (stored.revision) {
       throw new UaipError(
@@ -192,15 +176,12 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
         stale: revision.stale,
       });
       return await runHeld({
+        ...request,
         session,
         workflow,
         rules,
-        text,
         leaseId,
         held,
-        keyed,
-        signal,
-        actorId,
         marked,
         earlier,
       });
@@ -354,7 +335,7 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     const result: AnswerResult = { session: toSession(committed, workflow), outcome: plan.outcome };
     if (revision) result.revision = revisionSummary(revision, plan);
     const history = [
-      ...turn.earlier,
+      ...(turn.earlier ?? []),
       ...(await versionsOf(committed, plan, revision, turn, ledger)),
     ];
     const commit: TurnCommit = {
