@@ -65,6 +65,7 @@ function newSession(ownerId: string): SessionRecord {
     },
     version: 0,
     lease: null,
+    revision: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -97,6 +98,7 @@ function commitFor(record: SessionRecord, leaseId: string, turn: number): TurnCo
       currentStageId: 'problem',
       pending: question(turn + 1),
       result: null,
+      revision: null,
       updatedAt: now,
     },
     stages: [],
@@ -108,6 +110,7 @@ function commitFor(record: SessionRecord, leaseId: string, turn: number): TurnCo
       kind: pending.kind,
       question: pending.text,
       answer: `Answer number ${turn}: the retention team calls the customers most at risk.`,
+      revisesTurnId: null,
       attempt: 1,
       score: 8,
       issues: [],

@@ -109,6 +109,7 @@ export { createMemoryStorage } from './storage/memory-storage';
 export type {
   ClaimResult,
   GateResult,
+  HistoryRecord,
   IdempotencyStart,
   IdempotencyState,
   Lease,
@@ -119,6 +120,8 @@ export type {
   PendingQuestionRecord,
   QuestionClaim,
   QuestionKind,
+  RevisionClaim,
+  RevisionRecord,
   SessionClaim,
   SessionClaimed,
   SessionRecord,

@@ -70,13 +70,17 @@ describe('embedded storage in a folder', () => {
       const reopened = await storage.getSession(ownerId, sessionId);
       const turns = await storage.listTurns(ownerId, sessionId);
       // Every turn acknowledged before the kill is there; one in flight may be too, but only
-      // whole: the version, the transcript and the usage always agree.
+      // whole: the version, the transcript, the usage and the history always agree.
       expect(reopened!.version).toBeGreaterThanOrEqual(15);
       expect(turns.map((turn) => turn.answer)).toEqual(
         Array.from({ length: reopened!.version }, (_, index) => `answer ${index + 1}`),
       );
       expect(reopened!.usage.calls).toBe(reopened!.version);
       expect(await storage.listUsage(ownerId, sessionId)).toHaveLength(reopened!.version);
+      const history = await storage.listHistory(ownerId, sessionId);
+      expect(history.map((record) => record.sessionVersion)).toEqual(
+        Array.from({ length: reopened!.version }, (_, index) => index + 1),
+      );
     } finally {
       await storage.close();
     }

@@ -3,10 +3,11 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { makeSession } from '@uaip/core/testing';
+import { at, makeSession } from '@uaip/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPgStorage,
+  createSqlStorage,
   type Database,
   loadMigrations,
   pgDatabase,
@@ -23,7 +24,7 @@ import {
 const serverUrl = testDatabaseUrl();
 const packageDir = new URL('..', import.meta.url).pathname;
 // Every migration file, in order: what a fresh database gets.
-const ALL = ['0001_initial.sql', '0002_session_quality.sql'];
+const ALL = ['0001_initial.sql', '0002_session_quality.sql', '0003_revisions.sql'];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
 async function migrationsCopy(): Promise<string> {
@@ -44,6 +45,7 @@ const SCHEMA = [
   'idempotency_keys',
   'llm_calls',
   'schema_migrations',
+  'session_history',
   'sessions',
   'stage_results',
   'turns',
@@ -63,6 +65,51 @@ describe('migrations on PGlite', () => {
     expect(await runMigrations(db)).toEqual({ applied: all.map((migration) => migration.name) });
     expect(await tables(db)).toEqual(SCHEMA);
     expect(await runMigrations(db)).toEqual({ applied: [] });
+  });
+
+  it('reads what was stored before 0003 as having no revision, revised turn or history', async () => {
+    const old = await pgliteDatabase();
+    try {
+      const before = (await loadMigrations()).filter((migration) => migration.version < 3);
+      await runMigrations(old, before);
+      const ownerId = 'owner-1';
+      const sessionId = 'session-1';
+      // Rows as the 0002 schema takes them.
+      await old.query(
+        `insert into sessions (id, owner_id, workflow_id, workflow_version, prompt_version, title,
+           idea, status, current_stage_id, version, created_at, updated_at)
+         values ($1, $2, 'uaip', '1.0.0', 'prompts-1', 'Churn', 'Predict churn', 'completed',
+           null, 1, $3, $3)`,
+        [sessionId, ownerId, at(0)],
+      );
+      await old.query(
+        `insert into stage_results (session_id, stage_id, owner_id, position, status, gap_asked)
+         values ($1, 'problem', $2, 0, 'completed', false)`,
+        [sessionId, ownerId],
+      );
+      await old.query(
+        `insert into turns (session_id, id, owner_id, stage_id, question_id, kind, question,
+           answer, attempt, score, issues, escalated, accepted, provider, model, prompt_version,
+           created_at)
+         values ($1, 'turn-1', $2, 'problem', 'question-1', 'question', 'Why?', 'Because', 1,
+           8, '[]', false, true, 'fake', 'fake-fast', 'prompts-1', $3)`,
+        [sessionId, ownerId, at(10)],
+      );
+
+      expect(await runMigrations(old)).toEqual({ applied: ['0003_revisions.sql'] });
+      const storage = createSqlStorage(old);
+      const session = await storage.getSession(ownerId, sessionId);
+      expect(session).toMatchObject({ revision: null, version: 1 });
+      expect(session?.stages.map((stage) => stage.status)).toEqual(['completed']);
+      const turns = await storage.listTurns(ownerId, sessionId);
+      expect(turns).toMatchObject([{ id: 'turn-1', revisesTurnId: null }]);
+      expect(await storage.listHistory(ownerId, sessionId)).toEqual([]);
+      // A session stored before can be claimed for a revision like any other.
+      const claim = { version: 1, leaseId: 'lease-1', expiresAt: at(60), now: at(0) };
+      expect(await storage.claimRevision(ownerId, sessionId, claim)).toBe('claimed');
+    } finally {
+      await old.close();
+    }
   });
 });
 

@@ -27,6 +27,7 @@ const SESSION_COLUMNS = [
   'current_stage_id',
   'pending',
   'result',
+  'revision',
   'usage_calls',
   'usage_input_tokens',
   'usage_output_tokens',
@@ -206,7 +207,10 @@ export async function listSessions(
   return { items, nextCursor };
 }
 
-/** Deletes the session; its stages and turns go with it, its LLM calls stay in the ledger. */
+/**
+ * Deletes the session; its stages, turns and history go with it, its LLM calls stay in the
+ * ledger.
+ */
 export async function deleteSession(
   db: Queryable,
   ownerId: string,
@@ -256,6 +260,7 @@ function sessionRow(session: SessionRecord): Record<(typeof SESSION_COLUMNS)[num
     current_stage_id: session.currentStageId,
     pending: session.pending,
     result: session.result,
+    revision: session.revision,
     usage_calls: usage.calls,
     usage_input_tokens: usage.inputTokens,
     usage_output_tokens: usage.outputTokens,
@@ -289,6 +294,7 @@ function toSessionRecord(row: SessionRow): SessionRecord {
     stages: (row.stages as StageRow[]).map(toStageRecord),
     pending: (row.pending ?? null) as SessionRecord['pending'],
     result: row.result ?? null,
+    revision: (row.revision ?? null) as SessionRecord['revision'],
     usage: {
       calls: num(row.usage_calls),
       inputTokens: num(row.usage_input_tokens),

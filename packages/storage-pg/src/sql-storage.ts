@@ -2,6 +2,7 @@ import type { Storage } from '@uaip/core';
 import { UaipError } from '@uaip/core';
 import type { Database } from './database';
 import { toInputError, unavailable } from './errors';
+import * as history from './history-sql';
 import * as idempotency from './idempotency-sql';
 import * as sessions from './sessions-sql';
 import * as turns from './turns-sql';
@@ -40,11 +41,14 @@ export function createSqlStorage(db: Database): Storage {
       turns.claimQuestion(db, ownerId, sessionId, claim),
     claimSession: (ownerId, sessionId, claim) =>
       sessions.claimSession(db, ownerId, sessionId, claim),
+    claimRevision: (ownerId, sessionId, claim) =>
+      turns.claimRevision(db, ownerId, sessionId, claim),
     releaseClaim: (ownerId, sessionId, leaseId) =>
       turns.releaseClaim(db, ownerId, sessionId, leaseId),
     renewClaim: (ownerId, sessionId, renewal) => turns.renewClaim(db, ownerId, sessionId, renewal),
     commitTurn: (ownerId, sessionId, commit) => turns.commitTurn(db, ownerId, sessionId, commit),
     listTurns: (ownerId, sessionId, stageId) => turns.listTurns(db, ownerId, sessionId, stageId),
+    listHistory: (ownerId, sessionId) => history.listHistory(db, ownerId, sessionId),
     recordUsage: (ownerId, sessionId, calls) => usage.recordUsage(db, ownerId, sessionId, calls),
     listUsage: (ownerId, sessionId) => usage.listUsage(db, ownerId, sessionId),
     spentSince: (ownerId, since) => usage.spentSince(db, ownerId, since),

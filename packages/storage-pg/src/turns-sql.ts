@@ -2,11 +2,13 @@ import type {
   ClaimResult,
   LeaseRenewal,
   QuestionClaim,
+  RevisionClaim,
   StageRecord,
   TurnCommit,
   TurnRecord,
 } from '@uaip/core';
 import type { Queryable } from './database';
+import { historyInsertSql, historyRows } from './history-sql';
 import { idempotencyUpsertSql } from './idempotency-sql';
 import { STAGE_COLUMNS, stageRow } from './sessions-sql';
 import { columnList, iso, jsonParam, num } from './sql-values';
@@ -22,6 +24,7 @@ const TURN_COLUMNS = [
   'kind',
   'question',
   'answer',
+  'revises_turn_id',
   'attempt',
   'score',
   'issues',
@@ -43,6 +46,24 @@ where id = $2 and owner_id = $1 and status = 'active' and version = $5
   and pending->>'id' = $6 and (lease_id is null or lease_expires_at <= $7::timestamptz)
 returning version`;
 
+// A revision's claim: the session at this version, active or completed, with no live lease.
+// One statement: the update takes the lease (its row lock queues concurrent claims, each
+// re-checking the row the previous one left), and the select reads the version from the
+// statement's snapshot to say why a refused claim took nothing. A claim that waited for
+// another writer re-checks that writer's row, so one refused at the snapshot's version lost to
+// a claim made meanwhile (busy); a turn committed meanwhile under an expired lease also reads
+// as busy rather than stale (a rare race; both refuse the revision).
+const CLAIM_REVISION_SQL = `
+with claimed as (
+  update sessions set lease_id = $3, lease_expires_at = $4::timestamptz
+  where id = $2 and owner_id = $1 and version = $5
+    and (lease_id is null or lease_expires_at <= $6::timestamptz)
+  returning version
+)
+select s.version, exists (select from claimed) as claimed
+from sessions s
+where s.id = $2 and s.owner_id = $1`;
+
 // Only read when the claim took nothing, to say why.
 const WHY_NOT_SQL = `
 select status, version, pending->>'id' as question_id from sessions
@@ -53,6 +74,7 @@ update sessions set lease_id = null, lease_expires_at = null
 where id = $2 and owner_id = $1 and lease_id = $3`;
 
 const COMMIT_CALLS = callsSql('$12');
+const COMMIT_HISTORY = historyInsertSql('committed', '$15');
 
 // The stage rows a turn sends, as `stage_results` columns. A stage the session did not have
 // yet goes after the existing ones (on conflict, an existing stage keeps its place).
@@ -65,13 +87,14 @@ const STAGE_SELECT = STAGE_COLUMNS.map((column) =>
 // A whole turn in one statement, so one round trip and one WAL flush, and atomic like any
 // statement. The fenced update of the session row comes first; every insert is joined to its
 // result, so when the version or the lease does not match, nothing at all is written. Each
-// part is a delta: one session row, the changed stage rows, one turn, the new calls, one key.
+// part is a delta: one session row, the changed stage rows, one turn, the new calls, the new
+// history rows, one key.
 const COMMIT_SQL = `
 with ${COMMIT_CALLS.ctes},
 committed as (
   update sessions set
     status = $5, current_stage_id = $6, pending = $7::jsonb, result = $8::jsonb,
-    updated_at = $9::timestamptz, version = version + 1, lease_id = null, lease_expires_at = null,
+    revision = $14::jsonb, updated_at = $9::timestamptz, version = version + 1, lease_id = null, lease_expires_at = null,
     ${COMMIT_CALLS.addTotals}
   from totals
   where sessions.id = $2 and sessions.owner_id = $1 and sessions.version = $3
@@ -93,6 +116,9 @@ turn as (
 ),
 ledger as (
   ${COMMIT_CALLS.insert('committed')}
+),
+history as (
+  ${COMMIT_HISTORY}
 ),
 keyed as (
   ${idempotencyUpsertSql('committed', '$13')}
@@ -137,6 +163,24 @@ export async function claimQuestion(
     row.question_id !== claim.questionId;
   // The session still waits on this question at this version, so a lease is what stopped it.
   return moved ? 'stale' : 'busy';
+}
+
+/** `Storage.claimRevision`: see CLAIM_REVISION_SQL. */
+export async function claimRevision(
+  db: Queryable,
+  ownerId: string,
+  sessionId: string,
+  claim: RevisionClaim,
+): Promise<ClaimResult> {
+  const { rows } = await db.query<{ version: unknown; claimed: boolean }>(
+    CLAIM_REVISION_SQL,
+    [ownerId, sessionId, claim.leaseId, claim.expiresAt, claim.version, claim.now],
+    { name: 'uaip_claim_revision' },
+  );
+  const row = rows[0];
+  if (!row) return 'not_found';
+  if (row.claimed) return 'claimed';
+  return num(row.version) === claim.version ? 'busy' : 'stale';
 }
 
 export async function releaseClaim(
@@ -220,6 +264,8 @@ export async function commitTurn(
       JSON.stringify(turnRow(ownerId, sessionId, turn)),
       callRows(ownerId, sessionId, commit.calls),
       jsonParam(keyed),
+      jsonParam(session.revision),
+      historyRows(ownerId, sessionId, commit.history),
     ],
     { name: 'uaip_commit_turn' },
   );
@@ -259,6 +305,7 @@ function turnRow(ownerId: string, sessionId: string, turn: TurnRecord): TurnRow 
     kind: turn.kind,
     question: turn.question,
     answer: turn.answer,
+    revises_turn_id: turn.revisesTurnId,
     attempt: turn.attempt,
     score: turn.score,
     issues: turn.issues,
@@ -280,6 +327,7 @@ function toTurnRecord(row: TurnRow): TurnRecord {
     kind: row.kind as TurnRecord['kind'],
     question: row.question as string,
     answer: row.answer as string,
+    revisesTurnId: (row.revises_turn_id ?? null) as string | null,
     attempt: num(row.attempt),
     score: num(row.score),
     issues: row.issues as string[],

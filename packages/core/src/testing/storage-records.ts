@@ -1,7 +1,9 @@
 import type {
+  HistoryRecord,
   LlmCallRecord,
   PendingQuestionRecord,
   QuestionClaim,
+  RevisionRecord,
   SessionRecord,
   StageRecord,
   TurnCommit,
@@ -188,6 +190,53 @@ export function makeCommit(
     stages: [],
     turn: makeTurn(session),
     calls: [makeCall(session.id)],
+    ...overrides,
+  };
+}
+
+/**
+ * A revision of the accepted turn `turnId` of stage `problem`, started at `at(10)` by the
+ * session's owner: the session's pending question and current stage to resume, stage `data`
+ * stale, no gap question asked.
+ */
+export function makeRevision(
+  session: SessionRecord,
+  turnId: string,
+  overrides: Partial<RevisionRecord> = {},
+): RevisionRecord {
+  return {
+    id: newId(),
+    turnId,
+    stageId: 'problem',
+    actorId: session.ownerId,
+    startedAt: at(10),
+    resume: session.pending,
+    resumeStageId: session.currentStageId,
+    stale: ['data'],
+    gapsAsked: [],
+    ...overrides,
+  };
+}
+
+/**
+ * The version of stage `problem`'s artifact, with its passed gate, that the next commit of the
+ * session produces (at `at(20)`, by the session's owner, not in a revision).
+ */
+export function makeHistory(
+  session: SessionRecord,
+  overrides: Partial<HistoryRecord> = {},
+): HistoryRecord {
+  return {
+    id: newId(),
+    sessionId: session.id,
+    kind: 'artifact',
+    stageId: 'problem',
+    sessionVersion: session.version + 1,
+    value: { statement: 'Reduce churn by 10%' },
+    gate: { passed: true, missing: [] },
+    revisionId: null,
+    actorId: session.ownerId,
+    createdAt: at(20),
     ...overrides,
   };
 }
