@@ -130,5 +130,7 @@ export const ID_ROUTES = [
   ['GET', '/usage'],
   ['GET', '/events'],
   ['GET', '/charter'],
+  ['GET', '/history'],
   ['POST', '/answers'],
+  ['POST', '/turns/00000000-0000-4000-8000-000000000000/revisions'],
 ] as const;

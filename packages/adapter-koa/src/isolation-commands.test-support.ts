@@ -36,9 +36,14 @@ const ID_ROUTES = [
   ['GET', '/usage'],
   ['GET', '/charter'],
   ['GET', '/events'],
+  ['GET', '/history'],
   ['DELETE', ''],
   ['POST', '/answers'],
+  ['POST', '/turns/:turnId/revisions'],
 ] as const;
+
+/** A turn id that names no turn. */
+const NO_TURN = '00000000-0000-4000-8000-000000000000';
 
 /** What the commands run against. */
 export interface IsolationWorld {
@@ -298,13 +303,13 @@ export function isolationCommands(
               JSON.stringify({ questionId: victim.pendingId ?? 'q-last', answer: text });
             key = owners?.key;
           }
-          const response = await call(
-            method,
-            `/sessions/${victim.id}${suffix}`,
-            intruder,
-            body,
-            key,
-          );
+          // A revision names one of the owner's own turns, where there is one.
+          let path = `/sessions/${victim.id}${suffix}`;
+          if (path.includes(':turnId')) {
+            const turns = await call('GET', `/sessions/${victim.id}/turns`, victim.owner);
+            path = path.replace(':turnId', turns.json?.items?.[0]?.id ?? NO_TURN);
+          }
+          const response = await call(method, path, intruder, body, key);
           expectStatus(response, 404, `${method} ${suffix || '/'} as another user`);
           await expectOwnerView(victim, `after u${intruder} tried ${method} ${suffix || '/'}`);
         },
@@ -325,7 +330,8 @@ export function isolationCommands(
             method === 'POST'
               ? JSON.stringify({ questionId: session.pendingId ?? 'q-x', answer: RICH_ANSWER })
               : undefined;
-          const response = await call(method, `/sessions/${session.id}${suffix}`, caller, body);
+          const path = `/sessions/${session.id}${suffix}`.replace(':turnId', NO_TURN);
+          const response = await call(method, path, caller, body);
           expectStatus(response, 404, `${method} ${suffix || '/'} on a deleted session`);
         },
       ),

@@ -20,12 +20,12 @@ afterAll(() => api.close());
 
 /** What the owner can see of the session: compared before and after every intrusion. */
 async function ownerView() {
-  const [session, turns, usage, charter] = await Promise.all(
-    ['', '/turns', '/usage', '/charter'].map((suffix) =>
+  const responses = await Promise.all(
+    ['', '/turns', '/usage', '/charter', '/history'].map((suffix) =>
       api.call('GET', `/api/v1/sessions/${sessionId}${suffix}`, { token: owner.token }),
     ),
   );
-  return [session!.text, turns!.text, usage!.text, charter!.text];
+  return responses.map((response) => response.text);
 }
 
 describe("another user's session is always 404", () => {
@@ -36,13 +36,20 @@ describe("another user's session is always 404", () => {
       'GET /sessions/:id',
       'GET /sessions/:id/charter',
       'GET /sessions/:id/events',
+      'GET /sessions/:id/history',
       'GET /sessions/:id/turns',
       'GET /sessions/:id/usage',
       'POST /sessions/:id/answers',
+      'POST /sessions/:id/turns/:turnId/revisions',
     ]);
     const before = await ownerView();
+    // A revision names one of the owner's real turns.
+    const turns = await api.call('GET', `/api/v1/sessions/${sessionId}/turns`, {
+      token: owner.token,
+    });
+    const turnId = turns.json.items[0].id as string;
     for (const route of routes) {
-      const path = route.fullPath.replace(':id', sessionId);
+      const path = route.fullPath.replace(':id', sessionId).replace(':turnId', turnId);
       const response = await api.call(route.method.toUpperCase(), path, {
         token: intruder.token,
         ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),
@@ -52,7 +59,9 @@ describe("another user's session is always 404", () => {
       // Exactly what a session that does not exist gets.
       const missing = await api.call(
         route.method.toUpperCase(),
-        route.fullPath.replace(':id', '00000000-0000-4000-8000-000000000000'),
+        route.fullPath
+          .replace(':id', '00000000-0000-4000-8000-000000000000')
+          .replace(':turnId', turnId),
         {
           token: intruder.token,
           ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),

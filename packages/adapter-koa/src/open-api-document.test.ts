@@ -78,7 +78,12 @@ const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
   startSession: () => ({ idea: 'Predict churn of prepaid customers' }),
   // No question of that id is pending: every valid body is a 409, and no turn runs.
   answer: () => ({ questionId: 'q-not-pending', answer: 'Acme Telecom, 8% churn a month' }),
+  // The path names no turn of the session: every valid body is a 404, and no turn runs.
+  reviseAnswer: () => ({ answer: 'Acme Telecom, 8% churn a month' }),
 };
+
+/** A turn id no turn of the session has. */
+const NO_TURN = '00000000-0000-4000-8000-00000000dead';
 
 interface Probe {
   body?: Record<string, unknown>;
@@ -89,7 +94,7 @@ interface Probe {
 
 /** Sends `probe` to the route as the test user, on the user's session where the path has an id. */
 function send(route: Route, probe: Probe = {}) {
-  const path = route.fullPath.replace(':id', sessionId);
+  const path = route.fullPath.replace(':id', sessionId).replace(':turnId', NO_TURN);
   const search = probe.query ? `?${new URLSearchParams(probe.query)}` : '';
   return api.call(probe.method ?? route.method.toUpperCase(), `${path}${search}`, {
     ...(route.auth ? { token } : {}),
@@ -230,7 +235,7 @@ describe('the OpenAPI document, route by route of the router table', () => {
       expect(Object.keys(operation.responses), label).toEqual(
         expect.arrayContaining(['413', '415']),
       );
-      const path = route.fullPath.replace(':id', sessionId);
+      const path = route.fullPath.replace(':id', sessionId).replace(':turnId', NO_TURN);
       const auth = route.auth ? { token } : {};
       const notJson = await api.call('POST', path, {
         ...auth,

@@ -28,6 +28,15 @@ const WHEN: Partial<Record<ErrorCode, string>> = {
   unsupported_media_type: 'the body is not JSON',
 };
 
+/** The path parameters the routes use. */
+const PATH_PARAMETERS: Record<string, { description?: string; schema: Record<string, unknown> }> = {
+  id: { description: 'A session id', schema: { type: 'string', format: 'uuid' } },
+  turnId: {
+    description: 'The `id` of a turn of the transcript',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+};
+
 const ALLOW_HEADER = {
   Allow: { description: 'The methods this path serves', schema: { type: 'string' } },
 };
@@ -63,13 +72,9 @@ export function openApiDocument(
   for (const route of routes) {
     const path = route.fullPath.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [];
-    if (route.fullPath.includes(':id')) {
-      parameters.push({
-        name: 'id',
-        in: 'path',
-        required: true,
-        schema: { type: 'string', format: 'uuid' },
-      });
+    for (const [, name] of route.fullPath.matchAll(/:(\w+)/g)) {
+      const parameter = PATH_PARAMETERS[name!] ?? { schema: { type: 'string' } };
+      parameters.push({ name, in: 'path', required: true, ...parameter });
     }
     if (route.query) {
       const query = jsonSchema(route.query, 'input') as {
@@ -85,7 +90,7 @@ export function openApiDocument(
         });
       }
     }
-    if (route.operationId === 'answer') {
+    if (route.idempotent) {
       parameters.push({
         name: 'Idempotency-Key',
         in: 'header',

@@ -401,9 +401,49 @@ describe('GET /openapi.json', () => {
     expect(body('/api/v1/sessions/{id}/answers').required).toEqual(
       expect.arrayContaining(['questionId', 'answer']),
     );
-    expect(document.paths['/api/v1/sessions/{id}/answers'].post.parameters).toContainEqual(
-      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+    const revisions = '/api/v1/sessions/{id}/turns/{turnId}/revisions';
+    expect(body(revisions).required).toEqual(['answer']);
+    expect(body(revisions).properties.answer).toEqual(
+      body('/api/v1/sessions/{id}/answers').properties.answer,
     );
+    for (const path of ['/api/v1/sessions/{id}/answers', revisions]) {
+      expect(document.paths[path].post.parameters, path).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+      );
+    }
+    expect(document.paths[revisions].post.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'turnId',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', minLength: 1, maxLength: 200 },
+      }),
+    );
+  });
+
+  it('documents a revision, the history, stale stages and revision_completed', () => {
+    const ok = (path: string, method: string) =>
+      document.paths[path][method].responses['200'].content['application/json'].schema;
+    const revised = ok('/api/v1/sessions/{id}/turns/{turnId}/revisions', 'post');
+    expect(revised).toEqual(ok('/api/v1/sessions/{id}/answers', 'post'));
+    expect(revised.properties.outcome.properties.kind.enum).toContain('revision_completed');
+    expect(revised.properties.revision.properties.status.enum).toEqual([
+      'follow_up',
+      'gap',
+      'completed',
+    ]);
+    expect(revised.required).not.toContain('revision');
+    const stage = revised.properties.session.properties.stages.items;
+    expect(stage.properties.status.enum).toEqual(['pending', 'active', 'completed', 'stale']);
+    const history = ok('/api/v1/sessions/{id}/history', 'get');
+    expect(history.required).toEqual(['answers', 'artifacts', 'results', 'reports']);
+    expect(history.properties.answers.items.required).toEqual(
+      expect.arrayContaining(['id', 'accepted', 'revisesTurnId', 'revisedBy']),
+    );
+    const errors = Object.keys(
+      document.paths['/api/v1/sessions/{id}/turns/{turnId}/revisions'].post.responses,
+    );
+    expect(errors).toEqual(expect.arrayContaining(['404', '409', '422', '402', '503']));
   });
 });
 

@@ -82,7 +82,9 @@ export const sessionSchema = z.object({
     z.object({
       id: z.string(),
       title: z.string(),
-      status: z.enum(['pending', 'active', 'completed']),
+      status: z
+        .enum(['pending', 'active', 'completed', 'stale'])
+        .describe('`stale`: a revision of an earlier answer will re-extract it'),
       artifact: z.unknown(),
       gate: gate.nullable(),
     }),
@@ -117,35 +119,100 @@ export const sessionPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-/** The transcript of a session. */
-export const turnListSchema = z.object({
-  items: z.array(
-    z.object({
-      stageId: z.string(),
-      topicId: z.string().nullable(),
-      questionId: z.string(),
-      kind: z.enum(['question', 'follow_up', 'gap']),
-      question: z.string(),
-      answer: z.string(),
-      attempt: z.number().int(),
-      score: z.number(),
-      issues: z.array(z.string()),
-      escalated: z.boolean(),
-      provider: z.string(),
-      model: z.string(),
-      createdAt: iso,
-    }),
-  ),
+/** One answer of the transcript. */
+export const turnSchema = z.object({
+  id: z.string().describe('The turn to name in `POST /sessions/{id}/turns/{turnId}/revisions`'),
+  stageId: z.string(),
+  topicId: z.string().nullable(),
+  questionId: z.string(),
+  kind: z.enum(['question', 'follow_up', 'gap']),
+  question: z.string(),
+  answer: z.string(),
+  attempt: z.number().int(),
+  score: z.number(),
+  issues: z.array(z.string()),
+  escalated: z.boolean(),
+  accepted: z
+    .boolean()
+    .describe('Whether this answer closed its question (accepted or escalated): the record'),
+  revisesTurnId: z
+    .string()
+    .nullable()
+    .describe('The accepted turn this answer revises; null for an ordinary answer'),
+  revisedBy: z
+    .string()
+    .nullable()
+    .describe('The accepted revision that replaced this answer, if one did'),
+  provider: z.string(),
+  model: z.string(),
+  createdAt: iso,
 });
 
-/** The body of a successful answer. */
+/** The transcript of a session. */
+export const turnListSchema = z.object({ items: z.array(turnSchema) });
+
+/** Where a revision of an earlier answer stands after a turn of it. */
+export const revisionSummarySchema = z.object({
+  id: z.string(),
+  turnId: z.string().describe('The accepted turn whose answer is revised'),
+  status: z
+    .enum(['follow_up', 'gap', 'completed'])
+    .describe(
+      '`follow_up`: the new answer was vague and a follow-up is pending; `gap`: a stage rebuilt on it misses something and its gap question is pending; `completed`: everything built on it was rebuilt',
+    ),
+  rebuilt: z.array(z.string()).describe('The stages re-extracted by this turn, in order'),
+  stale: z.array(z.string()).describe('The stages still to re-extract'),
+});
+
+/** The body of a successful answer or revision. */
 export const answerResultSchema = z.object({
   session: sessionSchema,
   outcome: z.object({
-    kind: z.enum(['follow_up', 'accepted', 'stage_completed', 'session_completed']),
+    kind: z
+      .enum(['follow_up', 'accepted', 'stage_completed', 'session_completed', 'revision_completed'])
+      .describe(
+        '`revision_completed`: a revision was accepted and everything built on it was rebuilt',
+      ),
     quality: z.object({ score: z.number(), threshold: z.number(), issues: z.array(z.string()) }),
     escalated: z.boolean(),
   }),
+  revision: revisionSummarySchema
+    .optional()
+    .describe('Present when the answer belonged to a revision of an earlier answer'),
+});
+
+const historyEntry = {
+  version: z.number().int().describe('The session version it belongs to'),
+  actorId: z.string().describe('Who caused it'),
+  revisionId: z
+    .string()
+    .nullable()
+    .describe('The revision that produced it; null when answering did'),
+  at: iso,
+};
+/** The body of `GET /sessions/:id/history`. */
+export const historySchema = z.object({
+  answers: z
+    .array(turnSchema)
+    .describe('Every answer, oldest first; a revised one points at the turn it replaced'),
+  artifacts: z.array(
+    z.object({
+      ...historyEntry,
+      stageId: z.string(),
+      artifact: z.unknown(),
+      gate: gate.nullable(),
+    }),
+  ),
+  results: z
+    .array(z.object({ ...historyEntry, result: z.unknown() }))
+    .describe(
+      "The finish step's results (U-AIP: the charter's decision and summary), oldest first",
+    ),
+  reports: z
+    .array(z.object({ ...historyEntry, report: z.unknown() }))
+    .describe(
+      'The reports (U-AIP: the AI Project Charter as JSON) each completion built, oldest first',
+    ),
 });
 
 const figures = {

@@ -1,11 +1,17 @@
-import { type ErrorCode, parseInput, UaipError } from '@uaip/core';
+import {
+  type AnswerOptions,
+  type ErrorCode,
+  type Principal,
+  parseInput,
+  UaipError,
+} from '@uaip/core';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 
 /** One route of the API: its contract (for the router, the OpenAPI document, the tests) and handler. */
 export interface RouteSpec {
   method: 'get' | 'post' | 'delete';
-  /** Relative to the router's prefix, with `:id` for a session id. */
+  /** Relative to the router's prefix, with `:id` for a session id and `:turnId` for a turn's. */
   path: string;
   operationId: string;
   summary: string;
@@ -13,6 +19,8 @@ export interface RouteSpec {
   auth: boolean;
   /** Counts against the per-user LLM limit. */
   spendsLlm?: boolean;
+  /** Takes an optional `Idempotency-Key` header (see {@link withTurnOptions}). */
+  idempotent?: boolean;
   body?: z.ZodType;
   /** The query parameters the route takes; any other is refused (400). */
   query?: z.ZodObject;
@@ -24,6 +32,9 @@ export interface RouteSpec {
   handle(ctx: Context): Promise<void>;
 }
 
+/** Who is calling: set by the router's authentication before any route that needs it. */
+export const principalOf = (ctx: Context): Principal => ctx.state.principal as Principal;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `:id` of the path; an id that is not a UUID names no session, so it is a 404. */
@@ -31,6 +42,42 @@ export function sessionIdOf(ctx: Context): string {
   const id = String((ctx as Context & { params?: Record<string, string> }).params?.id ?? '');
   if (!UUID.test(id)) throw new UaipError('not_found', 'Session not found');
   return id;
+}
+
+/** The longest turn id a turn can have (the `turnId` limit of the core's revision input). */
+const MAX_TURN_ID_LENGTH = 200;
+
+/** The `:turnId` of the path; one longer than any turn id names no turn, so it is a 404. */
+export function turnIdOf(ctx: Context): string {
+  const id = String((ctx as Context & { params?: Record<string, string> }).params?.turnId ?? '');
+  if (id === '' || [...id].length > MAX_TURN_ID_LENGTH)
+    throw new UaipError('not_found', 'Turn not found');
+  return id;
+}
+
+/**
+ * Runs a turn with the request's `Idempotency-Key` header, if any, and a signal that aborts
+ * when the client hangs up: its LLM calls stop, and the session stays as it was.
+ */
+export async function withTurnOptions<T>(
+  ctx: Context,
+  run: (options: AnswerOptions) => Promise<T>,
+): Promise<T> {
+  const key = ctx.headers['idempotency-key'];
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!ctx.res.writableEnded) abort.abort(new Error('client closed the connection'));
+  };
+  ctx.req.on('close', onClose);
+  try {
+    return await run(
+      typeof key === 'string'
+        ? { idempotencyKey: key, signal: abort.signal }
+        : { signal: abort.signal },
+    );
+  } finally {
+    ctx.req.off('close', onClose);
+  }
 }
 
 /** The parsed JSON body. */

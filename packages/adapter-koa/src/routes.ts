@@ -4,7 +4,6 @@ import {
   loginInput,
   type Orchestrator,
   type PasswordAuth,
-  type Principal,
   type ReportFormat,
   registerInput,
   startSessionInput,
@@ -23,7 +22,16 @@ import {
   userSchema,
   workflowListSchema,
 } from './response-schemas';
-import { bodyOf, queryOf, type RouteSpec, rawBodyOf, sessionIdOf } from './route-spec';
+import { revisionRoutes } from './revision-routes';
+import {
+  bodyOf,
+  principalOf,
+  queryOf,
+  type RouteSpec,
+  rawBodyOf,
+  sessionIdOf,
+  withTurnOptions,
+} from './route-spec';
 import { streamEvents } from './sse';
 
 export const listQuery = z.object({
@@ -46,8 +54,6 @@ export interface RouteContext {
   rateLimits: RateLimits;
   heartbeatMs: number;
 }
-
-const principalOf = (ctx: Context): Principal => ctx.state.principal as Principal;
 
 /** Every route of the HTTP contract (account routes only when the router manages accounts). */
 export function routeSpecs({
@@ -250,6 +256,7 @@ export function routeSpecs({
       summary: 'Answer the pending question (exactly once; optional Idempotency-Key header)',
       auth: true,
       spendsLlm: true,
+      idempotent: true,
       body: answerInput,
       responses: {
         200: {
@@ -268,27 +275,12 @@ export function routeSpecs({
       ],
       async handle(ctx) {
         const sessionId = sessionIdOf(ctx);
-        const key = ctx.headers['idempotency-key'];
-        const abort = new AbortController();
-        // A client that hangs up stops the LLM calls; the session stays as it was.
-        const onClose = () => {
-          if (!ctx.res.writableEnded) abort.abort(new Error('client closed the connection'));
-        };
-        ctx.req.on('close', onClose);
-        try {
-          ctx.body = await orchestrator.answer(
-            principalOf(ctx),
-            sessionId,
-            rawBodyOf(ctx) as never,
-            typeof key === 'string'
-              ? { idempotencyKey: key, signal: abort.signal }
-              : { signal: abort.signal },
-          );
-        } finally {
-          ctx.req.off('close', onClose);
-        }
+        ctx.body = await withTurnOptions(ctx, (options) =>
+          orchestrator.answer(principalOf(ctx), sessionId, rawBodyOf(ctx) as never, options),
+        );
       },
     },
+    ...revisionRoutes(orchestrator),
     {
       method: 'get',
       path: '/sessions/:id/events',
