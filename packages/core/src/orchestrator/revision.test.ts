@@ -227,6 +227,26 @@ describe('revising an accepted answer', () => {
     expect(done.session.stages[0]!.artifact).toEqual({ objective: 'churn', metric: 'margin' });
   });
 
+  it('asks no gap question again for what the gate already missed before the revision', async () => {
+    const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Churn' });
+    await reply(session.id, 'We want to cut obj=churn');
+    await reply(session.id, 'We will see');
+    const gap = await reply(session.id, 'No idea yet');
+    expect(gap.session.stages[0]!.gate).toEqual({ passed: false, missing: ['a success metric'] });
+    await reply(session.id, 'Train, then ship');
+    const target = await turnAnswering(session.id, 'obj=churn');
+
+    const revised = await orchestrator.revise(alice, session.id, {
+      turnId: target.id,
+      answer: 'We want to cut obj=fraud',
+    });
+    expect(revised.revision).toMatchObject({ status: 'completed', rebuilt: ['goal', 'plan'] });
+    expect(revised.session.stages[0]).toMatchObject({
+      artifact: { objective: 'fraud', metric: '' },
+      gate: { passed: false, missing: ['a success metric'] },
+    });
+  });
+
   it('in an active session, swaps the answer and asks the pending question again', async () => {
     const session = await orchestrator.start(alice, { workflowId: 'two-stage', idea: 'Churn' });
     await reply(session.id, 'We want to cut obj=churn');

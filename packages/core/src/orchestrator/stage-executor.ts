@@ -397,7 +397,11 @@ async function continueRevision(rebuild: Rebuild, revision: RevisionRecord): Pro
     const { artifact, gate } = await extract(stage, turns, context, ask, deps.prompts);
     versions.push({ kind: 'artifact', stageId, value: artifact, gate });
     const record = stages.find((candidate) => candidate.stageId === stageId)!;
-    if (!gate.passed && !revision.gapsAsked.includes(stageId)) {
+    // A gap question only for what the revision broke: what the gate missed before was asked
+    // about when the stage first ended, and is not asked again.
+    const missedBefore = record.gate?.missing ?? [];
+    const newlyMissing = gate.missing.some((item) => !missedBefore.includes(item));
+    if (!gate.passed && newlyMissing && !revision.gapsAsked.includes(stageId)) {
       put({ ...record, status: 'active', artifact, gate });
       const question = gapQuestion(
         workflow,
