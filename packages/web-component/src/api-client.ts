@@ -4,8 +4,10 @@ import type {
   CharterFormat,
   Health,
   LoginResult,
+  RevisionResult,
   Session,
   SessionEvent,
+  SessionHistory,
   SessionPage,
   Turn,
   User,
@@ -29,6 +31,11 @@ export interface UaipClientOptions {
 /** Options of a call that may take long. */
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** Options of a call that records something: the same `idempotencyKey` records it once. */
+export interface KeyedCallOptions extends CallOptions {
+  idempotencyKey?: string;
 }
 
 /**
@@ -62,8 +69,21 @@ export interface UaipClient {
   answer(
     sessionId: string,
     input: { questionId: string; answer: string },
-    options?: CallOptions & { idempotencyKey?: string },
+    options?: KeyedCallOptions,
   ): Promise<AnswerResult>;
+  /**
+   * Revises an accepted answer of the record (`POST /sessions/:id/turns/:turnId/revisions`):
+   * the new answer is scored, then what was built on it is rebuilt. A vague answer leaves a
+   * follow-up pending (`revision.status: 'follow_up'`), answered with {@link answer}.
+   */
+  revise(
+    sessionId: string,
+    turnId: string,
+    answer: string,
+    options?: KeyedCallOptions,
+  ): Promise<RevisionResult>;
+  /** Every answer and every version of what was built on them (`GET /sessions/:id/history`). */
+  history(sessionId: string, options?: CallOptions): Promise<SessionHistory>;
   /** The charter in one format, as a Blob (its type is the server's content type). */
   charter(sessionId: string, format: CharterFormat, options?: CallOptions): Promise<Blob>;
   /**
@@ -123,6 +143,11 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
     method: 'POST',
     body: JSON.stringify(body),
   });
+  const keyedPost = (body: unknown, callOptions: KeyedCallOptions) => {
+    const headers: Record<string, string> = {};
+    if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
+    return post(body, { headers, signal: callOptions.signal ?? null });
+  };
   const id = encodeURIComponent;
 
   return {
@@ -149,14 +174,15 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
     createSession: (input) => json('/sessions', post(input)),
     getSession: (sessionId, callOptions = {}) =>
       json(`/sessions/${id(sessionId)}`, { signal: callOptions.signal ?? null }),
-    answer(sessionId, input, callOptions = {}) {
-      const headers: Record<string, string> = {};
-      if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
-      return json(
-        `/sessions/${id(sessionId)}/answers`,
-        post(input, { headers, signal: callOptions.signal ?? null }),
-      );
-    },
+    answer: (sessionId, input, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}/answers`, keyedPost(input, callOptions)),
+    revise: (sessionId, turnId, answer, callOptions = {}) =>
+      json(
+        `/sessions/${id(sessionId)}/turns/${id(turnId)}/revisions`,
+        keyedPost({ answer }, callOptions),
+      ),
+    history: (sessionId, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}/history`, { signal: callOptions.signal ?? null }),
     async charter(sessionId, format, callOptions = {}) {
       const accept = { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format];
       const response = await send(`${apiBase}/sessions/${id(sessionId)}/charter?format=${format}`, {

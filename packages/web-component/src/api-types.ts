@@ -42,11 +42,17 @@ export interface PendingQuestion {
   issues: string[];
 }
 
+/**
+ * Where a stage stands; `stale` while a revision of an earlier answer waits to rebuild it
+ * (its artifact is the one from before the revision).
+ */
+export type StageStatus = 'pending' | 'active' | 'completed' | 'stale';
+
 /** One stage of a session, with its artifact once completed. */
 export interface SessionStage {
   id: string;
   title: string;
-  status: 'pending' | 'active' | 'completed';
+  status: StageStatus;
   artifact?: unknown;
   gate?: { passed: boolean; missing: string[] } | null;
 }
@@ -100,10 +106,64 @@ export interface SessionPage {
 export interface AnswerResult {
   session: Session;
   outcome: {
-    kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed';
+    /**
+     * `revision_completed`: a revision's answer was accepted and what was built on it rebuilt
+     * (the session waits on its earlier question again, or is completed again).
+     */
+    kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed' | 'revision_completed';
     quality: { score: number; threshold: number; issues: string[] };
     escalated: boolean;
   };
+  /** Set when the answer belonged to a revision of an earlier answer. */
+  revision?: RevisionSummary;
+}
+
+/** Where a revision of an earlier answer stands, and what the last turn of it re-ran. */
+export interface RevisionSummary {
+  id: string;
+  /** The accepted turn whose answer is revised. */
+  turnId: string;
+  /**
+   * `follow_up`: the new answer was vague and a follow-up is pending; `gap`: a rebuilt stage
+   * now misses something and its gap question is pending; `completed`: all was rebuilt.
+   */
+  status: 'follow_up' | 'gap' | 'completed';
+  /** The stages this turn re-extracted, in order. */
+  rebuilt: string[];
+  /** The stages still to re-extract (their status is `stale`). */
+  stale: string[];
+}
+
+/** The answer of `POST /sessions/:id/turns/:turnId/revisions`. */
+export interface RevisionResult extends AnswerResult {
+  revision: RevisionSummary;
+}
+
+/** What every kept version of `GET /sessions/:id/history` says about itself. */
+export interface HistoryEntry {
+  /** The session version it belongs to. */
+  version: number;
+  /** Who caused it. */
+  actorId: string;
+  /** The revision that produced it; null when answering did. */
+  revisionId: string | null;
+  at: string;
+}
+
+/** A session's history (`GET /sessions/:id/history`): every answer and every version built. */
+export interface SessionHistory {
+  /** Every answer, oldest first. */
+  answers: Turn[];
+  artifacts: Array<
+    HistoryEntry & {
+      stageId: string;
+      artifact: unknown;
+      gate: { passed: boolean; missing: string[] } | null;
+    }
+  >;
+  results: Array<HistoryEntry & { result: unknown }>;
+  /** The report (U-AIP: the charter as JSON) of each completion, oldest first. */
+  reports: Array<HistoryEntry & { report: unknown }>;
 }
 
 /** The answer of `GET /health` (at the server root). */
@@ -125,8 +185,12 @@ export interface WorkflowSummary {
   stages: Array<{ id: string; title: string; description: string }>;
 }
 
-/** One answered question of a session's transcript (`GET /sessions/:id/turns`). */
+/**
+ * One answered question of a session's transcript (`GET /sessions/:id/turns`). The record is
+ * the turns with `accepted` and no `revisedBy`: only those can be revised.
+ */
 export interface Turn {
+  id: string;
   stageId: string;
   topicId?: string | null;
   questionId: string;
@@ -137,6 +201,12 @@ export interface Turn {
   issues: string[];
   /** Kept as the last allowed answer although it scored under the threshold. */
   escalated: boolean;
+  /** Whether this answer closed its question (accepted, or kept after the last try). */
+  accepted: boolean;
+  /** The accepted turn this answer revises; null for an ordinary answer. */
+  revisesTurnId: string | null;
+  /** The accepted revision that replaced this answer; null while it is the record. */
+  revisedBy: string | null;
   createdAt: string;
 }
 
@@ -181,4 +251,26 @@ export type SessionEvent =
     })
   | (EventBase & { type: 'stage.completed'; stageId: string; gatePassed: boolean })
   | (EventBase & { type: 'session.completed' })
+  | (EventBase & {
+      type: 'revision.started';
+      revisionId: string;
+      turnId: string;
+      stageId: string;
+      /** The stages it will rebuild once the new answer is accepted. */
+      stale: string[];
+    })
+  | (EventBase & {
+      type: 'stage.reextracted';
+      revisionId: string;
+      stageId: string;
+      gatePassed: boolean;
+    })
+  | (EventBase & {
+      type: 'revision.completed';
+      revisionId: string;
+      turnId: string;
+      rebuilt: string[];
+      /** Whether the session's result (U-AIP: the charter's decision) was rebuilt. */
+      resultRebuilt: boolean;
+    })
   | (EventBase & { type: 'error'; code: string; message: string });

@@ -60,17 +60,20 @@ export function artifactView(value: unknown, depth = 0): TemplateResult | string
   </dl>`;
 }
 
-/** The completed stages' artifacts, each under its stage title, folded by default. */
+/**
+ * The completed stages' artifacts, each under its stage title, folded by default; a stage
+ * being rebuilt by a revision shows the artifact from before it, marked as such.
+ */
 export function completedArtifacts(
   stages: Array<{ id: string; title: string; status: string; artifact?: unknown }>,
 ) {
-  const done = stages.filter((stage) => stage.status === 'completed');
+  const done = stages.filter((stage) => stage.status === 'completed' || stage.status === 'stale');
   if (done.length === 0) return nothing;
   return html`<section class="artifacts" aria-labelledby="artifacts-heading">
     <h3 id="artifacts-heading">What each completed stage captured</h3>
     ${done.map(
       (stage) => html`<details part="artifact" data-stage=${stage.id}>
-        <summary>${stage.title}</summary>
+        <summary>${stage.title}${stage.status === 'stale' ? html` <span class="muted">(being rebuilt: the version before your revision)</span>` : nothing}</summary>
         ${stage.artifact === undefined || stage.artifact === null ? html`<p class="muted">Nothing recorded.</p>` : artifactView(stage.artifact)}
       </details>`,
     )}

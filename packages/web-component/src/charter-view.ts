@@ -1,4 +1,4 @@
-import { css, html, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import type { CharterFormat } from './api-types';
 
 type Inline = Array<string | TemplateResult>;
@@ -112,11 +112,13 @@ const DOWNLOADS: Array<[CharterFormat, string]> = [
 ];
 
 /**
- * What a completed session shows: the download buttons and the charter (null while it loads).
+ * What a completed session shows: the download buttons, what changed since the previous
+ * version of the charter (after a revision), and the charter (null while it loads).
  */
 export function completedSection(
   charter: string | null,
   download: (format: CharterFormat) => void,
+  changes: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   return html`<section aria-labelledby="done-heading">
     <h3 id="done-heading">Session completed: the AI Project Charter</h3>
@@ -124,6 +126,7 @@ export function completedSection(
       ([format, label]) => html`<button type="button" part="button download"
         @click=${() => download(format)}>${label}</button>`,
     )}</div>
+    ${changes}
     ${charter === null ? html`<p class="muted" role="status">Loading the charter…</p>` : charterView(charter)}
   </section>`;
 }

@@ -1,13 +1,23 @@
-import type { Health, Session, SessionEvent, SessionStage, Turn, User } from './api-types';
+import type {
+  AnswerResult,
+  Health,
+  PendingQuestion,
+  Session,
+  SessionEvent,
+  SessionStage,
+  User,
+} from './api-types';
 import {
-  CHARTER_MD,
+  charterMarkdown,
   encoder,
   error,
   eventStream,
+  fakeReport,
   json,
   SAMPLE_ARTIFACT,
   UAIP_STAGES,
 } from './fake-data.test-support';
+import { createFakeRevisions, type FakeTurn, toTurns } from './fake-revisions.test-support';
 
 /** A request the fake answered. */
 export interface RecordedCall {
@@ -45,9 +55,10 @@ export const FAILED_GATE = ['a baseline for KPI "NPS"', 'a time frame for KPI "N
  * An in-memory server speaking the HTTP contract through an injectable `fetch`: accounts,
  * sessions through the given stages (one question each), answers (text with "vague" gets a
  * follow-up, "gap" a gap question, "escalate" is kept with a score of 3 as the last try,
- * "fails gate" completes the stage with a failed gate), the transcript, the event stream, the
- * charter, the workflows, deletion, `/health` (set with `setHealth`), and failures forced per
- * route.
+ * "fails gate" completes the stage with a failed gate), revisions of accepted answers (see
+ * fake-revisions.test-support.ts) and the history, the transcript, the event stream, the
+ * charter (its decision "Revise" while a gate failed), the workflows, deletion, `/health` (set
+ * with `setHealth`), and failures forced per route.
  */
 export function createFakeApi(
   options: { demo?: boolean; stages?: ReadonlyArray<readonly [string, string]> } = {},
@@ -58,7 +69,7 @@ export function createFakeApi(
   const sessions = new Map<string, Session>();
   const streams = new Map<string, Set<ReadableStreamDefaultController<Uint8Array>>>();
   const failures: Array<{ route: string; failure: FakeFailure }> = [];
-  const transcripts = new Map<string, Turn[]>();
+  const transcripts = new Map<string, FakeTurn[]>();
   let health: Health = {
     status: 'ok',
     checks: {
@@ -94,7 +105,7 @@ export function createFakeApi(
     stageId: string,
     kind: 'question' | 'follow_up' | 'gap' = 'question',
     attempt = 1,
-  ) {
+  ): PendingQuestion {
     const title = stages.find(([id]) => id === stageId)?.[1] ?? stageId;
     const original = kind === 'gap' ? `Who owns the data for ${title}?` : `Tell me about ${title}.`;
     return {
@@ -112,6 +123,9 @@ export function createFakeApi(
       issues: kind === 'follow_up' ? ['No baseline given', 'No time frame'] : [],
     };
   }
+
+  const ownerOf = (session: Session) => (session as Session & { ownerId: string }).ownerId;
+  const revisions = createFakeRevisions({ transcripts, event, question, next, ownerOf });
 
   /** Creates a session as `POST /sessions` would, for a user's token. */
   function createSession(token: string, idea: string, title = idea.slice(0, 80)): Session {
@@ -176,7 +190,8 @@ export function createFakeApi(
     });
     const turns = transcripts.get(session.id) ?? [];
     transcripts.set(session.id, turns);
-    turns.push({
+    const turn: FakeTurn = {
+      id: next('turn'),
       stageId: pending.stageId,
       topicId: pending.topicId ?? null,
       questionId: pending.id,
@@ -186,16 +201,28 @@ export function createFakeApi(
       score,
       issues: [],
       escalated,
+      accepted: !vague,
+      revisesTurnId: revisions.revising(session.id),
       createdAt: new Date().toISOString(),
-    });
+    };
+    turns.push(turn);
     session.usage.inputTokens += 100;
     session.usage.outputTokens += 20;
     session.usage.costUsd += 0.0012;
     session.version++;
-    let kind: 'follow_up' | 'accepted' | 'stage_completed' | 'session_completed' = 'accepted';
+    let kind: AnswerResult['outcome']['kind'] = 'accepted';
+    let revision: AnswerResult['revision'];
+    const revised = vague ? null : revisions.accepted(session, turn);
     if (vague) {
       kind = 'follow_up';
-      session.pendingQuestion = question(pending.stageId, 'follow_up', pending.attempt + 1);
+      revision = revisions.followedUp(session);
+      session.pendingQuestion = {
+        ...question(pending.stageId, 'follow_up', pending.attempt + 1),
+        topicId: pending.topicId ?? null,
+        originalText: pending.originalText ?? pending.text,
+      };
+    } else if (revised) {
+      ({ kind, revision } = revised);
     } else if (body.answer.includes('gap') && pending.kind !== 'gap') {
       session.pendingQuestion = question(pending.stageId, 'gap');
     } else {
@@ -207,6 +234,7 @@ export function createFakeApi(
         artifact: SAMPLE_ARTIFACT,
         gate: { passed, missing: passed ? [] : FAILED_GATE },
       });
+      revisions.keepArtifact(session, stage.id);
       event(session, { type: 'stage.completed', stageId: stage.id, gatePassed: passed });
       const following = session.stages[index + 1];
       if (following) {
@@ -221,6 +249,7 @@ export function createFakeApi(
           currentStageId: null,
           pendingQuestion: null,
         });
+        revisions.keepCompletion(session);
         event(session, { type: 'session.completed' });
       }
     }
@@ -234,10 +263,12 @@ export function createFakeApi(
       });
     }
     const quality = { score, threshold: 7, issues: vague ? ['No baseline given'] : [] };
-    return json(200, {
+    const result: AnswerResult = {
       session: structuredClone(session),
       outcome: { kind, quality, escalated },
-    });
+    };
+    if (revision) result.revision = revision;
+    return json(200, result);
   }
 
   async function route(
@@ -326,7 +357,7 @@ export function createFakeApi(
     }
     if (method === 'POST' && path === '/sessions')
       return json(201, createSession(token, body.idea, body.title));
-    const match = /^\/sessions\/([^/]+)(\/[a-z]+)?$/.exec(path);
+    const match = /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions)?$/.exec(path);
     const session = match ? mine.find((candidate) => candidate.id === match[1]) : undefined;
     if (!match || !session) return error(404, 'not_found', 'Not found');
     const sub = match[2] ?? '';
@@ -336,8 +367,19 @@ export function createFakeApi(
       return new Response(null, { status: 204 });
     }
     if (method === 'GET' && sub === '/turns')
-      return json(200, { items: structuredClone(transcripts.get(session.id) ?? []) });
+      return json(200, { items: toTurns(transcripts.get(session.id) ?? []) });
     if (method === 'POST' && sub === '/answers') return answer(session, body);
+    if (method === 'POST' && sub.endsWith('/revisions')) {
+      const turnId = decodeURIComponent(sub.split('/')[2]!);
+      return (
+        revisions.start(session, turnId, body.answer) ??
+        answer(session, {
+          questionId: session.pendingQuestion!.id,
+          answer: body.answer,
+        })
+      );
+    }
+    if (method === 'GET' && sub === '/history') return json(200, revisions.history(session));
     if (method === 'GET' && sub === '/events') {
       const set = streams.get(session.id) ?? new Set();
       streams.set(session.id, set);
@@ -347,15 +389,16 @@ export function createFakeApi(
       if (session.status !== 'completed')
         return error(422, 'invalid_state', 'The session is not completed');
       const format = url.searchParams.get('format');
+      const report = fakeReport(session);
       if (format === 'md')
-        return new Response(CHARTER_MD, {
+        return new Response(charterMarkdown(report), {
           headers: { 'content-type': 'text/markdown; charset=utf-8' },
         });
       if (format === 'html')
         return new Response('<!doctype html><h1>Charter</h1>', {
           headers: { 'content-type': 'text/html; charset=utf-8' },
         });
-      return json(200, { kind: 'uaip-charter', title: session.title });
+      return json(200, report);
     }
     return error(404, 'not_found', 'Not found');
   }
@@ -368,7 +411,9 @@ export function createFakeApi(
     const body = (typeof init.body === 'string' ? JSON.parse(init.body) : {}) as RequestBody;
     calls.push({ method, url: url.href, path, headers, body, signal: init.signal ?? undefined });
     await wait();
-    const key = `${method} ${path.replace(/\/sessions\/[^/?]+/, '/sessions/:id')}`;
+    const key = `${method} ${path
+      .replace(/\/sessions\/[^/?]+/, '/sessions/:id')
+      .replace(/\/turns\/[^/]+/, '/turns/:turnId')}`;
     const forced = failures.findIndex((candidate) => candidate.route === key);
     if (forced !== -1) {
       const failure = failures.splice(forced, 1)[0]!.failure;
@@ -422,6 +467,19 @@ export function createFakeApi(
       await answer(session, { questionId: session.pendingQuestion!.id, answer: text });
       return structuredClone(session);
     },
+    /** Revises an accepted answer directly (no request recorded); the response's status. */
+    async revise(sessionId: string, turnId: string, text: string): Promise<number> {
+      const session = sessions.get(sessionId)!;
+      const refused = revisions.start(session, turnId, text);
+      if (refused) return refused.status;
+      const response = await answer(session, {
+        questionId: session.pendingQuestion!.id,
+        answer: text,
+      });
+      return response.status;
+    },
+    /** The session's transcript as `GET /sessions/:id/turns` answers it. */
+    turns: (sessionId: string) => toTurns(transcripts.get(sessionId) ?? []),
     /** Makes a token invalid, as an expiry would. */
     expire(token: string) {
       tokens.delete(token);

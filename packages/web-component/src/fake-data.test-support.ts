@@ -1,5 +1,7 @@
 // The fixed content of the fake server (fake-api.test-support.ts) and its response builders.
 
+import type { Session } from './api-types';
+
 export const UAIP_STAGES = [
   ['business-translation', 'Business Translation'],
   ['value-quantification', 'Value Quantification'],
@@ -16,13 +18,51 @@ export const SAMPLE_ARTIFACT = {
   scope: { inScope: ['EU customers'], outOfScope: [] },
 };
 
-export const CHARTER_MD = `# AI Project Charter: Reduce churn
+/** What the fake's charter reports (its JSON format), built from the session as it stands. */
+export interface FakeReport {
+  kind: 'uaip-charter';
+  title: string;
+  /** `revise` while a stage's gate failed, as the U-AIP charter caps it. */
+  decision: { decision: 'proceed' | 'revise'; failedGates: string[] };
+  stages: Record<string, unknown>;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+/** The charter of a session as JSON. */
+export function fakeReport(session: Session): FakeReport {
+  const failedGates = session.stages
+    .filter((stage) => stage.gate?.passed === false)
+    .map((stage) => stage.id);
+  return {
+    kind: 'uaip-charter',
+    title: session.title,
+    decision: { decision: failedGates.length > 0 ? 'revise' : 'proceed', failedGates },
+    stages: Object.fromEntries(session.stages.map((stage) => [stage.id, stage.artifact])),
+    usage: {
+      inputTokens: session.usage.inputTokens,
+      outputTokens: session.usage.outputTokens,
+      costUsd: session.usage.costUsd,
+    },
+  };
+}
+
+/**
+ * The charter as Markdown: its decision and the first stage's objective from the report, with
+ * escaped markup (which must stay text) and two tables, one wide.
+ */
+export function charterMarkdown(report: FakeReport): string {
+  const first = Object.values(report.stages)[0] as { businessObjective?: string } | null;
+  const objective = first?.businessObjective ?? SAMPLE_ARTIFACT.businessObjective;
+  const decision = report.decision.decision === 'proceed' ? 'Proceed' : 'Revise';
+  return `# AI Project Charter: ${report.title}
 
 > **Produced with the demo provider**
 
+**Decision:** ${decision}
+
 ## 1. Business Translation
 
-- **Objective:** Reduce monthly churn \\<script\\>alert(1)\\</script\\>
+- **Objective:** ${objective} \\<script\\>alert(1)\\</script\\>
 - **Archetype:** classification
 
 | Principle | Level |
@@ -35,6 +75,7 @@ export const CHARTER_MD = `# AI Project Charter: Reduce churn
 | --- | --- | --- | --- | --- | --- |
 | Monthly churn rate | 8% | 5% | by September 2027 | billing deactivations | 2.4 million EUR a year |
 `;
+}
 
 export const encoder = new TextEncoder();
 

@@ -4,7 +4,7 @@ import { UaipQuestion } from './uaip-question';
 import { UaipSession } from './uaip-session';
 import { UaipSessionList } from './uaip-session-list';
 
-export type { CallOptions, UaipClient, UaipClientOptions } from './api-client';
+export type { CallOptions, KeyedCallOptions, UaipClient, UaipClientOptions } from './api-client';
 export { createUaipClient, DEFAULT_API_BASE } from './api-client';
 export { ApiElement } from './api-element';
 export { describeError, UaipApiError } from './api-error';
@@ -13,15 +13,20 @@ export type {
   CharterFormat,
   EventBase,
   Health,
+  HistoryEntry,
   LoginResult,
   PendingQuestion,
   QuestionKind,
+  RevisionResult,
+  RevisionSummary,
   Session,
   SessionEvent,
+  SessionHistory,
   SessionPage,
   SessionStage,
   SessionSummary,
   SessionUsage,
+  StageStatus,
   Turn,
   User,
   WorkflowSummary,
@@ -33,6 +38,8 @@ export type {
   SignedInDetail,
   StageCompletedDetail,
 } from './events';
+export type { FieldChange, ReportChanges } from './report-changes';
+export { reportChanges } from './report-changes';
 export type { SseMessage } from './sse';
 export { createSseParser, readEventStream } from './sse';
 export { UaipApp } from './uaip-app';

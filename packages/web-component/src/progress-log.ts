@@ -37,6 +37,14 @@ export function describeEvent(
       return `Stage completed: ${stageTitle(event.stageId)}.`;
     case 'session.completed':
       return 'All stages completed.';
+    case 'revision.started':
+      return event.stale.length === 0
+        ? 'Revision started: nothing built on this answer needs rebuilding.'
+        : `Revision started: ${event.stale.map(stageTitle).join(', ')} will be rebuilt once the new answer is accepted.`;
+    case 'stage.reextracted':
+      return `Rebuilt: ${stageTitle(event.stageId)}${event.gatePassed ? '' : ' (it now misses something)'}.`;
+    case 'revision.completed':
+      return event.resultRebuilt ? 'Revision done; the charter was rebuilt.' : 'Revision done.';
     case 'error':
       return `Problem: ${event.message}`;
     default:

@@ -1,7 +1,13 @@
 import { css, html, nothing } from 'lit';
 import type { Session } from './api-types';
 
-const STATUS_TEXT = { completed: 'done', active: 'current', pending: 'to do' } as const;
+const STATUS_TEXT = {
+  completed: 'done',
+  active: 'current',
+  pending: 'to do',
+  stale: 'being rebuilt',
+  paused: 'in progress',
+} as const;
 
 /** What is still open in a completed stage: its gate's missing items and its escalated answers. */
 export type OpenItems = ReadonlyMap<string, readonly string[]>;
@@ -9,7 +15,9 @@ export type OpenItems = ReadonlyMap<string, readonly string[]>;
 /**
  * The stages as an ordered list, the current one marked `aria-current="step"`: whatever stages
  * the session has, in its order. A stage completed with open items (a failed gate, an answer
- * kept after the last try) says "done · N open items", and lists them one click away.
+ * kept after the last try) says "done · N open items", and lists them one click away. While a
+ * revision of an earlier answer waits, the stages it will rebuild say "being rebuilt", and the
+ * stage the session was on (not current meanwhile) says "in progress".
  */
 export function stageProgress(session: Session, openItems: OpenItems = new Map()) {
   const current = session.status === 'completed' ? null : session.currentStageId;
@@ -17,9 +25,21 @@ export function stageProgress(session: Session, openItems: OpenItems = new Map()
     <ol class="stages" part="progress" aria-label="Stages">
       ${session.stages.map((stage) => {
         const isCurrent = stage.id === current;
-        const status = isCurrent ? 'active' : stage.status;
+        const status =
+          stage.status === 'stale'
+            ? 'stale'
+            : isCurrent
+              ? 'active'
+              : stage.status === 'active'
+                ? 'paused'
+                : stage.status;
         const items = status === 'completed' ? (openItems.get(stage.id) ?? []) : [];
-        return html`<li class=${`${status}${items.length > 0 ? ' open' : ''}`}
+        const classes = [
+          status,
+          isCurrent && status !== 'active' ? 'active' : '',
+          items.length > 0 ? 'open' : '',
+        ];
+        return html`<li class=${classes.join(' ').trim()}
           aria-current=${isCurrent ? 'step' : nothing}
           part=${`stage stage-${status}`}>
           <span class="stage-title">${stage.title}</span>
@@ -75,6 +95,13 @@ export const stageProgressStyles = css`
     border-color: var(--uaip-accent, #3451b2);
     font-weight: 600;
   }
+  .stages .stale {
+    border-top-style: dashed;
+    border-top-color: var(--uaip-warning, #b35900);
+  }
+  .stages .stale .stage-status {
+    color: var(--uaip-warning-text, #8a4500);
+  }
   .stage-status {
     display: block;
     font-size: 0.8em;
@@ -120,7 +147,7 @@ export const stageProgressStyles = css`
       text-align: left;
     }
     .stages > li:not(.active) .stage-title,
-    .stages > li.active .stage-status,
+    .stages > li.active:not(.stale) .stage-status,
     .wide {
       position: absolute;
       width: 1px;

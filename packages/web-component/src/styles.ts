@@ -111,3 +111,27 @@ export const baseStyles = css`
     }
   }
 `;
+
+/** @internal Styles of `<uaip-session>`'s own blocks: live progress and the notice. */
+export const sessionStyles = css`
+  .working:empty {
+    display: none;
+  }
+  .working {
+    margin: 1em 0;
+  }
+  .lines {
+    margin: 0.25em 0;
+    font-size: 0.9em;
+  }
+  .notice {
+    margin: 0.5em 0 1em;
+    padding: 0.4em 0.75em;
+    border-left: 4px solid var(--uaip-success, #1a7f37);
+    background: var(--uaip-success-surface, #eef8f0);
+  }
+  .notice.warning {
+    border-left-color: var(--uaip-warning, #b35900);
+    background: var(--uaip-warning-surface, #fff4e5);
+  }
+`;

@@ -7,7 +7,7 @@ import { baseStyles } from './styles';
 
 /** Parts of the inner elements re-exported so a page can style them through `<uaip-app>`. */
 const INNER_PARTS =
-  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download';
+  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, stage-stale, stage-paused, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download, answers, answer, edit-button, editor, preview, changes';
 
 const HASH_PREFIX = '#session=';
 

@@ -1,32 +1,33 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { answerNotice, type Notice } from './answer-notice';
 import { ApiElement, isAbort } from './api-element';
 import { isRetryable, UaipApiError } from './api-error';
-import type { AnswerResult, CharterFormat, Session, SessionEvent } from './api-types';
+import type {
+  AnswerResult,
+  CharterFormat,
+  RevisionResult,
+  Session,
+  SessionEvent,
+  Turn,
+} from './api-types';
 import { artifactStyles, completedArtifacts } from './artifact-view';
+import { changesStyles, changesView } from './changes-view';
 import { charterStyles, completedSection } from './charter-view';
+import { CompletedCharter } from './completed-charter';
 import { downloadCharter, newIdempotencyKey } from './download';
 import { emit, type SessionDetail, type StageCompletedDetail } from './events';
+import { type EscalatedAnswer, escalatedAnswers, openItems } from './open-items';
 import { describeEvent, describeUsage } from './progress-log';
-import { type OpenItems, stageProgress, stageProgressStyles } from './stage-progress';
-import { baseStyles } from './styles';
+import { recordedAnswers, revisionUnderWay } from './recorded-answers';
+import { RevisionEditor } from './revision-editor';
+import { SessionStream } from './session-stream';
+import { stageProgress, stageProgressStyles } from './stage-progress';
+import { baseStyles, sessionStyles } from './styles';
+import { transcriptStyles, transcriptView } from './transcript-view';
 import { type AnswerEventDetail, clearDraft } from './uaip-question';
 
 /** The parts of `<uaip-question>` re-exported so a page can style them through this element. */
 const QUESTION_PARTS = 'meta, original, text, issues, textarea, button, error';
-
-/** An answer kept as the last allowed try although it scored under the threshold. */
-interface EscalatedAnswer {
-  stageId: string;
-  question: string;
-  score: number;
-}
-
-/** What the last answer came to, said at once. */
-interface Notice {
-  text: string;
-  /** An escalated answer, or a stage completed with open items: worth a second look. */
-  warning: boolean;
-}
 
 /** An answer kept until the server records it, with the key that makes re-sending safe. */
 interface KeptAnswer extends AnswerEventDetail {
@@ -35,9 +36,11 @@ interface KeptAnswer extends AnswerEventDetail {
 
 /**
  * One session: the stages with the current one marked, the pending question, live progress
- * while an answer is scored, tokens and cost, the completed stages' artifacts and, once
- * done, the charter with its downloads. Fires `uaip-stage-completed` (`{ stageId }`),
- * `uaip-session-completed` (`{ session }`) and `uaip-error`.
+ * while an answer is scored, tokens and cost, "Your answers" (each one can be edited: a
+ * revision that rebuilds what was built on it), the completed stages' artifacts and, once
+ * done, the charter with its downloads and what changed since its previous version. Fires
+ * `uaip-stage-completed` (`{ stageId }`), `uaip-session-completed` (`{ session }`) and
+ * `uaip-error`.
  *
  * @example
  * ```html
@@ -53,9 +56,9 @@ export class UaipSession extends ApiElement {
     lines: { state: true },
     problem: { state: true },
     retry: { state: true },
-    charter: { state: true },
     notice: { state: true },
     escalated: { state: true },
+    turns: { state: true },
   };
 
   /** @internal The element's own styles (shadow DOM). */
@@ -64,28 +67,9 @@ export class UaipSession extends ApiElement {
     stageProgressStyles,
     artifactStyles,
     charterStyles,
-    css`
-      .working:empty {
-        display: none;
-      }
-      .working {
-        margin: 1em 0;
-      }
-      .lines {
-        margin: 0.25em 0;
-        font-size: 0.9em;
-      }
-      .notice {
-        margin: 0.5em 0 1em;
-        padding: 0.4em 0.75em;
-        border-left: 4px solid var(--uaip-success, #1a7f37);
-        background: var(--uaip-success-surface, #eef8f0);
-      }
-      .notice.warning {
-        border-left-color: var(--uaip-warning, #b35900);
-        background: var(--uaip-warning-surface, #fff4e5);
-      }
-    `,
+    changesStyles,
+    transcriptStyles,
+    sessionStyles,
   ];
 
   /** The id of the session to show (attribute `session-id`). */
@@ -96,19 +80,37 @@ export class UaipSession extends ApiElement {
   declare private lines: string[];
   declare private problem: string;
   declare private retry: (() => void) | null;
-  declare private charter: string | null;
   declare private notice: Notice | null;
   declare private escalated: EscalatedAnswer[];
+  /** The transcript as last read; null until read. */
+  declare private turns: Turn[] | null;
+  /** A revision this element saw start and not finish (the session does not say so itself). */
+  private revising = false;
+  private readonly editor = new RevisionEditor(this, {
+    client: () => this.client,
+    session: () => this.session,
+    root: () => this.renderRoot,
+    begin: (session) => {
+      this.lines = [];
+      this.notice = null;
+      this.problem = '';
+      this.stream.start(session.id);
+    },
+    done: (before, result) => this.revised(before, result),
+    reload: () => this.load(),
+    report: (error) => this.reportError(error),
+  });
+  private readonly charter = new CompletedCharter(this, {
+    client: () => this.client,
+    root: () => this.renderRoot,
+    fail: (error, retry) => this.fail(error, retry),
+  });
+  private readonly stream = new SessionStream(this, {
+    client: () => this.client,
+    onEvent: (event) => this.onEvent(event),
+  });
   private kept: KeptAnswer | null = null;
   private loading: AbortController | null = null;
-  // Wide charter tables scroll sideways; a hint says so whenever one overflows.
-  // (Next frame: showing a hint changes the layout the observer is reporting on.)
-  private readonly resized =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver(() => requestAnimationFrame(() => this.markScrolling()));
-  private stream: { sessionId: string; abort: AbortController } | null = null;
-
   constructor() {
     super();
     this.sessionId = null;
@@ -117,14 +119,13 @@ export class UaipSession extends ApiElement {
     this.lines = [];
     this.problem = '';
     this.retry = null;
-    this.charter = null;
     this.notice = null;
     this.escalated = [];
+    this.turns = null;
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    this.resized?.observe(this);
     // Moved in the page: the stream (or an interrupted load) starts again.
     if (!this.hasUpdated || !this.sessionId || !this.token) return;
     if (this.session?.id === this.sessionId) this.follow();
@@ -133,10 +134,8 @@ export class UaipSession extends ApiElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    // Leaving the page (or the host removing us) ends every request and the event stream.
-    this.resized?.disconnect();
+    // Leaving the page (or the host removing us) ends every request (the stream ends itself).
     this.loading?.abort();
-    this.stopStream();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -151,18 +150,6 @@ export class UaipSession extends ApiElement {
     else void this.load();
   }
 
-  protected override updated() {
-    this.markScrolling();
-  }
-
-  private markScrolling() {
-    for (const table of this.renderRoot.querySelectorAll<HTMLElement>('.table')) {
-      const hint = table.previousElementSibling as HTMLElement | null;
-      if (hint?.classList.contains('scroll-hint'))
-        hint.hidden = table.scrollWidth <= table.clientWidth + 1;
-    }
-  }
-
   /** Loads the session again from the server. */
   async load(): Promise<void> {
     const sessionId = this.sessionId;
@@ -174,8 +161,11 @@ export class UaipSession extends ApiElement {
       this.session = null;
       this.notice = null;
       this.escalated = [];
+      this.turns = null;
     }
-    this.charter = null;
+    // The server's session is the truth: whatever revision was seen waiting is read again.
+    this.revising = false;
+    this.charter.reset();
     try {
       const session = await this.client.getSession(sessionId, { signal: abort.signal });
       if (abort.signal.aborted) return;
@@ -183,9 +173,7 @@ export class UaipSession extends ApiElement {
       this.problem = '';
       this.retry = null;
       this.follow();
-      // Answers kept after their last try, for the open items of the completed stages.
-      if (session.stages.some((stage) => stage.status === 'completed'))
-        void this.loadEscalated(session.id, abort.signal);
+      await this.loadTurns(session.id, abort.signal);
     } catch (error) {
       if (abort.signal.aborted || isAbort(error)) return;
       this.fail(error, () => void this.load());
@@ -198,54 +186,56 @@ export class UaipSession extends ApiElement {
       return html`${this.renderProblem()}${this.problem ? nothing : html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> Loading the session…</p>`}`;
     }
     const done = session.status === 'completed';
+    const download = (format: CharterFormat) => this.download(session, format);
     return html`
       <h2 part="title">${session.title}</h2>
       <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
-      ${stageProgress(session, this.openItems(session))}
+      ${stageProgress(session, openItems(session, this.escalated))}
       ${this.renderProblem()}
       <div role="status" part="notice">${
         this.notice
           ? html`<p class=${this.notice.warning ? 'notice warning' : 'notice'}>${this.notice.text}</p>`
           : nothing
       }</div>
-      ${done ? completedSection(this.charter, (format) => this.download(session, format)) : this.renderQuestion(session)}
+      ${done ? completedSection(this.charter.markdown, download, changesView(this.charter.changes)) : this.renderQuestion(session)}
+      ${this.renderAnswers(session)}
       ${completedArtifacts(session.stages)}
     `;
   }
 
-  /** Each completed stage's open items: what its gate still misses, and escalated answers. */
-  private openItems(session: Session): OpenItems {
-    const items = new Map<string, string[]>();
-    for (const stage of session.stages) {
-      const list = (stage.gate?.passed === false ? stage.gate.missing : []).map(
-        (missing) => `Missing: ${missing}`,
-      );
-      for (const answer of this.escalated.filter((item) => item.stageId === stage.id)) {
-        list.push(`Answer kept with a score of ${answer.score}/10: "${answer.question}"`);
-      }
-      if (list.length > 0) items.set(stage.id, list);
-    }
-    return items;
+  private renderAnswers(session: Session) {
+    const editor = this.editor;
+    const waiting = this.revising || revisionUnderWay(session, this.turns);
+    return transcriptView({
+      session,
+      groups: recordedAnswers(session, this.turns ?? []),
+      editor: editor.state,
+      locked: this.busy
+        ? 'Your answer is being scored; answers can be edited once it is done.'
+        : waiting
+          ? 'A revision is under way: answer the question above to finish it, then other answers can be edited.'
+          : null,
+      lines: this.lines,
+      onEdit: (answer) => editor.open(answer),
+      onInput: (text) => editor.input(text),
+      onSave: () => void editor.save(),
+      onCancel: () => editor.cancel(),
+      onReload: () => void editor.reload(),
+    });
   }
 
-  private async loadEscalated(sessionId: string, signal: AbortSignal) {
+  /** Reads the transcript: "Your answers", and the escalated answers among the open items. */
+  private async loadTurns(sessionId: string, signal?: AbortSignal) {
     try {
-      const { items } = await this.client.turns(sessionId, { signal });
-      if (signal.aborted || this.session?.id !== sessionId) return;
-      // The question as first asked: the last turn before an escalated one on its topic.
-      this.escalated = items
-        .filter((turn) => turn.escalated)
-        .map((turn) => {
-          const first = items.find(
-            (candidate) =>
-              candidate.stageId === turn.stageId &&
-              candidate.topicId === turn.topicId &&
-              candidate.kind !== 'follow_up',
-          );
-          return { stageId: turn.stageId, question: (first ?? turn).question, score: turn.score };
-        });
+      const { items } = await this.client.turns(sessionId, signal ? { signal } : {});
+      if (signal?.aborted || this.session?.id !== sessionId) return;
+      this.turns = items;
+      const groups = recordedAnswers(this.session, items);
+      this.escalated = escalatedAnswers(groups);
+      this.editor.sync(groups.flatMap((group) => group.answers));
     } catch {
-      // The stage cards then show gate failures only; the charter lists everything.
+      // Without it no answer can be edited; the stage cards show gate failures only, and the
+      // charter lists everything.
     }
   }
 
@@ -260,7 +250,7 @@ export class UaipSession extends ApiElement {
   private renderQuestion(session: Session) {
     return html`
       <uaip-question part="question" exportparts=${QUESTION_PARTS}
-        .question=${session.pendingQuestion} ?busy=${this.busy}
+        .question=${session.pendingQuestion} ?busy=${this.busy || !!this.editor.state?.saving}
         @uaip-answer=${(event: CustomEvent<AnswerEventDetail>) => this.send(event.detail)}>
       </uaip-question>
       <div class="working" part="status" aria-live="polite">${
@@ -276,41 +266,25 @@ export class UaipSession extends ApiElement {
   private follow() {
     const session = this.session;
     if (!session || !this.isConnected) return;
-    if (session.status === 'active') this.startStream(session.id);
+    if (session.status === 'active') this.stream.start(session.id);
     else {
-      this.stopStream();
-      if (this.charter === null) void this.loadCharter(session);
+      this.stream.stop();
+      this.charter.ensure(session);
     }
-  }
-
-  private startStream(sessionId: string) {
-    if (this.stream?.sessionId === sessionId) return;
-    this.stopStream();
-    const stream = { sessionId, abort: new AbortController() };
-    this.stream = stream;
-    this.client
-      .events(sessionId, (event) => this.onEvent(event), { signal: stream.abort.signal })
-      // The stream only adds live detail; answers and errors come from the answer's response.
-      .catch(() => {})
-      .finally(() => {
-        if (this.stream === stream) this.stream = null;
-      });
-  }
-
-  private stopStream() {
-    this.stream?.abort.abort();
-    this.stream = null;
   }
 
   private onEvent(event: SessionEvent) {
     const session = this.session;
     if (!session || event.sessionId !== session.id) return;
-    if (this.busy) {
+    if (this.busy || this.editor.state?.saving) {
       const title = (id: string) => session.stages.find((stage) => stage.id === id)?.title ?? id;
       const line = describeEvent(event, title);
       if (line) this.lines = [...this.lines, line];
-    } else if (event.type === 'question.asked' && event.version > session.version) {
-      // Answered elsewhere (another tab): catch up.
+    } else if (
+      (event.type === 'question.asked' && event.version > session.version) ||
+      (event.type === 'revision.started' && event.version >= session.version)
+    ) {
+      // Answered or revised elsewhere (another tab): catch up.
       void this.load();
     }
   }
@@ -328,14 +302,15 @@ export class UaipSession extends ApiElement {
     this.retry = null;
     this.lines = [];
     this.notice = null;
-    this.startStream(session.id);
+    this.stream.start(session.id);
     try {
       const result = await this.client.answer(session.id, answer, { idempotencyKey: kept.key });
       clearDraft(answer.questionId);
       this.kept = null;
       this.busy = false;
       this.say(session, result);
-      this.apply(session, result.session);
+      this.apply(session, result);
+      void this.afterTurn(result);
     } catch (error) {
       this.busy = false;
       const code = UaipApiError.isInstance(error) ? error.code : '';
@@ -346,43 +321,49 @@ export class UaipSession extends ApiElement {
   }
 
   /** Says at once what became of the answer: its score, kept after the last try, stage done. */
-  private say(before: Session, { session: after, outcome }: AnswerResult) {
+  private say(before: Session, result: AnswerResult) {
     const asked = before.pendingQuestion;
-    if (!asked || outcome.kind === 'follow_up') return;
-    const score = `${outcome.quality.score}/10`;
-    const parts: string[] = [];
-    let warning = false;
-    if (outcome.escalated) {
-      warning = true;
-      this.escalated = [
-        ...this.escalated,
-        {
-          stageId: asked.stageId,
-          question: asked.originalText ?? asked.text,
-          score: outcome.quality.score,
-        },
-      ];
-      parts.push(
-        `Your answer was kept with a score of ${score}: it was the last of ${asked.maxAttempts} tries, so it is listed under open items.`,
-      );
-    } else {
-      parts.push(`Answer accepted with a score of ${score}.`);
+    if (asked && result.outcome.escalated && result.outcome.kind !== 'follow_up') {
+      const question = asked.originalText ?? asked.text;
+      const { score } = result.outcome.quality;
+      this.escalated = [...this.escalated, { stageId: asked.stageId, question, score }];
     }
-    const stage = after.stages.find((candidate) => candidate.id === asked.stageId);
-    if (stage?.status === 'completed') {
-      const open = this.openItems(after).get(stage.id)?.length ?? 0;
-      if (open > 0) warning = true;
-      parts.push(
-        open > 0
-          ? `${stage.title} is done with ${open} open ${open === 1 ? 'item' : 'items'}: open its card to see ${open === 1 ? 'it' : 'them'}.`
-          : `${stage.title} is done.`,
-      );
-    }
-    this.notice = { text: parts.join(' '), warning };
+    const count = (session: Session, stageId: string) =>
+      openItems(session, this.escalated).get(stageId)?.length ?? 0;
+    this.notice = answerNotice(before, result, count);
   }
 
-  private apply(before: Session, after: Session) {
+  /** A revision sent from the editor was answered: say where it stands, show its result. */
+  private revised(before: Session, result: RevisionResult) {
+    this.say(before, result);
+    this.apply(before, result);
+    void this.afterTurn(result);
+  }
+
+  /**
+   * Reads the answers again after a turn. Once a revision is done the focus goes to the
+   * revised answer's "Edit"; while it waits, the question box has taken it.
+   */
+  private async afterTurn({ session, revision }: AnswerResult) {
+    await this.loadTurns(session.id);
+    if (revision?.status !== 'completed') return;
+    const replacedBy = this.turns?.find((turn) => turn.id === revision.turnId)?.revisedBy;
+    if (replacedBy) await this.editor.focusEdit(replacedBy);
+  }
+
+  private apply(before: Session, { session: after, revision }: AnswerResult) {
     this.session = after;
+    this.revising = revision !== undefined && revision.status !== 'completed';
+    if (revision) {
+      // Nothing new was completed: what was built is rebuilt, and a charter read again.
+      if (revision.status === 'completed' && after.status === 'completed') {
+        this.charter.reset();
+        const detail: SessionDetail = { session: after };
+        emit(this, 'uaip-session-completed', detail);
+      }
+      this.follow();
+      return;
+    }
     const wasDone = new Set(before.stages.filter((s) => s.status === 'completed').map((s) => s.id));
     for (const stage of after.stages) {
       if (stage.status === 'completed' && !wasDone.has(stage.id)) {
@@ -395,15 +376,6 @@ export class UaipSession extends ApiElement {
       emit(this, 'uaip-session-completed', detail);
     }
     this.follow();
-  }
-
-  private async loadCharter(session: Session) {
-    try {
-      const blob = await this.client.charter(session.id, 'md');
-      this.charter = await blob.text();
-    } catch (error) {
-      this.fail(error, () => void this.loadCharter(session));
-    }
   }
 
   private async download(session: Session, format: CharterFormat) {
