@@ -64,6 +64,10 @@ export const pendingQuestionSchema = z.object({
   maxAttempts: z.number().int(),
   lastScore: z.number().nullable(),
   issues: z.array(z.string()),
+  revisesTurnId: z
+    .string()
+    .nullable()
+    .describe('Set when the question asks for a revised answer: the accepted turn it revises'),
 });
 
 /** A session, as every session route returns it. */
@@ -97,6 +101,15 @@ export const sessionSchema = z.object({
     unpricedCalls: z.number(),
   }),
   result: z.unknown(),
+  revision: z
+    .object({
+      id: z.string(),
+      turnId: z.string().describe('The accepted turn whose answer is revised'),
+      stageId: z.string(),
+      stale: z.array(z.string()).describe('The stages still to re-extract'),
+    })
+    .nullable()
+    .describe('The revision of an earlier answer the session waits on; null when none is'),
 });
 
 /** A page of the session list. */

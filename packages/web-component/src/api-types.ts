@@ -40,6 +40,8 @@ export interface PendingQuestion {
   /** The score (out of 10) of the answer that caused a follow-up. */
   lastScore: number | null;
   issues: string[];
+  /** Set when the question asks for a revised answer: the accepted turn it revises. */
+  revisesTurnId?: string | null;
 }
 
 /**
@@ -81,6 +83,8 @@ export interface Session {
   stages: SessionStage[];
   pendingQuestion: PendingQuestion | null;
   usage: SessionUsage;
+  /** The revision of an earlier answer the session waits on; null (or absent) when none is. */
+  revision?: { id: string; turnId: string; stageId: string; stale: string[] } | null;
 }
 
 /** A session as the list shows it. */

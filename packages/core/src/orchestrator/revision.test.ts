@@ -9,15 +9,19 @@ import {
   type Storage,
   UaipError,
 } from '../index';
+import type { TurnRecord } from '../storage/types';
 import {
   blockingProvider,
   fixedClock,
+  makeSession,
+  makeTurn,
   type ScriptedProvider,
   type ScriptedReply,
   scriptedProvider,
   sequentialIds,
 } from '../testing/index';
 import { answerIn, twoStageWorkflow } from './fixtures.test-support';
+import { revisionQuestion } from './revision';
 
 const alice: Principal = { userId: 'alice' };
 const mallory: Principal = { userId: 'mallory' };
@@ -89,6 +93,27 @@ function codeOf(promise: Promise<unknown>) {
     (error: unknown) => (UaipError.isInstance(error) ? error.code : String(error)),
   );
 }
+
+describe('the question a revision answers', () => {
+  const turn = (id: string, kind: TurnRecord['kind'], question: string): TurnRecord => ({
+    ...makeTurn(makeSession(), { id, kind, question, topicId: null, stageId: 'goal' }),
+  });
+
+  it("is a gap answer's own gap question, not the stage's first one", () => {
+    const turns = [
+      turn('g1', 'gap', 'What about the metric?'),
+      turn('g2', 'gap', 'And the baseline?'),
+      turn('g3', 'follow_up', 'Which baseline exactly?'),
+    ];
+    const seed = { id: 'q', now: '2026-01-01T00:00:00.000Z' };
+    expect(revisionQuestion(turns, turns[2]!, 3, seed)).toMatchObject({
+      kind: 'gap',
+      text: 'And the baseline?',
+      revisesTurnId: 'g3',
+    });
+    expect(revisionQuestion(turns, turns[0]!, 3, seed).text).toBe('What about the metric?');
+  });
+});
 
 describe('revising an accepted answer', () => {
   it('rebuilds the stage and the stages built on it, asks nothing else, keeps the old versions', async () => {
@@ -182,6 +207,13 @@ describe('revising an accepted answer', () => {
       attempt: 2,
     });
     expect(vague.session.stages.map((stage) => stage.status)).toEqual(['stale', 'stale']);
+    expect(vague.session.revision).toEqual({
+      id: vague.revision!.id,
+      turnId: target.id,
+      stageId: 'goal',
+      stale: ['goal', 'plan'],
+    });
+    expect(vague.session.pendingQuestion!.revisesTurnId).toBe(target.id);
     // The old artifacts are still shown until they are rebuilt.
     expect(vague.session.stages[0]!.artifact).toEqual({ objective: 'churn', metric: 'retention' });
 
@@ -192,6 +224,7 @@ describe('revising an accepted answer', () => {
 
     const done = await reply(sessionId, 'Cut obj=fraud losses');
     expect(done.outcome.kind).toBe('revision_completed');
+    expect(done.session.revision).toBeNull();
     expect(done.revision).toMatchObject({ status: 'completed', rebuilt: ['goal', 'plan'] });
     expect(done.session.status).toBe('completed');
     expect(done.session.stages.map((stage) => stage.artifact)).toEqual([

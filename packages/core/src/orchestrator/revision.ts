@@ -52,12 +52,16 @@ export function revisionQuestion(
   maxAttempts: number,
   seed: { id: string; now: string },
 ): PendingQuestionRecord {
-  const first = turns.find(
-    (turn) =>
-      turn.stageId === target.stageId &&
-      turn.topicId === target.topicId &&
-      (turn.topicId !== null || turn.kind === 'gap'),
-  );
+  // A topic's question as first asked; a gap answer's own gap question (a stage may have had
+  // more than one): the nearest gap question asked before it.
+  const index = turns.findIndex((turn) => turn.id === target.id);
+  const first =
+    target.topicId === null
+      ? turns
+          .slice(0, index + 1)
+          .reverse()
+          .find((turn) => turn.stageId === target.stageId && turn.kind === 'gap')
+      : turns.find((turn) => turn.stageId === target.stageId && turn.topicId === target.topicId);
   return {
     id: seed.id,
     stageId: target.stageId,

@@ -20,6 +20,11 @@ export interface Session {
   usage: { inputTokens: number; outputTokens: number; costUsd: number; unpricedCalls: number };
   /** What the workflow's finish step produced; null until the session completes. */
   result: unknown | null;
+  /**
+   * The revision of an earlier answer the session waits on (its pending question is the
+   * revision's follow-up or a gap question it asked); null when none is under way.
+   */
+  revision: { id: string; turnId: string; stageId: string; stale: string[] } | null;
 }
 
 /** One stage of a session: its status, artifact and gate result. */
@@ -52,6 +57,8 @@ export interface PendingQuestion {
   maxAttempts: number;
   lastScore: number | null;
   issues: string[];
+  /** Set when this question asks for a revised answer: the accepted turn it revises. */
+  revisesTurnId: string | null;
 }
 
 /** One answered question of the transcript. */

@@ -71,6 +71,7 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
       maxAttempts: pending.maxAttempts,
       lastScore: pending.lastScore,
       issues: pending.issues,
+      revisesTurnId: pending.revisesTurnId ?? null,
     },
     usage: {
       inputTokens: record.usage.inputTokens,
@@ -79,6 +80,12 @@ export function toSession(record: SessionRecord, workflow: Workflow): Session {
       unpricedCalls: record.usage.unpricedCalls,
     },
     result: record.result,
+    revision: record.revision && {
+      id: record.revision.id,
+      turnId: record.revision.turnId,
+      stageId: record.revision.stageId,
+      stale: record.revision.stale,
+    },
   };
 }
 
