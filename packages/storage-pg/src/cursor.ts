@@ -1,9 +1,37 @@
+import type { Page, PageRequest } from '@uaip/core';
 import { UaipError } from '@uaip/core';
 
 /** Where a page of sessions ends: the sort key of its last session. */
 export interface CursorKey {
   createdAt: string;
   id: string;
+}
+
+/**
+ * Where a list of sessions starts for `page`: after the cursor's key, or at the top (null).
+ * `validation_failed` for a limit that is not a whole number from 1 to 100, or a garbled cursor.
+ */
+export function pageStart(page: PageRequest): CursorKey | null {
+  // A zero limit would return an empty "last" page and hide every session.
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 100) {
+    throw new UaipError('validation_failed', 'Invalid page limit');
+  }
+  return page.cursor ? decodeCursor(page.cursor) : null;
+}
+
+/**
+ * The page of `rows` a list query fetched with `limit + 1`: one row more than asked says
+ * whether a next page exists.
+ */
+export function pageOf<Row, Item extends CursorKey>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items.at(-1);
+  const nextCursor = last && rows.length > limit ? encodeCursor(last) : null;
+  return { items, nextCursor };
 }
 
 /** An opaque cursor: base64url of the key's JSON, like the memory storage's. */

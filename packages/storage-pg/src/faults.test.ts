@@ -1,5 +1,5 @@
 import { UaipError } from '@uaip/core';
-import { makeClaim, makeCommit, makeSession } from '@uaip/core/testing';
+import { makeClaim, makeCommit, makeMember, makeSession } from '@uaip/core/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ClosableStorage, createPgStorage } from './index';
@@ -95,6 +95,22 @@ describe.skipIf(!serverUrl)(`database faults on a PostgreSQL server ${NEEDS_POST
       expect(await first.listTurns(record.ownerId, record.id)).toHaveLength(1);
       expect((await second.getSession(record.ownerId, record.id))?.usage.calls).toBe(1);
     }
+  });
+
+  it('says false to sharing a session deleted while the share waited for its row', async () => {
+    const storage = await open({ connectionString: database.url });
+    const record = makeSession();
+    await storage.createSession(record);
+    // Deleted by another instance, not yet committed: the share reads the session, then its
+    // insert waits for the row, which is gone once it may look again.
+    await admin.query('begin');
+    await admin.query('delete from sessions where id = $1', [record.id]);
+    const member = makeMember(record);
+    const put = storage.putMember(record.ownerId, record.id, member);
+    await waitingBackend();
+    await admin.query('commit');
+    expect(await put).toBe(false);
+    expect(await storage.accessOf(member.userId, record.id)).toBeNull();
   });
 
   it('turns a connection killed mid-query into storage_unavailable; the next call works', async () => {

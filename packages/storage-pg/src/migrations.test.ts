@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { at, makeSession } from '@uaip/core/testing';
+import { at, makeMember, makeSession } from '@uaip/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPgStorage,
@@ -24,7 +24,12 @@ import {
 const serverUrl = testDatabaseUrl();
 const packageDir = new URL('..', import.meta.url).pathname;
 // Every migration file, in order: what a fresh database gets.
-const ALL = ['0001_initial.sql', '0002_session_quality.sql', '0003_revisions.sql'];
+const ALL = [
+  '0001_initial.sql',
+  '0002_session_quality.sql',
+  '0003_revisions.sql',
+  '0004_session_members.sql',
+];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
 async function migrationsCopy(): Promise<string> {
@@ -46,6 +51,7 @@ const SCHEMA = [
   'llm_calls',
   'schema_migrations',
   'session_history',
+  'session_members',
   'sessions',
   'stage_results',
   'turns',
@@ -96,7 +102,7 @@ describe('migrations on PGlite', () => {
         [sessionId, ownerId, at(10)],
       );
 
-      expect(await runMigrations(old)).toEqual({ applied: ['0003_revisions.sql'] });
+      expect(await runMigrations(old)).toEqual({ applied: ALL.slice(2) });
       const storage = createSqlStorage(old);
       const session = await storage.getSession(ownerId, sessionId);
       expect(session).toMatchObject({ revision: null, version: 1 });
@@ -107,6 +113,29 @@ describe('migrations on PGlite', () => {
       // A session stored before can be claimed for a revision like any other.
       const claim = { version: 1, leaseId: 'lease-1', expiresAt: at(60), now: at(0) };
       expect(await storage.claimRevision(ownerId, sessionId, claim)).toBe('claimed');
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('shares a session stored before 0004 with nobody, and then as any other', async () => {
+    const old = await pgliteDatabase();
+    try {
+      const before = (await loadMigrations()).filter((migration) => migration.version < 4);
+      await runMigrations(old, before);
+      const session = makeSession();
+      await createSqlStorage(old).createSession(session);
+
+      expect(await runMigrations(old)).toEqual({ applied: ['0004_session_members.sql'] });
+      const storage = createSqlStorage(old);
+      const { ownerId, id } = session;
+      expect(await storage.listMembers(ownerId, id)).toEqual([]);
+      expect(await storage.accessOf(ownerId, id)).toEqual({ ownerId, role: 'owner' });
+      const member = makeMember(session);
+      expect(await storage.putMember(ownerId, id, member)).toBe(true);
+      expect(await storage.accessOf(member.userId, id)).toEqual({ ownerId, role: 'viewer' });
+      const shared = await storage.listSharedSessions(member.userId, { limit: 10 });
+      expect(shared.items.map((item) => item.id)).toEqual([id]);
     } finally {
       await old.close();
     }

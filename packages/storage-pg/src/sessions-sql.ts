@@ -8,7 +8,7 @@ import type {
   StageRecord,
 } from '@uaip/core';
 import { UaipError } from '@uaip/core';
-import { decodeCursor, encodeCursor } from './cursor';
+import { pageOf, pageStart } from './cursor';
 import type { Queryable } from './database';
 import { constraintOf, sqlState } from './errors';
 import { columnList, iso, isoOrNull, num } from './sql-values';
@@ -102,24 +102,28 @@ select ${SESSION_SELECT}, (select version from claimed) as claimed_version
 from sessions s
 where s.id = $2 and s.owner_id = $1`;
 
+/**
+ * What a session list shows of each session `s` ({@link toSummary} reads it): the outcome is
+ * the result's string `outcome` (what session lists show of a completed one).
+ */
+export const SUMMARY_COLUMNS = `s.id, s.workflow_id, s.title, s.status, s.current_stage_id,
+  case when jsonb_typeof(s.result -> 'outcome') = 'string' then s.result ->> 'outcome' end
+    as outcome,
+  s.created_at, s.updated_at`;
+
 // Newest first, ties by larger id; one row more than asked says whether a next page exists.
 // Two statements rather than one with "$2 is null or ...": a prepared statement's generic
 // plan could not then use the cursor as an index bound, and deep pages would scan.
-// The outcome is the result's string `outcome` (what session lists show of a completed one).
-const LIST_COLUMNS = `id, workflow_id, title, status, current_stage_id,
-  case when jsonb_typeof(result -> 'outcome') = 'string' then result ->> 'outcome' end as outcome,
-  created_at, updated_at`;
-
 const LIST_FIRST_SQL = `
-select ${LIST_COLUMNS} from sessions
-where owner_id = $1
-order by created_at desc, id desc
+select ${SUMMARY_COLUMNS} from sessions s
+where s.owner_id = $1
+order by s.created_at desc, s.id desc
 limit $2`;
 
 const LIST_AFTER_SQL = `
-select ${LIST_COLUMNS} from sessions
-where owner_id = $1 and (created_at, id) < ($3::timestamptz, $4::text)
-order by created_at desc, id desc
+select ${SUMMARY_COLUMNS} from sessions s
+where s.owner_id = $1 and (s.created_at, s.id) < ($3::timestamptz, $4::text)
+order by s.created_at desc, s.id desc
 limit $2`;
 
 /** Stores a new session with its stage rows; `conflict` when the id exists. */
@@ -187,11 +191,7 @@ export async function listSessions(
   ownerId: string,
   page: PageRequest,
 ): Promise<Page<SessionSummary>> {
-  // A zero limit would return an empty "last" page and hide every session.
-  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 100) {
-    throw new UaipError('validation_failed', 'Invalid page limit');
-  }
-  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const after = pageStart(page);
   const { rows } = after
     ? await db.query<Record<string, unknown>>(
         LIST_AFTER_SQL,
@@ -201,10 +201,7 @@ export async function listSessions(
     : await db.query<Record<string, unknown>>(LIST_FIRST_SQL, [ownerId, page.limit + 1], {
         name: 'uaip_list_sessions',
       });
-  const items = rows.slice(0, page.limit).map(toSummary);
-  const last = items.at(-1);
-  const nextCursor = last && rows.length > page.limit ? encodeCursor(last) : null;
-  return { items, nextCursor };
+  return pageOf(rows, page.limit, toSummary);
 }
 
 /**
@@ -325,7 +322,8 @@ function toStageRecord(row: StageRow): StageRecord {
   };
 }
 
-function toSummary(row: Record<string, unknown>): SessionSummary {
+/** A row of {@link SUMMARY_COLUMNS} as a session list's summary. */
+export function toSummary(row: Record<string, unknown>): SessionSummary {
   return {
     id: row.id as string,
     workflowId: row.workflow_id as string,

@@ -4,6 +4,7 @@ import type { Database } from './database';
 import { toInputError, unavailable } from './errors';
 import * as history from './history-sql';
 import * as idempotency from './idempotency-sql';
+import * as members from './members-sql';
 import * as sessions from './sessions-sql';
 import * as turns from './turns-sql';
 import * as usage from './usage-sql';
@@ -49,6 +50,12 @@ export function createSqlStorage(db: Database): Storage {
     commitTurn: (ownerId, sessionId, commit) => turns.commitTurn(db, ownerId, sessionId, commit),
     listTurns: (ownerId, sessionId, stageId) => turns.listTurns(db, ownerId, sessionId, stageId),
     listHistory: (ownerId, sessionId) => history.listHistory(db, ownerId, sessionId),
+    accessOf: (userId, sessionId) => members.accessOf(db, userId, sessionId),
+    putMember: (ownerId, sessionId, member) => members.putMember(db, ownerId, sessionId, member),
+    removeMember: (ownerId, sessionId, userId) =>
+      members.removeMember(db, ownerId, sessionId, userId),
+    listMembers: (ownerId, sessionId) => members.listMembers(db, ownerId, sessionId),
+    listSharedSessions: (userId, page) => members.listSharedSessions(db, userId, page),
     recordUsage: (ownerId, sessionId, calls) => usage.recordUsage(db, ownerId, sessionId, calls),
     listUsage: (ownerId, sessionId) => usage.listUsage(db, ownerId, sessionId),
     spentSince: (ownerId, since) => usage.spentSince(db, ownerId, since),

@@ -1,12 +1,16 @@
 import rfdc from 'rfdc';
 import { UaipError } from '../errors';
+import { checkMemberPut } from './check-member-put';
+import { newestFirstPage } from './newest-first-page';
 import type {
   ClaimResult,
   HistoryRecord,
   LlmCallRecord,
+  MemberRecord,
   SessionClaim,
   SessionRecord,
   SessionSummary,
+  SharedSessionSummary,
   Storage,
   TurnRecord,
   UserRecord,
@@ -23,6 +27,8 @@ interface SessionEntry {
   turns: TurnRecord[];
   calls: LlmCallRecord[];
   history: HistoryRecord[];
+  /** By user id; a Map keeps the order members were first added in, whatever changes after. */
+  members: Map<string, MemberRecord>;
 }
 
 interface IdempotencyEntry {
@@ -44,12 +50,6 @@ const KEY_SWEEP_INTERVAL_MS = 60 * 1000;
 interface Spend {
   at: number;
   costUsd: number;
-}
-
-/** Where a page ends: the sort key of its last session. */
-interface CursorKey {
-  createdAt: string;
-  id: string;
 }
 
 /**
@@ -124,7 +124,8 @@ export function createMemoryStorage(): Storage {
     async ping() {},
     async createSession(session) {
       if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
-      sessions.set(session.id, { record: copy(session), turns: [], calls: [], history: [] });
+      const record = copy(session);
+      sessions.set(session.id, { record, turns: [], calls: [], history: [], members: new Map() });
     },
 
     async getSession(ownerId, sessionId) {
@@ -133,26 +134,13 @@ export function createMemoryStorage(): Storage {
     },
 
     async listSessions(ownerId, page) {
-      // A zero limit would return an empty "last" page and hide every session.
-      if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 100) {
-        throw new UaipError('validation_failed', 'Invalid page limit');
-      }
-      const after = page.cursor ? decodeCursor(page.cursor) : null;
-      const remaining: SessionRecord[] = [];
-      for (const { record } of sessions.values()) {
-        if (record.ownerId !== ownerId) continue;
-        if (after && compareNewestFirst(record, after) <= 0) continue;
-        remaining.push(record);
-      }
-      remaining.sort(compareNewestFirst);
-      const items = remaining.slice(0, page.limit).map(toSummary);
-      // Looking one item ahead means a page ending exactly at the last session says so.
-      const last = items.at(-1);
-      const nextCursor = last && remaining.length > items.length ? encodeCursor(last) : null;
-      return { items, nextCursor };
+      const own: SessionRecord[] = [];
+      for (const { record } of sessions.values()) if (record.ownerId === ownerId) own.push(record);
+      return newestFirstPage(own, page, toSummary);
     },
 
     async deleteSession(ownerId, sessionId) {
+      // The members go with the entry: a member's access ends with the session.
       if (!owned(ownerId, sessionId)) return false;
       sessions.delete(sessionId);
       return true;
@@ -245,6 +233,47 @@ export function createMemoryStorage(): Storage {
 
     async listHistory(ownerId, sessionId) {
       return copy(owned(ownerId, sessionId)?.history ?? []);
+    },
+
+    async accessOf(userId, sessionId) {
+      const entry = sessions.get(sessionId);
+      if (!entry) return null;
+      const { ownerId } = entry.record;
+      if (ownerId === userId) return { ownerId, role: 'owner' };
+      const member = entry.members.get(userId);
+      return member ? { ownerId, role: member.role } : null;
+    },
+
+    async putMember(ownerId, sessionId, member) {
+      checkMemberPut(ownerId, member);
+      const members = owned(ownerId, sessionId)?.members;
+      if (!members) return false;
+      const existing = members.get(member.userId);
+      if (existing) {
+        existing.role = member.role;
+        existing.updatedAt = member.at;
+      } else {
+        const { userId, role, addedBy, at } = member;
+        members.set(userId, { userId, role, addedBy, createdAt: at, updatedAt: at });
+      }
+      return true;
+    },
+
+    async removeMember(ownerId, sessionId, userId) {
+      return owned(ownerId, sessionId)?.members.delete(userId) ?? false;
+    },
+
+    async listMembers(ownerId, sessionId) {
+      return copy([...(owned(ownerId, sessionId)?.members.values() ?? [])]);
+    },
+
+    async listSharedSessions(userId, page) {
+      const shared: SharedSessionSummary[] = [];
+      for (const { record, members } of sessions.values()) {
+        const role = members.get(userId)?.role;
+        if (role) shared.push({ ...toSummary(record), ownerId: record.ownerId, role });
+      }
+      return newestFirstPage(shared, page, (summary) => summary);
     },
 
     async recordUsage(ownerId, sessionId, calls) {
@@ -355,40 +384,6 @@ function toSummary(record: SessionRecord): SessionSummary {
 function outcomeOf(result: unknown): string | null {
   const outcome = (result as { outcome?: unknown } | null)?.outcome;
   return typeof outcome === 'string' ? outcome : null;
-}
-
-/** Newest first, ties by larger id first: the order of `listSessions`. */
-function compareNewestFirst(a: CursorKey, b: CursorKey): number {
-  const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
-  if (byTime !== 0) return byTime;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-// base64url through btoa/TextEncoder rather than Buffer: the core also runs outside Node.
-function encodeCursor(key: CursorKey): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ createdAt: key.createdAt, id: key.id }));
-  const base64 = btoa(String.fromCharCode(...bytes));
-  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function decodeCursor(cursor: string): CursorKey {
-  const key = parseCursor(cursor);
-  if (!key) throw new UaipError('validation_failed', 'Invalid cursor');
-  return key;
-}
-
-function parseCursor(cursor: string): CursorKey | null {
-  try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    if (typeof value !== 'object' || value === null) return null;
-    const { createdAt, id } = value as Partial<Record<keyof CursorKey, unknown>>;
-    if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
-    return Number.isNaN(Date.parse(createdAt)) ? null : { createdAt, id };
-  } catch {
-    return null;
-  }
 }
 
 /** Takes the lease on a session waiting on `questionId` when no unexpired lease is held. */

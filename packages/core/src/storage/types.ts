@@ -1,8 +1,11 @@
 /**
  * The persistence plug point, in domain words. Every method that touches a user's data takes
  * the owner's id and never reads or writes another owner's rows: a session of another owner
- * is reported exactly like a missing one. Implementations: `createMemoryStorage()` here,
- * `@uaip/storage-pg` for PostgreSQL; `storageContract()` in `@uaip/core/testing` checks them.
+ * is reported exactly like a missing one. The two methods a member calls (`accessOf`,
+ * `listSharedSessions`) take the member's own id and show only what was shared with them;
+ * membership changes only through the owner-scoped ones. Implementations:
+ * `createMemoryStorage()` here, `@uaip/storage-pg` for PostgreSQL; `storageContract()` in
+ * `@uaip/core/testing` checks them.
  */
 export interface Storage {
   /** Resolves when the storage can serve requests; throws `storage_unavailable` otherwise. */
@@ -66,6 +69,30 @@ export interface Storage {
    * committed (`TurnCommit.history`), in commit order; empty for a missing session.
    */
   listHistory(ownerId: string, sessionId: string): Promise<HistoryRecord[]>;
+
+  /**
+   * What `userId` may do with a session: its owner's id (which the owner-scoped methods then
+   * take) and `owner`, or the member's role. Null when the session is missing, or the user is
+   * neither its owner nor a member: a stranger learns nothing.
+   */
+  accessOf(userId: string, sessionId: string): Promise<SessionAccess | null>;
+  /**
+   * Shares the owner's session with `member.userId` in `member.role`, or changes the role of
+   * an existing member (keeping when and by whom it was first added). False, changing nothing,
+   * when the session is missing or not the owner's. The owner is never a member of their own
+   * session: `member.userId` equal to `ownerId` is `validation_failed` (as is a role other than
+   * `viewer` or `editor`), judged from the arguments before the session is looked at.
+   */
+  putMember(ownerId: string, sessionId: string, member: MemberPut): Promise<boolean>;
+  /** Ends a member's access; false when there was no such member (or session of the owner). */
+  removeMember(ownerId: string, sessionId: string, userId: string): Promise<boolean>;
+  /** The members of the owner's session, in the order they were first added; [] otherwise. */
+  listMembers(ownerId: string, sessionId: string): Promise<MemberRecord[]>;
+  /**
+   * The sessions shared with `userId`, newest `createdAt` first (ties: larger id first),
+   * paged like `listSessions` (same limit and cursor rules), each with its owner and the role.
+   */
+  listSharedSessions(userId: string, page: PageRequest): Promise<Page<SharedSessionSummary>>;
 
   /**
    * Adds LLM calls outside a committed turn (the paid attempts of a failed one); does
@@ -286,6 +313,42 @@ export interface QuestionClaim {
   expiresAt: string;
   /** ISO time now, to judge whether an existing lease has expired. */
   now: string;
+}
+
+/** What a member may do: read (`viewer`), or also answer and revise (`editor`). */
+export type MemberRole = 'viewer' | 'editor';
+
+/** A user's access to a session: its owner's id, and the user's role in it. */
+export interface SessionAccess {
+  ownerId: string;
+  role: 'owner' | MemberRole;
+}
+
+/** What `putMember` stores. */
+export interface MemberPut {
+  userId: string;
+  role: MemberRole;
+  /** Who shared it (the owner). */
+  addedBy: string;
+  /** ISO time of the change. */
+  at: string;
+}
+
+/** A member of a shared session. */
+export interface MemberRecord {
+  userId: string;
+  role: MemberRole;
+  addedBy: string;
+  /** When the session was first shared with them. */
+  createdAt: string;
+  /** When their role last changed. */
+  updatedAt: string;
+}
+
+/** A row of the sessions shared with a user. */
+export interface SharedSessionSummary extends SessionSummary {
+  ownerId: string;
+  role: MemberRole;
 }
 
 /** What `claimRevision` needs: a `QuestionClaim` without the question. */

@@ -24,6 +24,7 @@ export {
   makeClaim,
   makeCommit,
   makeHistory,
+  makeMember,
   makeQuestion,
   makeRevision,
   makeSession,

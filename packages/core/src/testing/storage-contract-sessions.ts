@@ -14,13 +14,14 @@ import {
   newId,
 } from './storage-records';
 
-function summary(session: SessionRecord, outcome: string | null = null): SessionSummary {
+/** The row of a session list for `session`, with the outcome its result gives. */
+export function summary(session: SessionRecord, outcome: string | null = null): SessionSummary {
   const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = session;
   return { id, workflowId, title, status, currentStageId, outcome, createdAt, updatedAt };
 }
 
 /** The order `listSessions` promises: newest first, ties by larger id first. */
-function newestFirst(a: SessionRecord, b: SessionRecord): number {
+export function newestFirst(a: SessionRecord, b: SessionRecord): number {
   const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
   return byTime !== 0 ? byTime : a.id < b.id ? 1 : -1;
 }

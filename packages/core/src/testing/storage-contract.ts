@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage/types';
 import { idempotencyCases } from './storage-contract-idempotency';
 import { isolationCases } from './storage-contract-isolation';
+import { memberCases } from './storage-contract-members';
 import { revisionCases } from './storage-contract-revisions';
 import { sessionCases } from './storage-contract-sessions';
 import { turnCases } from './storage-contract-turns';
@@ -53,5 +54,6 @@ export function storageContract(
     isolationCases(storage);
     idempotencyCases(storage);
     revisionCases(storage);
+    memberCases(storage);
   });
 }

@@ -1,6 +1,7 @@
 import type {
   HistoryRecord,
   LlmCallRecord,
+  MemberPut,
   PendingQuestionRecord,
   QuestionClaim,
   RevisionRecord,
@@ -263,4 +264,12 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     createdAt: at(0),
     ...overrides,
   };
+}
+
+/**
+ * Sharing the session with a fresh user as `viewer`, by its owner, at `at(5)`: what
+ * `putMember(session.ownerId, session.id, member)` takes.
+ */
+export function makeMember(session: SessionRecord, overrides: Partial<MemberPut> = {}): MemberPut {
+  return { userId: newId(), role: 'viewer', addedBy: session.ownerId, at: at(5), ...overrides };
 }
