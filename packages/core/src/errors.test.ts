@@ -26,6 +26,8 @@ describe('UaipError', () => {
   it('knows every code of the HTTP contract', () => {
     expect(ERROR_CODES).toContain('validation_failed');
     expect(ERROR_CODES).toContain('storage_unavailable');
-    expect(new Set(ERROR_CODES).size).toBe(15);
+    // The contract's fifteen, and `forbidden` (403) for a member acting beyond their role.
+    expect(ERROR_CODES).toContain('forbidden');
+    expect(new Set(ERROR_CODES).size).toBe(16);
   });
 });

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'invalid_credentials',
   'budget_exceeded',
+  'forbidden',
   'not_found',
   'method_not_allowed',
   'conflict',

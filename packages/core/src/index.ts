@@ -74,12 +74,18 @@ export type {
   SessionListener,
 } from './orchestrator/events';
 export { createInProcessEventBus, tapEventBus } from './orchestrator/events';
-export type { AnswerInput, ListSessionsInput, StartSessionInput } from './orchestrator/inputs';
+export type {
+  AnswerInput,
+  ListSessionsInput,
+  ReviseInput,
+  StartSessionInput,
+} from './orchestrator/inputs';
 export {
   answerInput,
   listSessionsInput,
   MAX_ANSWER_LENGTH,
   parseInput,
+  reviseInput,
   startSessionInput,
 } from './orchestrator/inputs';
 export type {
@@ -94,11 +100,16 @@ export {
   followUpSchema,
   qualitySettings,
 } from './orchestrator/quality';
+export type { Member, SessionMembers, ShareInput, Sharing } from './orchestrator/sharing';
+export { shareInput } from './orchestrator/sharing';
 export type {
   AnswerOutcome,
   AnswerResult,
+  HistoryEntry,
   PendingQuestion,
+  RevisionSummary,
   Session,
+  SessionHistory,
   SessionStage,
   Turn,
   UsageFigures,

@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../logger';
 import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
 import type { BudgetOptions } from '../usage/budget';
 import type { Workflow } from '../workflow/types';
+import { asOwnerOrMember, loadFor, memberAccess } from './access';
 import { createAgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
 import {
@@ -29,6 +30,7 @@ import {
 import { type QualityOptions, qualitySettings } from './quality';
 import { effectiveTurns } from './revision';
 import { createSessionManager } from './session-manager';
+import { createSharing, type Sharing } from './sharing';
 import { initialStages, topicQuestion } from './transitions';
 import { createTurnRunner, type KeyedRequest, type TurnRequest } from './turn-runner';
 import type { AnswerResult, Session, SessionHistory, Turn, UsageSummary } from './view-types';
@@ -86,8 +88,12 @@ export interface AnswerOptions {
   signal?: AbortSignal;
 }
 
-/** The engine: every call is scoped to a principal, and another user's session is `not_found`. */
-export interface Orchestrator {
+/**
+ * The engine: every call is scoped to a principal. A session is its owner's, and readable by
+ * the members it is shared with (editors may also answer and revise); anyone else's session
+ * is `not_found`, and a member's call beyond their role is `forbidden`.
+ */
+export interface Orchestrator extends Sharing {
   /** The workflows new sessions can start on (newest version of each). */
   workflows(): Workflow[];
   /** Starts a session on the latest version of a workflow; its first question is pending. */
@@ -187,6 +193,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
   };
 
+  const sharing = createSharing({ storage, now, publish });
+
   const runTurnOn = createTurnRunner({
     storage,
     llm,
@@ -264,12 +272,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     answerOptions: AnswerOptions = {},
   ): Promise<AnswerResult> {
     const { questionId, answer: text } = parseInput(answerInput, input);
-    return keyedTurn(
-      principal,
-      sessionId,
-      [sessionId, questionId, text],
-      answerOptions,
-      (request) => runTurnOn.answer({ ...request, text }, questionId),
+    const request = [sessionId, questionId, text];
+    return asOwnerOrMember(storage, principal, sessionId, 'write', (ownerId) =>
+      keyedTurn(principal, ownerId, sessionId, request, answerOptions, (turn) =>
+        runTurnOn.answer({ ...turn, text }, questionId),
+      ),
     );
   }
 
@@ -281,57 +288,72 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   ): Promise<AnswerResult> {
     const { turnId, answer: text } = parseInput(reviseInput, input);
     const request = [sessionId, 'revision', turnId, text];
-    return keyedTurn(principal, sessionId, request, reviseOptions, (turn) =>
-      runTurnOn.revise({ ...turn, text }, turnId),
+    return asOwnerOrMember(storage, principal, sessionId, 'write', (ownerId) =>
+      keyedTurn(principal, ownerId, sessionId, request, reviseOptions, (turn) =>
+        runTurnOn.revise({ ...turn, text }, turnId),
+      ),
     );
   }
 
-  /** Runs a turn once per idempotency key: a repeated request replays the first response. */
+  /**
+   * Runs a turn on a session of `ownerId` once per idempotency key: a repeated request replays
+   * the first response. Keys are kept with the session's owner (the turn's commit completes
+   * them there); a member's keys are their own within it, so two members never collide.
+   */
   async function keyedTurn(
     principal: Principal,
+    ownerId: string,
     sessionId: string,
     request: unknown[],
     turnOptions: AnswerOptions,
     run: (request: Omit<TurnRequest, 'text'>) => Promise<AnswerResult>,
   ): Promise<AnswerResult> {
-    const key = turnOptions.idempotencyKey;
+    const given = turnOptions.idempotencyKey;
+    const key =
+      given === undefined || ownerId === principal.userId
+        ? given
+        : JSON.stringify([principal.userId, given]);
     let keyed: KeyedRequest | undefined;
     if (key !== undefined) {
-      const begun = await beginIdempotent(principal, key, request);
+      checkKey(given!);
+      const begun = await beginIdempotent(ownerId, key, request);
       if ('replay' in begun) return begun.replay;
       keyed = begun;
     }
     try {
       return await run({
-        ownerId: principal.userId,
+        ownerId,
         actorId: principal.userId,
         sessionId,
         keyed,
         signal: turnOptions.signal,
       });
     } catch (error) {
-      if (key !== undefined) await storage.abandonIdempotent(principal.userId, key);
+      if (key !== undefined) await storage.abandonIdempotent(ownerId, key);
       throw error;
     }
   }
 
-  async function beginIdempotent(
-    principal: Principal,
-    key: string,
-    request: unknown,
-  ): Promise<KeyedRequest | { replay: AnswerResult }> {
+  function checkKey(key: string) {
     if (key.length < 1 || key.length > 255) {
       throw new UaipError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', {
         details: [{ path: 'Idempotency-Key', message: 'Must be 1 to 255 characters' }],
       });
     }
+  }
+
+  async function beginIdempotent(
+    ownerId: string,
+    key: string,
+    request: unknown,
+  ): Promise<KeyedRequest | { replay: AnswerResult }> {
     const at = now();
     const keyed: KeyedRequest = {
       key,
       requestHash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
       expiresAt: iso(at + idempotencyTtlMs),
     };
-    const state = await storage.beginIdempotent(principal.userId, {
+    const state = await storage.beginIdempotent(ownerId, {
       key,
       requestHash: keyed.requestHash,
       expiresAt: keyed.expiresAt,
@@ -354,15 +376,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     answer,
     revise,
     async history(principal, sessionId) {
-      await sessions.load(principal.userId, sessionId);
+      const { access } = await loadFor(storage, principal, sessionId, 'read');
       const [turnRecords, versions] = await Promise.all([
-        storage.listTurns(principal.userId, sessionId),
-        storage.listHistory(principal.userId, sessionId),
+        storage.listTurns(access.ownerId, sessionId),
+        storage.listHistory(access.ownerId, sessionId),
       ]);
       return toHistory(toTurns(turnRecords), versions);
     },
     async get(principal, sessionId) {
-      return view(await sessions.load(principal.userId, sessionId));
+      return view((await loadFor(storage, principal, sessionId, 'read')).session);
     },
     async list(principal, input = {}) {
       const page = parseInput(listSessionsInput, input);
@@ -372,20 +394,21 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       });
     },
     async turns(principal, sessionId) {
-      await sessions.load(principal.userId, sessionId);
-      return toTurns(await storage.listTurns(principal.userId, sessionId));
+      const { access } = await loadFor(storage, principal, sessionId, 'read');
+      return toTurns(await storage.listTurns(access.ownerId, sessionId));
     },
     async delete(principal, sessionId) {
-      if (!(await storage.deleteSession(principal.userId, sessionId))) {
-        throw new UaipError('not_found', 'Session not found');
-      }
+      if (await storage.deleteSession(principal.userId, sessionId)) return;
+      // A member learns they may not; anyone else that there is nothing to delete.
+      await memberAccess(storage, principal, sessionId, 'own');
+      throw new UaipError('not_found', 'Session not found');
     },
     async usage(principal, sessionId) {
-      await sessions.load(principal.userId, sessionId);
-      return toUsageSummary(await storage.listUsage(principal.userId, sessionId));
+      const { access } = await loadFor(storage, principal, sessionId, 'read');
+      return toUsageSummary(await storage.listUsage(access.ownerId, sessionId));
     },
     async report(principal, sessionId, format) {
-      const record = await sessions.load(principal.userId, sessionId);
+      const { session: record, access } = await loadFor(storage, principal, sessionId, 'read');
       const workflow = registry.resolve(record.workflowId, record.workflowVersion);
       if (!workflow.report)
         throw new UaipError('not_found', `Workflow "${workflow.id}" has no report`);
@@ -393,8 +416,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         throw new UaipError('invalid_state', 'The report is ready once the session is completed');
       }
       const [turnRecords, calls] = await Promise.all([
-        storage.listTurns(principal.userId, sessionId),
-        storage.listUsage(principal.userId, sessionId),
+        storage.listTurns(access.ownerId, sessionId),
+        storage.listUsage(access.ownerId, sessionId),
       ]);
       const built = workflow.report.build({
         session: toSession(record, workflow),
@@ -408,8 +431,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       };
     },
     async subscribe(principal, sessionId, listener) {
-      await sessions.load(principal.userId, sessionId);
+      await loadFor(storage, principal, sessionId, 'read');
       return events.subscribe(sessionId, listener);
     },
+    ...sharing,
   };
 }

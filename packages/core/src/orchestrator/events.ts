@@ -43,6 +43,13 @@ export type SessionEvent =
   | (EventBase & { type: 'stage.completed'; stageId: string; gatePassed: boolean })
   | (EventBase & { type: 'session.completed' })
   | (EventBase & {
+      type: 'sharing.changed';
+      /** The member whose access changed. */
+      userId: string;
+      /** Their role now; null when their access ended. */
+      role: 'viewer' | 'editor' | null;
+    })
+  | (EventBase & {
       type: 'revision.started';
       revisionId: string;
       /** The accepted turn whose answer is revised. */
