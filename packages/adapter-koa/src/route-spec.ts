@@ -19,7 +19,7 @@ export interface RouteSpec {
   auth: boolean;
   /** Counts against the per-user LLM limit. */
   spendsLlm?: boolean;
-  /** Takes an optional `Idempotency-Key` header (see {@link withTurnOptions}). */
+  /** Takes an optional `Idempotency-Key` header (handled by `withTurnOptions`, which a route calls). */
   idempotent?: boolean;
   body?: z.ZodType;
   /** The query parameters the route takes; any other is refused (400). */
