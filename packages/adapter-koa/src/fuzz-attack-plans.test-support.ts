@@ -64,9 +64,15 @@ const garbageIds = fc
         // An id without letters is the same id in upper case.
         if (!/[A-F]/.test(target)) target = `${target.slice(0, -1)}X`;
       }
+      // Valid for every route with a body: an answer, a revision, a share, a role.
       const json =
-        method === 'POST'
-          ? JSON.stringify({ questionId: 'q-any', answer: 'An answer.' })
+        method === 'POST' || method === 'PATCH'
+          ? JSON.stringify({
+              questionId: 'q-any',
+              answer: 'An answer.',
+              email: 'someone@example.com',
+              role: 'viewer',
+            })
           : undefined;
       await fuzzer.send(
         apiRequest(method, `/sessions/${target}${suffix}`, {
@@ -226,6 +232,9 @@ const badAuth = fc
       ['GET', '/sessions/:id'],
       ['POST', '/sessions/:id/answers'],
       ['DELETE', '/sessions/:id'],
+      ['GET', '/shared-sessions'],
+      ['POST', '/sessions/:id/members'],
+      ['PATCH', '/sessions/:id/members/someone'],
     ),
     badTokens,
     pick,
@@ -236,8 +245,16 @@ const badAuth = fc
       await fuzzer.send(
         apiRequest(method, path.replace(':id', id), {
           headers: authorization === '' ? {} : { authorization },
-          ...(method === 'POST'
-            ? { json: JSON.stringify({ idea: 'x', questionId: 'q', answer: 'y' }) }
+          ...(method === 'POST' || method === 'PATCH'
+            ? {
+                json: JSON.stringify({
+                  idea: 'x',
+                  questionId: 'q',
+                  answer: 'y',
+                  email: 'a@example.com',
+                  role: 'viewer',
+                }),
+              }
             : {}),
         }),
         { valid: false, expect: [401] },
@@ -254,6 +271,9 @@ const wrongMethod = fc
       '/sessions/:id',
       '/sessions/:id/turns',
       '/sessions/:id/answers',
+      '/sessions/:id/members',
+      '/sessions/:id/members/someone',
+      '/shared-sessions',
       '/auth/login',
       '/workflows',
       '/health',
@@ -265,7 +285,10 @@ const wrongMethod = fc
     plan(`${method} ${path}`, async (fuzzer, user) => {
       const full = path.replace(':id', (await fuzzer.session(user, which)).id);
       await fuzzer.send(
-        full.startsWith('/sessions') || full.startsWith('/auth') || full === '/workflows'
+        full.startsWith('/sessions') ||
+          full.startsWith('/auth') ||
+          full === '/workflows' ||
+          full === '/shared-sessions'
           ? apiRequest(method, full, { token: user.token })
           : { method, path: full },
         { valid: false },

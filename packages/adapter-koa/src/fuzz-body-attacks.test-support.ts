@@ -18,6 +18,7 @@ import {
   repeated,
   toJsonText,
 } from './json-schema-arbitrary.test-support';
+import { shareBody } from './sharing-routes';
 
 // Attacks on the body: its shape (generated from the route's schema), its syntax, its bytes, its
 // depth, its size, its content type and encoding. Each still has to get a status of the
@@ -25,11 +26,12 @@ import {
 
 const pick = fc.nat({ max: 1000 });
 
-type BodyRoute = 'start' | 'answer' | 'register' | 'login';
+type BodyRoute = 'start' | 'answer' | 'share' | 'register' | 'login';
 
 const schemas: Record<BodyRoute, z.ZodType> = {
   start: startSessionInput,
   answer: answerInput,
+  share: shareBody,
   register: registerInput,
   login: loginInput,
 };
@@ -37,6 +39,10 @@ const schemas: Record<BodyRoute, z.ZodType> = {
 const validBodies: Record<BodyRoute, fc.Arbitrary<unknown>> = {
   start: startBodies,
   answer: answerTexts.map((answer) => ({ questionId: 'q-placeholder', answer })),
+  // A user id no account has: sharing with it touches no other lane's user.
+  share: fc
+    .tuple(fc.nat(), fc.constantFrom('viewer', 'editor'))
+    .map(([number, role]) => ({ userId: `outsider-${number}`, role })),
   register: registerBodies,
   login: registerBodies.map((body) => {
     const { email, password } = body as { email: string; password: string };
@@ -51,6 +57,7 @@ const bodyRoute = fc.constantFrom<BodyRoute>(
   'answer',
   'answer',
   'answer',
+  'share',
   'register',
   'login',
 );
@@ -76,6 +83,7 @@ const withMainField = (route: BodyRoute, value: unknown) =>
   ({
     start: { idea: value },
     answer: { questionId: 'q-placeholder', answer: value },
+    share: { userId: value, role: 'viewer' },
     register: { email: value, password: 'correct horse battery' },
     login: { email: value, password: 'correct horse battery' },
   })[route];
@@ -88,15 +96,20 @@ async function bodyRequest(
   which: number,
   json: string,
 ) {
-  const session = route === 'answer' ? await fuzzer.session(user, which, { active: true }) : null;
+  const session =
+    route === 'answer' || route === 'share'
+      ? await fuzzer.session(user, which, { active: route === 'answer' })
+      : null;
   const text = session ? json.replaceAll('q-placeholder', session.pendingId ?? '') : json;
   const path = {
     start: '/sessions',
     answer: `/sessions/${session?.id}/answers`,
+    share: `/sessions/${session?.id}/members`,
     register: '/auth/register',
     login: '/auth/login',
   }[route];
-  const token = route === 'start' || route === 'answer' ? user.token : undefined;
+  const token =
+    route === 'start' || route === 'answer' || route === 'share' ? user.token : undefined;
   return { text, request: apiRequest('POST', path, { ...(token ? { token } : {}), json: text }) };
 }
 
@@ -118,6 +131,7 @@ const badBodyFor = (route: BodyRoute, weight: number) => ({
 const badBody = fc.oneof(
   badBodyFor('start', 3),
   badBodyFor('answer', 4),
+  badBodyFor('share', 2),
   badBodyFor('register', 1),
   badBodyFor('login', 1),
 );

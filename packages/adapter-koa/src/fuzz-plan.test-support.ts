@@ -133,4 +133,8 @@ export const ID_ROUTES = [
   ['GET', '/history'],
   ['POST', '/answers'],
   ['POST', '/turns/00000000-0000-4000-8000-000000000000/revisions'],
+  ['GET', '/members'],
+  ['POST', '/members'],
+  ['PATCH', '/members/3f1e2d3c-0000-4000-8000-000000000002'],
+  ['DELETE', '/members/3f1e2d3c-0000-4000-8000-000000000002'],
 ] as const;

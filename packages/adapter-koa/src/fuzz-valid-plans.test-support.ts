@@ -5,6 +5,8 @@ import { apiRequest, brief, type Plan, plan } from './fuzz-plan.test-support';
 import { inputJsonSchema, textOf, validOf } from './json-schema-arbitrary.test-support';
 import {
   answerResultSchema,
+  memberResultSchema,
+  sessionMembersSchema,
   sessionPageSchema,
   sessionSchema,
   turnListSchema,
@@ -173,6 +175,63 @@ const remove = sessionPick.map((which) =>
   }),
 );
 
+/**
+ * Sharing one of the user's sessions with an account made during the run (never another lane's
+ * user, who may be probing that session as a stranger), by email or by a user id no account
+ * has, then changing the role and removing them; or with an email no account has (404).
+ */
+const sharing = fc
+  .tuple(
+    sessionPick,
+    fc.nat(),
+    fc.constantFrom('viewer', 'editor'),
+    fc.constantFrom('email', 'userId', 'nobody'),
+  )
+  .map(([which, pick, role, how]) =>
+    plan(
+      `share a session by ${how} as ${role}, change the role, remove them`,
+      async (fuzzer, user) => {
+        const session = await fuzzer.session(user, which);
+        const made = [...fuzzer.accounts.keys()];
+        const base = `/sessions/${session.id}/members`;
+        const target =
+          how === 'email' && made.length > 0
+            ? { email: made[pick % made.length]! }
+            : how === 'nobody'
+              ? { email: `nobody-${fuzzer.nextNumber()}@nowhere.example` }
+              : { userId: `outsider-${fuzzer.nextNumber()}` };
+        const shared = await fuzzer.send(
+          apiRequest('POST', base, {
+            token: user.token,
+            json: JSON.stringify({ ...target, role }),
+          }),
+          { valid: true, expect: [how === 'nobody' ? 404 : 201] },
+        );
+        if (how === 'nobody') return;
+        expect(memberResultSchema.safeParse(shared.json).success).toBe(true);
+        const memberId = encodeURIComponent(shared.json.member.userId);
+        const listed = await fuzzer.send(apiRequest('GET', base, { token: user.token }), {
+          valid: true,
+          expect: [200],
+        });
+        expect(sessionMembersSchema.safeParse(listed.json).success).toBe(true);
+        const other = role === 'viewer' ? 'editor' : 'viewer';
+        const changed = await fuzzer.send(
+          apiRequest('PATCH', `${base}/${memberId}`, {
+            token: user.token,
+            json: JSON.stringify({ role: other }),
+          }),
+          { valid: true, expect: [200] },
+        );
+        expect(changed.json.member.role).toBe(other);
+        await fuzzer.send(apiRequest('DELETE', `${base}/${memberId}`, { token: user.token }), {
+          valid: true,
+          expect: [204],
+        });
+      },
+    ),
+  );
+
 const operations = fc
   .constantFrom('/workflows', '/auth/me', '/health', '/openapi.json', '/metrics')
   .map((path) =>
@@ -238,6 +297,7 @@ export const validPlans: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 50, arbitrary: read },
   { weight: 24, arbitrary: list },
   { weight: 10, arbitrary: remove },
+  { weight: 6, arbitrary: sharing },
   { weight: 16, arbitrary: operations },
   // bcrypt makes these the slowest requests by far: one in a hundred or so.
   { weight: 1, arbitrary: register },

@@ -1,34 +1,26 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { RawResponse } from './raw-http.test-support';
+import {
+  answers,
+  checkOwnerView,
+  choose,
+  expectMembers,
+  expectStatus,
+  type IsolationWorld,
+  live,
+  type Model,
+  type ModelSession,
+  makeCommand,
+  NO_TURN,
+  type Real,
+  recordAnswer,
+} from './isolation-world.test-support';
 import { sessionPageSchema } from './response-schemas';
 import { RICH_ANSWER } from './session-driver.test-support';
 
-// The commands of the isolation model test and the model they are checked against.
-
-/** A session as the model knows it. */
-export interface ModelSession {
-  id: string;
-  owner: number;
-  deleted: boolean;
-  version: number;
-  status: 'active' | 'completed';
-  pendingId: string | null;
-  /** Answers recorded: the transcript's length. */
-  turns: number;
-  /** Question ids that were pending once. */
-  staleIds: string[];
-  /** The owner's last answer sent with an Idempotency-Key, to replay as someone else. */
-  keyed?: { key: string; body: string };
-  /** Completed before the runs and kept by all of them (never deleted). */
-  kept?: boolean;
-}
-
-export interface Model {
-  sessions: ModelSession[];
-}
-
-export type Real = Record<string, never>;
+// The commands of the isolation model test: users start, read, list, answer, delete, and
+// intrude on every route; the commands of sharing are in isolation-sharing-commands. The model
+// and the shared checks are in isolation-world.test-support.ts.
 
 const ID_ROUTES = [
   ['GET', ''],
@@ -40,91 +32,33 @@ const ID_ROUTES = [
   ['DELETE', ''],
   ['POST', '/answers'],
   ['POST', '/turns/:turnId/revisions'],
+  ['GET', '/members'],
+  ['POST', '/members'],
+  ['PATCH', '/members/:userId'],
+  ['DELETE', '/members/:userId'],
 ] as const;
 
-/** A turn id that names no turn. */
-const NO_TURN = '00000000-0000-4000-8000-000000000000';
-
-/** What the commands run against. */
-export interface IsolationWorld {
-  /** Users are numbered from 0. */
-  users: number;
-  /** A request as user `user` (their bearer token), with an optional JSON body and Idempotency-Key. */
-  call(
-    method: string,
-    path: string,
-    user: number,
-    json?: string,
-    key?: string,
-  ): Promise<RawResponse>;
-  tally: { commands: number; crossUser: number; deletedProbes: number; answers: number };
-}
-
-/** The status expected, with the body in the message when it differs; a 404 is `not_found`. */
-export function expectStatus(response: RawResponse, status: number, what: string) {
-  expect(response.status, `${what}: ${response.text.slice(0, 300)}`).toBe(status);
-  if (status === 404) expect(response.json?.error?.code, what).toBe('not_found');
-}
-
-const live = (model: Model, user: number) =>
-  model.sessions.filter((session) => session.owner === user && !session.deleted);
+/** Live sessions the user neither owns nor is a member of: they must learn nothing of them. */
 const foreign = (model: Model, user: number) =>
-  model.sessions.filter((session) => session.owner !== user && !session.deleted);
+  model.sessions.filter(
+    (session) => session.owner !== user && !(user in session.members) && !session.deleted,
+  );
 const gone = (model: Model) => model.sessions.filter((session) => session.deleted);
-const choose = <T>(items: T[], pick: number) => items[pick % items.length]!;
-
 /** The commands, weighted by repetition: users start, read, list, answer, delete, and intrude. */
 export function isolationCommands(
   world: IsolationWorld,
 ): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
   const { call, tally } = world;
 
-  /** The owner's view of a session equals the model's: version, status, pending question, transcript. */
-  async function expectOwnerView(session: ModelSession, what: string) {
-    const view = await call('GET', `/sessions/${session.id}`, session.owner);
-    expectStatus(view, 200, `${what}: the owner reads it`);
-    expect(
-      {
-        version: view.json.version,
-        status: view.json.status,
-        pendingId: view.json.pendingQuestion?.id ?? null,
-      },
-      what,
-    ).toEqual({ version: session.version, status: session.status, pendingId: session.pendingId });
-    const turns = await call('GET', `/sessions/${session.id}/turns`, session.owner);
-    expectStatus(turns, 200, `${what}: the owner reads the transcript`);
-    expect(turns.json.items.length, `${what}: transcript length`).toBe(session.turns);
-  }
-
-  /** A command: `check` says whether the model allows it, `act` runs it and checks the outcome. */
-  function command(
+  const expectOwnerView = (session: ModelSession, what: string) =>
+    checkOwnerView(world, session, what);
+  const command = (
     label: string,
     check: (model: Model) => boolean,
     act: (model: Model) => Promise<void>,
-  ): fc.AsyncCommand<Model, Real> {
-    return {
-      check,
-      async run(model) {
-        tally.commands++;
-        await act(model);
-      },
-      toString: () => label,
-    };
-  }
-
+  ) => makeCommand(world, label, check, act);
   const user = fc.nat({ max: world.users - 1 });
   const pick = fc.nat({ max: 1000 });
-  const answers = fc.oneof(
-    fc.constant(RICH_ANSWER),
-    fc.constantFrom(
-      'Not sure yet.',
-      'n/a',
-      'Sales managers in the retail division, about 40 people.',
-    ),
-    fc
-      .string({ unit: 'grapheme', minLength: 1, maxLength: 300 })
-      .filter((text) => text.trim().length > 0 && !text.includes('\u0000')),
-  );
 
   const start = fc.tuple(user, fc.string({ minLength: 1, maxLength: 60 })).map(([owner, idea]) =>
     command(
@@ -147,6 +81,7 @@ export function isolationCommands(
           pendingId: response.json.pendingQuestion.id,
           turns: 0,
           staleIds: [],
+          members: {},
         });
         expect(response.json.version).toBe(1);
       },
@@ -222,15 +157,7 @@ export function isolationCommands(
         }
         expectStatus(response, 200, 'answer');
         tally.answers++;
-        const next = response.json.session;
-        expect(next.version, 'one answer, one version').toBe(session.version + 1);
-        if (session.pendingId) session.staleIds.push(session.pendingId);
-        Object.assign(session, {
-          version: next.version,
-          status: next.status,
-          pendingId: next.pendingQuestion?.id ?? null,
-          turns: session.turns + 1,
-        });
+        recordAnswer(session, response.json.session);
         if (key) {
           session.keyed = { key, body };
           // The same request again: the first response, and no second turn.
@@ -294,24 +221,37 @@ export function isolationCommands(
           tally.crossUser++;
           let body: string | undefined;
           let key: string | undefined;
-          if (method === 'POST') {
-            // The owner's own request (its key too) where there is one, else a valid answer to
-            // the question that is really pending.
-            const owners = replayOwners ? victim.keyed : undefined;
+          if (method === 'POST' || method === 'PATCH') {
+            // The owner's own answer (its key too) where there is one, else a body valid for
+            // the route: an answer to the question really pending, or sharing the session with
+            // the intruder themselves, as an editor.
+            const owners = replayOwners && suffix === '/answers' ? victim.keyed : undefined;
             body =
               owners?.body ??
-              JSON.stringify({ questionId: victim.pendingId ?? 'q-last', answer: text });
+              JSON.stringify({
+                questionId: victim.pendingId ?? 'q-last',
+                answer: text,
+                email: world.emails[intruder],
+                role: 'editor',
+              });
             key = owners?.key;
           }
-          // A revision names one of the owner's own turns, where there is one.
+          // A revision names one of the owner's own turns, where there is one; a member route
+          // one of the members, else the intruder.
           let path = `/sessions/${victim.id}${suffix}`;
           if (path.includes(':turnId')) {
             const turns = await call('GET', `/sessions/${victim.id}/turns`, victim.owner);
             path = path.replace(':turnId', turns.json?.items?.[0]?.id ?? NO_TURN);
           }
+          const members = Object.keys(victim.members).map(Number);
+          path = path.replace(
+            ':userId',
+            world.userIds[members.length > 0 ? choose(members, which) : intruder]!,
+          );
           const response = await call(method, path, intruder, body, key);
           expectStatus(response, 404, `${method} ${suffix || '/'} as another user`);
           await expectOwnerView(victim, `after u${intruder} tried ${method} ${suffix || '/'}`);
+          await expectMembers(world, victim, `after u${intruder} tried ${method} ${suffix || '/'}`);
         },
       ),
     );
@@ -327,10 +267,17 @@ export function isolationCommands(
           const session = choose(gone(model), which);
           tally.deletedProbes++;
           const body =
-            method === 'POST'
-              ? JSON.stringify({ questionId: session.pendingId ?? 'q-x', answer: RICH_ANSWER })
+            method === 'POST' || method === 'PATCH'
+              ? JSON.stringify({
+                  questionId: session.pendingId ?? 'q-x',
+                  answer: RICH_ANSWER,
+                  email: world.emails[(caller + 1) % world.users],
+                  role: 'viewer',
+                })
               : undefined;
-          const path = `/sessions/${session.id}${suffix}`.replace(':turnId', NO_TURN);
+          const path = `/sessions/${session.id}${suffix}`
+            .replace(':turnId', NO_TURN)
+            .replace(':userId', world.userIds[caller]!);
           const response = await call(method, path, caller, body);
           expectStatus(response, 404, `${method} ${suffix || '/'} on a deleted session`);
         },

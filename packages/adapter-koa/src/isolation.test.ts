@@ -2,30 +2,52 @@ import { createMemoryStorage, createPasswordAuth } from '@uaip/core';
 import { fixedClock } from '@uaip/core/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteSpec } from './route-spec';
 import { completeSession, RICH_ANSWER } from './session-driver.test-support';
+import { namedUser, share, type TestUser } from './sharing.test-support';
 import { SECRET, startTestApi, type TestApi } from './test-api.test-support';
 
 let api: TestApi;
-let owner: { token: string; id: string };
-let intruder: { token: string; id: string };
+let owner: TestUser;
+let intruder: TestUser;
+let member: TestUser;
 let sessionId: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  owner = await api.user();
-  intruder = await api.user();
+  [owner, intruder, member] = await Promise.all([
+    namedUser(api, 'owner'),
+    namedUser(api, 'intruder'),
+    namedUser(api, 'member'),
+  ]);
   sessionId = await completeSession(api, owner.token);
+  // A member, so the member routes have someone to name.
+  await share(api, owner.token, sessionId, { email: member.email, role: 'viewer' });
 }, 60_000);
 afterAll(() => api.close());
 
 /** What the owner can see of the session: compared before and after every intrusion. */
 async function ownerView() {
   const responses = await Promise.all(
-    ['', '/turns', '/usage', '/charter', '/history'].map((suffix) =>
+    ['', '/turns', '/usage', '/charter', '/history', '/members'].map((suffix) =>
       api.call('GET', `/api/v1/sessions/${sessionId}${suffix}`, { token: owner.token }),
     ),
   );
   return responses.map((response) => response.text);
+}
+
+/** A body each route that takes one would accept from someone allowed to send it. */
+function validBody(route: RouteSpec): Record<string, unknown> | undefined {
+  if (!route.body) return undefined;
+  const bodies: Record<string, Record<string, unknown>> = {
+    answer: { questionId: 'q-any', answer: RICH_ANSWER },
+    reviseAnswer: { answer: RICH_ANSWER },
+    shareSession: { email: intruder.email, role: 'editor' },
+    changeMemberRole: { role: 'editor' },
+  };
+  const body = bodies[route.operationId];
+  if (!body) throw new Error(`no body for ${route.operationId}: add one`);
+  return body;
 }
 
 describe("another user's session is always 404", () => {
@@ -33,13 +55,17 @@ describe("another user's session is always 404", () => {
     const routes = api.app.router.routes.filter((route) => route.fullPath.includes(':id'));
     expect(routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
       'DELETE /sessions/:id',
+      'DELETE /sessions/:id/members/:userId',
       'GET /sessions/:id',
       'GET /sessions/:id/charter',
       'GET /sessions/:id/events',
       'GET /sessions/:id/history',
+      'GET /sessions/:id/members',
       'GET /sessions/:id/turns',
       'GET /sessions/:id/usage',
+      'PATCH /sessions/:id/members/:userId',
       'POST /sessions/:id/answers',
+      'POST /sessions/:id/members',
       'POST /sessions/:id/turns/:turnId/revisions',
     ]);
     const before = await ownerView();
@@ -49,10 +75,14 @@ describe("another user's session is always 404", () => {
     });
     const turnId = turns.json.items[0].id as string;
     for (const route of routes) {
-      const path = route.fullPath.replace(':id', sessionId).replace(':turnId', turnId);
+      const body = validBody(route);
+      const path = route.fullPath
+        .replace(':id', sessionId)
+        .replace(':turnId', turnId)
+        .replace(':userId', member.id);
       const response = await api.call(route.method.toUpperCase(), path, {
         token: intruder.token,
-        ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),
+        ...(body ? { body } : {}),
       });
       expect(response.status, `${route.method} ${route.path}`).toBe(404);
       expect(response.json.error.code).toBe('not_found');
@@ -61,17 +91,18 @@ describe("another user's session is always 404", () => {
         route.method.toUpperCase(),
         route.fullPath
           .replace(':id', '00000000-0000-4000-8000-000000000000')
-          .replace(':turnId', turnId),
-        {
-          token: intruder.token,
-          ...(route.body ? { body: { questionId: 'q-any', answer: RICH_ANSWER } } : {}),
-        },
+          .replace(':turnId', turnId)
+          .replace(':userId', member.id),
+        { token: intruder.token, ...(body ? { body } : {}) },
       );
       expect(missing.json.error.message).toBe(response.json.error.message);
     }
     expect(await ownerView()).toEqual(before);
     expect(
       (await api.call('GET', '/api/v1/sessions', { token: intruder.token })).json.items,
+    ).toEqual([]);
+    expect(
+      (await api.call('GET', '/api/v1/shared-sessions', { token: intruder.token })).json.items,
     ).toEqual([]);
   });
 });

@@ -80,10 +80,22 @@ const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
   answer: () => ({ questionId: 'q-not-pending', answer: 'Acme Telecom, 8% churn a month' }),
   // The path names no turn of the session: every valid body is a 404, and no turn runs.
   reviseAnswer: () => ({ answer: 'Acme Telecom, 8% churn a month' }),
+  // No account has that email: every valid body is a 404, and nobody is added.
+  shareSession: () => ({ email: 'nobody@example.com', role: 'viewer' }),
+  // The path names no member: every valid body is a 404, and nobody is added.
+  changeMemberRole: () => ({ role: 'editor' }),
 };
+
+/**
+ * Inputs of which a body takes exactly one: a probe of one leaves the others out of the base
+ * body, so that it is judged on its own.
+ */
+const ONE_OF: Record<string, string[]> = { shareSession: ['email', 'userId'] };
 
 /** A turn id no turn of the session has. */
 const NO_TURN = '00000000-0000-4000-8000-00000000dead';
+/** A user id no member of the session has. */
+const NO_MEMBER = 'no-such-member';
 
 interface Probe {
   body?: Record<string, unknown>;
@@ -94,7 +106,10 @@ interface Probe {
 
 /** Sends `probe` to the route as the test user, on the user's session where the path has an id. */
 function send(route: Route, probe: Probe = {}) {
-  const path = route.fullPath.replace(':id', sessionId).replace(':turnId', NO_TURN);
+  const path = route.fullPath
+    .replace(':id', sessionId)
+    .replace(':turnId', NO_TURN)
+    .replace(':userId', NO_MEMBER);
   const search = probe.query ? `?${new URLSearchParams(probe.query)}` : '';
   return api.call(probe.method ?? route.method.toUpperCase(), `${path}${search}`, {
     ...(route.auth ? { token } : {}),
@@ -205,7 +220,11 @@ function inputsOf(route: Route, operation: Operation) {
     ...Object.entries(properties).map(([name, schema]) => ({
       name,
       schema,
-      probe: (value: unknown): Probe => ({ body: { ...base().body, [name]: value } }),
+      probe: (value: unknown): Probe => {
+        const body: Record<string, unknown> = { ...base().body };
+        for (const other of ONE_OF[route.operationId] ?? []) delete body[other];
+        return { body: { ...body, [name]: value } };
+      },
     })),
     ...parameters.map(({ name, schema, in: where }) => ({
       name,
@@ -235,15 +254,18 @@ describe('the OpenAPI document, route by route of the router table', () => {
       expect(Object.keys(operation.responses), label).toEqual(
         expect.arrayContaining(['413', '415']),
       );
-      const path = route.fullPath.replace(':id', sessionId).replace(':turnId', NO_TURN);
+      const path = route.fullPath
+        .replace(':id', sessionId)
+        .replace(':turnId', NO_TURN)
+        .replace(':userId', NO_MEMBER);
       const auth = route.auth ? { token } : {};
-      const notJson = await api.call('POST', path, {
+      const notJson = await api.call(route.method.toUpperCase(), path, {
         ...auth,
         rawBody: 'idea=x',
         headers: { 'content-type': 'text/plain' },
       });
       expect(notJson.status, label).toBe(415);
-      const tooLarge = await api.call('POST', path, {
+      const tooLarge = await api.call(route.method.toUpperCase(), path, {
         ...auth,
         rawBody: JSON.stringify({ idea: 'x'.repeat(64 * 1024) }),
         headers: { 'content-type': 'application/json' },

@@ -35,6 +35,10 @@ const PATH_PARAMETERS: Record<string, { description?: string; schema: Record<str
     description: 'The `id` of a turn of the transcript',
     schema: { type: 'string', minLength: 1, maxLength: 200 },
   },
+  userId: {
+    description: 'The `userId` of a member of the session',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
 };
 
 const ALLOW_HEADER = {

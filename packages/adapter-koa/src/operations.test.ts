@@ -445,6 +445,64 @@ describe('GET /openapi.json', () => {
     );
     expect(errors).toEqual(expect.arrayContaining(['404', '409', '422', '402', '503']));
   });
+
+  it('documents sharing: the member routes, their bodies and answers, and 403 wherever a member may be refused', () => {
+    const members = '/api/v1/sessions/{id}/members';
+    const member = '/api/v1/sessions/{id}/members/{userId}';
+    // biome-ignore lint/suspicious/noExplicitAny: the document is read as JSON
+    const json = (response: any) => response.content['application/json'].schema;
+    const shareOperation = document.paths[members].post;
+    const shareBody = json(shareOperation.requestBody);
+    expect(shareBody.required).toEqual(['role']);
+    expect(shareBody.oneOf).toEqual([{ required: ['email'] }, { required: ['userId'] }]);
+    expect(shareBody.properties.role.enum).toEqual(['viewer', 'editor']);
+    expect(shareBody.properties.email).toMatchObject({ format: 'email', maxLength: 254 });
+    expect(shareBody.properties.userId).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(json(shareOperation.responses['201']).properties.member.required).toEqual(
+      expect.arrayContaining(['userId', 'email', 'name', 'role', 'addedBy', 'createdAt']),
+    );
+    expect(json(shareOperation.responses['200'])).toEqual(json(shareOperation.responses['201']));
+    expect(json(document.paths[members].get.responses['200']).required).toEqual([
+      'ownerId',
+      'members',
+    ]);
+    expect(json(document.paths[member].patch.requestBody).required).toEqual(['role']);
+    expect(document.paths[member].patch.parameters).toContainEqual({
+      name: 'userId',
+      in: 'path',
+      required: true,
+      description: expect.any(String),
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
+    });
+    expect(Object.keys(document.paths[member].delete.responses)).toContain('204');
+    const shared = document.paths['/api/v1/shared-sessions'].get;
+    expect(shared.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'limit',
+      'cursor',
+    ]);
+    expect(json(shared.responses['200']).properties.items.items.required).toEqual(
+      expect.arrayContaining(['id', 'title', 'status', 'ownerId', 'role']),
+    );
+
+    const refusable = [
+      [members, 'post'],
+      [member, 'patch'],
+      [member, 'delete'],
+      ['/api/v1/sessions/{id}', 'delete'],
+      ['/api/v1/sessions/{id}/answers', 'post'],
+      ['/api/v1/sessions/{id}/turns/{turnId}/revisions', 'post'],
+    ];
+    for (const [path, method] of refusable) {
+      const responses = document.paths[path!][method!].responses;
+      expect(responses['403']?.description, `${method} ${path}`).toBe('forbidden');
+      expect(responses['404'], `${method} ${path}`).toBeDefined();
+    }
+    // What every reader may do is never 403.
+    for (const [path, methods] of Object.entries(document.paths))
+      for (const [method, operation] of Object.entries(methods as object))
+        if (!refusable.some(([p, m]) => p === path && m === method))
+          expect(Object.keys(operation.responses), `${method} ${path}`).not.toContain('403');
+  });
 });
 
 describe('CORS', () => {
@@ -474,7 +532,7 @@ describe('CORS', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(listed(response, 'access-control-allow-methods')).toEqual(
-      expect.arrayContaining(['get', 'post', 'delete']),
+      expect.arrayContaining(['get', 'post', 'patch', 'delete']),
     );
     expect(listed(response, 'access-control-allow-headers')).toEqual(
       expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),

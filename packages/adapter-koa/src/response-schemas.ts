@@ -112,21 +112,61 @@ export const sessionSchema = z.object({
     .describe('The revision of an earlier answer the session waits on; null when none is'),
 });
 
+const sessionSummary = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  title: z.string(),
+  status: z.enum(['active', 'completed']),
+  currentStageId: z.string().nullable(),
+  outcome: z
+    .string()
+    .nullable()
+    .describe("A completed session's outcome in a few words (U-AIP: the charter's decision)"),
+  createdAt: iso,
+  updatedAt: iso,
+});
+
 /** A page of the session list. */
 export const sessionPageSchema = z.object({
+  items: z.array(sessionSummary),
+  nextCursor: z.string().nullable(),
+});
+
+const memberRole = z
+  .enum(['viewer', 'editor'])
+  .describe(
+    '`viewer` reads the session and follows its events; `editor` may also answer and revise',
+  );
+
+/** A member of a shared session: an account the owner shared it with, and the role. */
+export const memberSchema = z.object({
+  userId: z.string(),
+  email: z
+    .string()
+    .nullable()
+    .describe("The account's email; null when the server has no account of that id"),
+  name: z.string().nullable(),
+  role: memberRole,
+  addedBy: z.string().describe('Who shared the session with them (its owner)'),
+  createdAt: iso.describe('When the session was first shared with them'),
+  updatedAt: iso.describe('When their role last changed'),
+});
+
+/** The body of a share or a role change. */
+export const memberResultSchema = z.object({ member: memberSchema });
+
+/** The body of `GET /sessions/:id/members`. */
+export const sessionMembersSchema = z.object({
+  ownerId: z.string().describe("The session's owner (never one of the members)"),
+  members: z.array(memberSchema).describe('In the order they were first added'),
+});
+
+/** A page of the sessions shared with the caller. */
+export const sharedSessionPageSchema = z.object({
   items: z.array(
-    z.object({
-      id: z.string(),
-      workflowId: z.string(),
-      title: z.string(),
-      status: z.enum(['active', 'completed']),
-      currentStageId: z.string().nullable(),
-      outcome: z
-        .string()
-        .nullable()
-        .describe("A completed session's outcome in a few words (U-AIP: the charter's decision)"),
-      createdAt: iso,
-      updatedAt: iso,
+    sessionSummary.extend({
+      ownerId: z.string(),
+      role: memberRole.describe("The caller's role in the session"),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -39,6 +39,7 @@ export function revisionRoutes(orchestrator: Orchestrator): RouteSpec[] {
       errors: [
         'validation_failed',
         'not_found',
+        'forbidden',
         'conflict',
         'invalid_state',
         'budget_exceeded',

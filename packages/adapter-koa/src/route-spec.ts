@@ -6,12 +6,15 @@ import {
   UaipError,
 } from '@uaip/core';
 import type { Context, Middleware } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One route of the API: its contract (for the router, the OpenAPI document, the tests) and handler. */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'delete';
-  /** Relative to the router's prefix, with `:id` for a session id and `:turnId` for a turn's. */
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /**
+   * Relative to the router's prefix, with `:id` for a session id, `:turnId` for a turn's and
+   * `:userId` for a member's.
+   */
   path: string;
   operationId: string;
   summary: string;
@@ -31,6 +34,19 @@ export interface RouteSpec {
   /** Serves the request. */
   handle(ctx: Context): Promise<void>;
 }
+
+/** The query of a list: a page size, and the `nextCursor` of the previous page. */
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .min(1)
+    .max(500)
+    // What the storages write (base64url without padding); anything else names no page.
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor of this API')
+    .meta({ description: 'The `nextCursor` of the previous page, as it was returned.' })
+    .optional(),
+});
 
 /** Who is calling: set by the router's authentication before any route that needs it. */
 export const principalOf = (ctx: Context): Principal => ctx.state.principal as Principal;
@@ -52,6 +68,20 @@ export function turnIdOf(ctx: Context): string {
   const id = String((ctx as Context & { params?: Record<string, string> }).params?.turnId ?? '');
   if (id === '' || [...id].length > MAX_TURN_ID_LENGTH)
     throw new UaipError('not_found', 'Turn not found');
+  return id;
+}
+
+/** The longest user id a member can have (the `userId` limit of the core's share input). */
+const MAX_USER_ID_LENGTH = 200;
+
+/**
+ * The `:userId` of the path: one that no user id can be (empty, too long, a NUL) names no
+ * member, so it is a 404 rather than a 400 about a path.
+ */
+export function memberIdOf(ctx: Context): string {
+  const id = String((ctx as Context & { params?: Record<string, string> }).params?.userId ?? '');
+  if (id === '' || id.includes('\u0000') || [...id].length > MAX_USER_ID_LENGTH)
+    throw new UaipError('not_found', 'This session is not shared with that user');
   return id;
 }
 

@@ -25,6 +25,7 @@ import {
 import { revisionRoutes } from './revision-routes';
 import {
   bodyOf,
+  listQuery,
   principalOf,
   queryOf,
   type RouteSpec,
@@ -32,19 +33,11 @@ import {
   sessionIdOf,
   withTurnOptions,
 } from './route-spec';
+import { sharingRoutes } from './sharing-routes';
 import { streamEvents } from './sse';
 
-export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .min(1)
-    .max(500)
-    // What the storages write (base64url without padding); anything else names no page.
-    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor of this API')
-    .meta({ description: 'The `nextCursor` of the previous page, as it was returned.' })
-    .optional(),
-});
+export { listQuery } from './route-spec';
+
 export const charterQuery = z.object({ format: z.enum(['md', 'json', 'html']).optional() });
 
 /** What the routes need from the router. */
@@ -202,7 +195,7 @@ export function routeSpecs({
       method: 'get',
       path: '/sessions',
       operationId: 'listSessions',
-      summary: "The caller's sessions, newest first",
+      summary: "The caller's own sessions, newest first (those shared with them: /shared-sessions)",
       auth: true,
       query: listQuery,
       responses: { 200: { description: 'A page of sessions', schema: sessionPageSchema } },
@@ -228,10 +221,11 @@ export function routeSpecs({
       method: 'delete',
       path: '/sessions/:id',
       operationId: 'deleteSession',
-      summary: 'Delete a session; every route on it answers 404 afterwards',
+      summary:
+        'Delete a session (owner only); every route on it answers 404 afterwards, for its members too',
       auth: true,
       responses: { 204: { description: 'Deleted' } },
-      errors: ['not_found'],
+      errors: ['not_found', 'forbidden'],
       async handle(ctx) {
         await orchestrator.delete(principalOf(ctx), sessionIdOf(ctx));
         ctx.status = 204;
@@ -267,6 +261,7 @@ export function routeSpecs({
       errors: [
         'validation_failed',
         'not_found',
+        'forbidden',
         'conflict',
         'session_completed',
         'budget_exceeded',
@@ -337,6 +332,7 @@ export function routeSpecs({
         ctx.body = await orchestrator.usage(principalOf(ctx), sessionIdOf(ctx));
       },
     },
+    ...sharingRoutes(orchestrator),
   ];
 }
 
