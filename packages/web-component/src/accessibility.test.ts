@@ -135,3 +135,38 @@ describe('accessible names', () => {
     expect([...seen].sort()).toEqual([...REQUIRED].sort());
   });
 });
+
+describe('accessible names when sharing', () => {
+  it('the Share dialog, a member view and "Shared with me" keep the rules', async () => {
+    const api = createFakeApi();
+    const ada = api.signUp();
+    const bob = api.signUp('bob@example.com', 'pw', 'Bob');
+    api.signUp('cy@example.com', 'pw', 'Cy');
+    const { id } = api.createSession(ada, 'Reduce churn');
+    await api.advance(id, 'A clear answer');
+    api.share(id, 'bob@example.com', 'viewer');
+    api.share(id, 'cy@example.com', 'editor');
+
+    sessionStorage.setItem('uaip:token', ada);
+    location.hash = `#session=${id}`;
+    const owner = mount('uaip-app', { fetch: api.fetch });
+    const root = owner.shadowRoot!;
+    await until(() => byName(root, 'Share')).then((button) => button.click());
+    await until(() => byName(root, 'Remove bob@example.com')).then((button) => button.click());
+    await until(() => byName(root, 'Keep access'));
+    // "Email" is the dialog's field here: the sign-in form is not on screen.
+    expect(audit(owner).sort()).toEqual(['Email', 'Submit answer', 'Your answer']);
+    owner.remove();
+    sessionStorage.clear();
+
+    sessionStorage.setItem('uaip:token', bob);
+    const viewer = mount('uaip-app', { fetch: api.fetch });
+    await until(() => byName(viewer.shadowRoot!, 'Leave')).then((button) => button.click());
+    await until(() => byName(viewer.shadowRoot!, 'Stay'));
+    expect(audit(viewer)).toEqual([]);
+    byName(viewer.shadowRoot!, '← All sessions').click();
+    await untilText(viewer, 'Shared with me');
+    await until(() => byName(viewer.shadowRoot!, 'Reduce churn'));
+    expect(audit(viewer).sort()).toEqual(['Business idea', 'Start session']);
+  });
+});

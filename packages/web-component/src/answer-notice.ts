@@ -88,3 +88,22 @@ export function revisionNotice(
     warning: open > 0 || result.outcome.escalated,
   };
 }
+
+/**
+ * What a turn completed, for the element's events: the stages an answer completed and whether
+ * it completed the session; a revision completes no stage, and the session again once done.
+ */
+export function completions(
+  before: Session,
+  { session: after, revision }: AnswerResult,
+): { stages: string[]; session: boolean } {
+  if (revision)
+    return { stages: [], session: revision.status === 'completed' && after.status === 'completed' };
+  const wasDone = new Set(before.stages.filter((s) => s.status === 'completed').map((s) => s.id));
+  return {
+    stages: after.stages
+      .filter((stage) => stage.status === 'completed' && !wasDone.has(stage.id))
+      .map((stage) => stage.id),
+    session: after.status === 'completed' && before.status !== 'completed',
+  };
+}

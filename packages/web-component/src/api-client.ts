@@ -4,16 +4,29 @@ import type {
   CharterFormat,
   Health,
   LoginResult,
+  Member,
+  MemberRole,
   RevisionResult,
   Session,
   SessionEvent,
   SessionHistory,
+  SessionMembers,
   SessionPage,
+  SharedSessionPage,
   Turn,
   User,
   WorkflowSummary,
 } from './api-types';
 import { readEventStream } from './sse';
+
+/** `?limit=…&cursor=…` of a paged list, or nothing. */
+function pageQuery(query: { limit?: number; cursor?: string | null }): string {
+  const search = new URLSearchParams();
+  if (query.limit !== undefined) search.set('limit', String(query.limit));
+  if (query.cursor) search.set('cursor', query.cursor);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
 
 /** Where the API lives when no `api-base` is given. */
 export const DEFAULT_API_BASE = '/api/v1';
@@ -84,6 +97,25 @@ export interface UaipClient {
   ): Promise<RevisionResult>;
   /** Every answer and every version of what was built on them (`GET /sessions/:id/history`). */
   history(sessionId: string, options?: CallOptions): Promise<SessionHistory>;
+  /** Who can see a session: its owner's id and its members (`GET /sessions/:id/members`). */
+  members(sessionId: string, options?: CallOptions): Promise<SessionMembers>;
+  /**
+   * Shares a session with an account, by email or user id, or changes the role of someone it
+   * is shared with (`POST /sessions/:id/members`; the owner only).
+   */
+  share(
+    sessionId: string,
+    input: ({ email: string } | { userId: string }) & { role: MemberRole },
+  ): Promise<{ member: Member }>;
+  /** Changes a member's role (`PATCH /sessions/:id/members/:userId`; the owner only). */
+  changeRole(sessionId: string, userId: string, role: MemberRole): Promise<{ member: Member }>;
+  /**
+   * Ends a member's access (`DELETE /sessions/:id/members/:userId`): the owner removes anyone,
+   * a member may remove themselves (leave).
+   */
+  unshare(sessionId: string, userId: string): Promise<void>;
+  /** A page of the sessions shared with the user, newest first (`GET /shared-sessions`). */
+  sharedSessions(query?: { limit?: number; cursor?: string | null }): Promise<SharedSessionPage>;
   /** The charter in one format, as a Blob (its type is the server's content type). */
   charter(sessionId: string, format: CharterFormat, options?: CallOptions): Promise<Blob>;
   /**
@@ -158,13 +190,7 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
     async logoutEverywhere() {
       await send(`${apiBase}/auth/logout-all`, { method: 'POST' });
     },
-    listSessions(query = {}) {
-      const search = new URLSearchParams();
-      if (query.limit !== undefined) search.set('limit', String(query.limit));
-      if (query.cursor) search.set('cursor', query.cursor);
-      const text = search.toString();
-      return json(`/sessions${text ? `?${text}` : ''}`);
-    },
+    listSessions: (query = {}) => json(`/sessions${pageQuery(query)}`),
     workflows: () => json('/workflows'),
     async deleteSession(sessionId) {
       await send(`${apiBase}/sessions/${id(sessionId)}`, { method: 'DELETE' });
@@ -183,6 +209,20 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
       ),
     history: (sessionId, callOptions = {}) =>
       json(`/sessions/${id(sessionId)}/history`, { signal: callOptions.signal ?? null }),
+    members: (sessionId, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}/members`, { signal: callOptions.signal ?? null }),
+    share: (sessionId, input) => json(`/sessions/${id(sessionId)}/members`, post(input)),
+    changeRole: (sessionId, userId, role) =>
+      json(`/sessions/${id(sessionId)}/members/${id(userId)}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ role }),
+      }),
+    async unshare(sessionId, userId) {
+      await send(`${apiBase}/sessions/${id(sessionId)}/members/${id(userId)}`, {
+        method: 'DELETE',
+      });
+    },
+    sharedSessions: (query = {}) => json(`/shared-sessions${pageQuery(query)}`),
     async charter(sessionId, format, callOptions = {}) {
       const accept = { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format];
       const response = await send(`${apiBase}/sessions/${id(sessionId)}/charter?format=${format}`, {

@@ -106,6 +106,42 @@ export interface SessionPage {
   nextCursor: string | null;
 }
 
+/** What a member of a shared session may do: `viewer` reads, `editor` also answers and revises. */
+export type MemberRole = 'viewer' | 'editor';
+
+/** The caller's role in a session: its `owner`, or the role it was shared with them in. */
+export type SessionRole = 'owner' | MemberRole;
+
+/** Someone a session is shared with (`email` and `name` are null when the server has none). */
+export interface Member {
+  userId: string;
+  email: string | null;
+  name: string | null;
+  role: MemberRole;
+  /** The user id of who shared it (the owner). */
+  addedBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /sessions/:id/members`: the owner's user id and everyone the session is shared with. */
+export interface SessionMembers {
+  ownerId: string;
+  members: Member[];
+}
+
+/** A session shared with the caller, as `GET /shared-sessions` lists it. */
+export interface SharedSessionSummary extends SessionSummary {
+  ownerId: string;
+  role: MemberRole;
+}
+
+/** One page of `GET /shared-sessions`, newest first. */
+export interface SharedSessionPage {
+  items: SharedSessionSummary[];
+  nextCursor: string | null;
+}
+
 /** The answer of `POST /sessions/:id/answers`. */
 export interface AnswerResult {
   session: Session;
@@ -255,6 +291,13 @@ export type SessionEvent =
     })
   | (EventBase & { type: 'stage.completed'; stageId: string; gatePassed: boolean })
   | (EventBase & { type: 'session.completed' })
+  | (EventBase & {
+      type: 'sharing.changed';
+      /** The member whose access changed. */
+      userId: string;
+      /** Their role now; null when their access ended. */
+      role: MemberRole | null;
+    })
   | (EventBase & {
       type: 'revision.started';
       revisionId: string;

@@ -11,7 +11,10 @@ export interface SessionDetail {
   session: Session;
 }
 
-/** Detail of `uaip-session-selected` (a session picked in the list). */
+/**
+ * Detail of `uaip-session-selected` (a session picked in the list) and `uaip-session-left`
+ * (the person left a session shared with them).
+ */
 export interface SessionSelectedDetail {
   sessionId: string;
 }
@@ -38,6 +41,7 @@ declare global {
     'uaip-signed-in': CustomEvent<SignedInDetail>;
     'uaip-session-started': CustomEvent<SessionDetail>;
     'uaip-session-selected': CustomEvent<SessionSelectedDetail>;
+    'uaip-session-left': CustomEvent<SessionSelectedDetail>;
     'uaip-stage-completed': CustomEvent<StageCompletedDetail>;
     'uaip-session-completed': CustomEvent<SessionDetail>;
     'uaip-error': CustomEvent<ErrorDetail>;

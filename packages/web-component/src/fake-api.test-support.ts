@@ -5,19 +5,20 @@ import type {
   Session,
   SessionEvent,
   SessionStage,
-  User,
 } from './api-types';
+import { createFakeAccounts } from './fake-accounts.test-support';
 import {
-  charterMarkdown,
+  charterResponse,
   encoder,
   error,
   eventStream,
-  fakeReport,
   json,
   SAMPLE_ARTIFACT,
+  toSummary,
   UAIP_STAGES,
 } from './fake-data.test-support';
 import { createFakeRevisions, type FakeTurn, toTurns } from './fake-revisions.test-support';
+import { createFakeSharing, type Need } from './fake-sharing.test-support';
 
 /** A request the fake answered. */
 export interface RecordedCall {
@@ -44,6 +45,8 @@ interface RequestBody {
   title?: string;
   questionId: string;
   answer: string;
+  role?: string;
+  userId?: string;
 }
 
 const wait = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -57,15 +60,14 @@ export const FAILED_GATE = ['a baseline for KPI "NPS"', 'a time frame for KPI "N
  * follow-up, "gap" a gap question, "escalate" is kept with a score of 3 as the last try,
  * "fails gate" completes the stage with a failed gate), revisions of accepted answers (see
  * fake-revisions.test-support.ts) and the history, the transcript, the event stream, the
- * charter (its decision "Revise" while a gate failed), the workflows, deletion, `/health` (set
- * with `setHealth`), and failures forced per route.
+ * charter (its decision "Revise" while a gate failed), the workflows, deletion, sharing with
+ * roles (fake-sharing.test-support.ts: 403 beyond a member's role, 404 for a stranger),
+ * `/health` (set with `setHealth`), and failures forced per route.
  */
 export function createFakeApi(
   options: { demo?: boolean; stages?: ReadonlyArray<readonly [string, string]> } = {},
 ) {
   const stages = options.stages ?? UAIP_STAGES;
-  const accounts = new Map<string, { user: User; password: string }>();
-  const tokens = new Map<string, User>();
   const sessions = new Map<string, Session>();
   const streams = new Map<string, Set<ReadableStreamDefaultController<Uint8Array>>>();
   const failures: Array<{ route: string; failure: FakeFailure }> = [];
@@ -87,6 +89,7 @@ export function createFakeApi(
   let held: { promise: Promise<void>; release: () => void } | null = null;
   let counter = 0;
   const next = (prefix: string) => `${prefix}-${++counter}`;
+  const accounts = createFakeAccounts(next);
 
   function emit(event: SessionEvent) {
     const text = `event: ${event.type}\nid: ${event.version}\ndata: ${JSON.stringify(event)}\n\n`;
@@ -126,10 +129,17 @@ export function createFakeApi(
 
   const ownerOf = (session: Session) => (session as Session & { ownerId: string }).ownerId;
   const revisions = createFakeRevisions({ transcripts, event, question, next, ownerOf });
+  const sharing = createFakeSharing({
+    userByEmail: accounts.byEmail,
+    userById: accounts.byId,
+    sessions,
+    ownerOf,
+    event,
+  });
 
   /** Creates a session as `POST /sessions` would, for a user's token. */
   function createSession(token: string, idea: string, title = idea.slice(0, 80)): Session {
-    const user = tokens.get(token)!;
+    const user = accounts.userOf(token)!;
     const at = new Date(Date.now() + counter).toISOString();
     const first = stages[0]![0];
     const session: Session & { ownerId: string } = {
@@ -282,38 +292,13 @@ export function createFakeApi(
     if (method === 'GET' && path === '/health') {
       return json(health.checks.storage.ok ? 200 : 503, health);
     }
-    if (method === 'POST' && path === '/auth/register') {
-      if (accounts.has(body.email)) return error(409, 'conflict', 'Email already registered');
-      const user: User = {
-        id: next('user'),
-        email: body.email,
-        name: body.name ?? null,
-        createdAt: new Date().toISOString(),
-      };
-      accounts.set(body.email, { user, password: body.password });
-      return json(201, { user });
-    }
-    if (method === 'POST' && path === '/auth/login') {
-      const account = accounts.get(body.email);
-      if (!account || account.password !== body.password)
-        return error(401, 'invalid_credentials', 'Invalid email or password');
-      const token = next('token');
-      tokens.set(token, account.user);
-      return json(200, {
-        accessToken: token,
-        tokenType: 'Bearer',
-        expiresIn: 3600,
-        user: account.user,
-      });
-    }
+    const opened = accounts.open(method, path, body as unknown as Record<string, string>);
+    if (opened) return opened;
     const token = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1];
-    const user = token ? tokens.get(token) : undefined;
+    const user = accounts.userOf(token);
     if (!token || !user) return error(401, 'unauthorized', 'Missing or invalid token');
-    if (method === 'GET' && path === '/auth/me') return json(200, { user });
-    if (method === 'POST' && path === '/auth/logout-all') {
-      for (const [issued, owner] of tokens) if (owner.id === user.id) tokens.delete(issued);
-      return new Response(null, { status: 204 });
-    }
+    const mineOnly = accounts.own(method, path, user);
+    if (mineOnly) return mineOnly;
     const mine = [...sessions.values()].filter(
       (session) => (session as Session & { ownerId: string }).ownerId === user.id,
     );
@@ -333,34 +318,26 @@ export function createFakeApi(
       const items = mine.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const start = Number(url.searchParams.get('cursor') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 20);
-      const page = items
-        .slice(start, start + limit)
-        .map(({ id, workflowId, title, status, currentStageId, createdAt, updatedAt, stages }) => ({
-          id,
-          workflowId,
-          title,
-          status,
-          currentStageId,
-          outcome:
-            status !== 'completed'
-              ? null
-              : stages.some((stage) => stage.gate?.passed === false)
-                ? 'Revise'
-                : 'Proceed',
-          createdAt,
-          updatedAt,
-        }));
       return json(200, {
-        items: page,
+        items: items.slice(start, start + limit).map(toSummary),
         nextCursor: start + limit < items.length ? String(start + limit) : null,
       });
     }
+    if (method === 'GET' && path === '/shared-sessions') return sharing.shared(user, url);
     if (method === 'POST' && path === '/sessions')
       return json(201, createSession(token, body.idea, body.title));
-    const match = /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions)?$/.exec(path);
-    const session = match ? mine.find((candidate) => candidate.id === match[1]) : undefined;
-    if (!match || !session) return error(404, 'not_found', 'Not found');
+    const match =
+      /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions|\/members\/[^/]+)?$/.exec(path);
+    const session = match ? sessions.get(match[1]!) : undefined;
+    const role = session ? sharing.roleOf(user.id, session) : null;
+    // A stranger learns nothing: another user's session is as missing as a deleted one.
+    if (!match || !session || !role) return error(404, 'not_found', 'Not found');
     const sub = match[2] ?? '';
+    if (sub.startsWith('/members'))
+      return sharing.route(method, sub.slice('/members'.length), session, user, role, { ...body });
+    const need: Need = method === 'DELETE' ? 'own' : method === 'POST' ? 'write' : 'read';
+    const refused = sharing.refuse(role, need);
+    if (refused) return refused;
     if (method === 'GET' && sub === '') return json(200, structuredClone(session));
     if (method === 'DELETE' && sub === '') {
       sessions.delete(session.id);
@@ -388,17 +365,7 @@ export function createFakeApi(
     if (method === 'GET' && sub === '/charter') {
       if (session.status !== 'completed')
         return error(422, 'invalid_state', 'The session is not completed');
-      const format = url.searchParams.get('format');
-      const report = fakeReport(session);
-      if (format === 'md')
-        return new Response(charterMarkdown(report), {
-          headers: { 'content-type': 'text/markdown; charset=utf-8' },
-        });
-      if (format === 'html')
-        return new Response('<!doctype html><h1>Charter</h1>', {
-          headers: { 'content-type': 'text/html; charset=utf-8' },
-        });
-      return json(200, report);
+      return charterResponse(session, url.searchParams.get('format'));
     }
     return error(404, 'not_found', 'Not found');
   }
@@ -413,7 +380,8 @@ export function createFakeApi(
     await wait();
     const key = `${method} ${path
       .replace(/\/sessions\/[^/?]+/, '/sessions/:id')
-      .replace(/\/turns\/[^/]+/, '/turns/:turnId')}`;
+      .replace(/\/turns\/[^/]+/, '/turns/:turnId')
+      .replace(/\/members\/[^/]+/, '/members/:userId')}`;
     const forced = failures.findIndex((candidate) => candidate.route === key);
     if (forced !== -1) {
       const failure = failures.splice(forced, 1)[0]!.failure;
@@ -448,18 +416,8 @@ export function createFakeApi(
       };
     },
     /** An account that exists, and a token for it. */
-    signUp(email = 'ada@example.com', password = 'correct horse'): string {
-      const user: User = {
-        id: next('user'),
-        email,
-        name: 'Ada',
-        createdAt: new Date().toISOString(),
-      };
-      accounts.set(email, { user, password });
-      const token = next('token');
-      tokens.set(token, user);
-      return token;
-    },
+    signUp: (email = 'ada@example.com', password = 'correct horse', name = 'Ada') =>
+      accounts.signUp(email, password, name),
     createSession,
     /** Answers the session's pending question directly (no request recorded). */
     async advance(sessionId: string, text = 'A clear, specific answer'): Promise<Session> {
@@ -480,10 +438,19 @@ export function createFakeApi(
     },
     /** The session's transcript as `GET /sessions/:id/turns` answers it. */
     turns: (sessionId: string) => toTurns(transcripts.get(sessionId) ?? []),
-    /** Makes a token invalid, as an expiry would. */
-    expire(token: string) {
-      tokens.delete(token);
+    /**
+     * Shares a session with the account of `email` (or changes its role), as its owner would
+     * through `POST /sessions/:id/members`; `null` ends their access. A `sharing.changed` event
+     * either way, unless `quiet` (a change the client's stream missed); no request recorded.
+     */
+    share(sessionId: string, email: string, role: 'viewer' | 'editor' | null, quiet = false) {
+      const session = sessions.get(sessionId)!;
+      const member = accounts.byEmail(email)!;
+      if (role) sharing.put(session, member.id, role, !quiet);
+      else sharing.route('DELETE', `/${member.id}`, session, member, 'owner', {});
     },
+    /** Makes a token invalid, as an expiry would. */
+    expire: accounts.expire,
     /** How many event streams are open for a session. */
     openStreams: (sessionId: string) => streams.get(sessionId)?.size ?? 0,
   };

@@ -1,6 +1,6 @@
 // The fixed content of the fake server (fake-api.test-support.ts) and its response builders.
 
-import type { Session } from './api-types';
+import type { Session, SessionSummary } from './api-types';
 
 export const UAIP_STAGES = [
   ['business-translation', 'Business Translation'],
@@ -75,6 +75,28 @@ export function charterMarkdown(report: FakeReport): string {
 | --- | --- | --- | --- | --- | --- |
 | Monthly churn rate | 8% | 5% | by September 2027 | billing deactivations | 2.4 million EUR a year |
 `;
+}
+
+/** A session as `GET /sessions` lists it, its outcome "Revise" while a gate failed. */
+export function toSummary(session: Session): SessionSummary {
+  const { id, workflowId, title, status, currentStageId, createdAt, updatedAt, stages } = session;
+  const failed = stages.some((stage) => stage.gate?.passed === false);
+  const outcome = status !== 'completed' ? null : failed ? 'Revise' : 'Proceed';
+  return { id, workflowId, title, status, currentStageId, outcome, createdAt, updatedAt };
+}
+
+/** `GET /sessions/:id/charter?format=…` of a completed session. */
+export function charterResponse(session: Session, format: string | null): Response {
+  const report = fakeReport(session);
+  if (format === 'md')
+    return new Response(charterMarkdown(report), {
+      headers: { 'content-type': 'text/markdown; charset=utf-8' },
+    });
+  if (format === 'html')
+    return new Response('<!doctype html><h1>Charter</h1>', {
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+  return json(200, report);
 }
 
 export const encoder = new TextEncoder();

@@ -21,6 +21,11 @@ export interface RevisionEditorOptions {
   reload: () => Promise<void>;
   /** Fires `uaip-error` and returns what to tell the person. */
   report: (error: unknown) => string;
+  /**
+   * A 403: the person may no longer revise (the host says so and reads their role again); the
+   * editor closes, what was typed stays kept for this answer.
+   */
+  forbidden: (error: unknown) => void;
 }
 
 /** The open editor: which answer, the new text, and how sending it went. */
@@ -137,7 +142,9 @@ export class RevisionEditor {
       this.key = null;
       this.options.done(session, result);
     } catch (error) {
-      this.state = { ...state, saving: false, ...this.explain(error) };
+      const forbidden = UaipApiError.isInstance(error) && error.code === 'forbidden';
+      this.state = forbidden ? null : { ...state, saving: false, ...this.explain(error) };
+      if (forbidden) this.options.forbidden(error);
     }
     this.host.requestUpdate();
   }

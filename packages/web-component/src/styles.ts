@@ -37,14 +37,18 @@ export const baseStyles = css`
     margin-bottom: 0.25em;
   }
   input,
-  textarea {
-    width: 100%;
+  textarea,
+  select {
     font: inherit;
     color: inherit;
     background: var(--uaip-surface, #fff);
     border: 1px solid var(--uaip-border, #8c959f);
     border-radius: var(--uaip-radius, 6px);
     padding: 0.5em 0.65em;
+  }
+  input,
+  textarea {
+    width: 100%;
   }
   textarea {
     min-height: 7em;
@@ -84,6 +88,21 @@ export const baseStyles = css`
   .hint {
     margin: 0.25em 0 0;
   }
+  /* A confirmation asked in place (delete, remove, leave). */
+  .confirm {
+    flex-basis: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5em;
+    margin: 0;
+    padding: 0.4em 0.6em;
+    border-left: 4px solid var(--uaip-danger, #b00020);
+  }
+  button.danger {
+    background: var(--uaip-danger, #b00020);
+    border-color: var(--uaip-danger, #b00020);
+  }
   .error {
     color: var(--uaip-danger, #b00020);
     border-left: 4px solid var(--uaip-danger, #b00020);
@@ -112,7 +131,10 @@ export const baseStyles = css`
   }
 `;
 
-/** @internal Styles of `<uaip-session>`'s own blocks: live progress and the notice. */
+/**
+ * @internal Styles of `<uaip-session>`'s own blocks: live progress, the notice, and the
+ * question a viewer waits on.
+ */
 export const sessionStyles = css`
   .working:empty {
     display: none;
@@ -129,6 +151,14 @@ export const sessionStyles = css`
     padding: 0.4em 0.75em;
     border-left: 4px solid var(--uaip-success, #1a7f37);
     background: var(--uaip-success-surface, #eef8f0);
+  }
+  .waiting {
+    margin: 1em 0;
+    padding: 0.4em 0.75em;
+    border-left: 4px solid var(--uaip-border, #8c959f);
+  }
+  .waiting p {
+    margin: 0.25em 0;
   }
   .notice.warning {
     border-left-color: var(--uaip-warning, #b35900);

@@ -48,9 +48,12 @@ export function accessibleName(element: Element): string {
   return squash(element.textContent);
 }
 
-/** The control named `name` (buttons, links, inputs, textareas, summaries) anywhere below `root`. */
+/** The control named `name` (buttons, links, inputs, textareas, selects, summaries) anywhere below `root`. */
 export function byName<T extends HTMLElement = HTMLElement>(root: ParentNode, name: string): T {
-  const controls = deepQueryAll<T>(root, 'button, a[href], input, textarea, summary, [role=tab]');
+  const controls = deepQueryAll<T>(
+    root,
+    'button, a[href], input, textarea, select, summary, [role=tab]',
+  );
   const found = controls.filter((control) => accessibleName(control) === name);
   if (found.length !== 1) throw new Error(`${found.length} controls named "${name}"`);
   return found[0]!;
@@ -58,7 +61,7 @@ export function byName<T extends HTMLElement = HTMLElement>(root: ParentNode, na
 
 /** Whether some control is named `name`. */
 export function hasControl(root: ParentNode, name: string): boolean {
-  return deepQueryAll(root, 'button, a[href], input, textarea, summary').some(
+  return deepQueryAll(root, 'button, a[href], input, textarea, select, summary').some(
     (control) => accessibleName(control) === name,
   );
 }

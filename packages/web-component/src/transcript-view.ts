@@ -1,6 +1,6 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { Session } from './api-types';
+import type { Session, SessionRole } from './api-types';
 import {
   previewText,
   type RecordedAnswer,
@@ -12,6 +12,8 @@ import type { EditorState } from './revision-editor';
 /** What {@link transcriptView} draws, and where its buttons lead. */
 export interface TranscriptViewOptions {
   session: Session;
+  /** The person's role: a viewer gets no "Edit"; undefined until known (as the owner). */
+  role: SessionRole | undefined;
   groups: StageAnswers[];
   editor: EditorState | null;
   /** Why no answer can be edited right now, or null. */
@@ -26,19 +28,20 @@ export interface TranscriptViewOptions {
 }
 
 /**
- * "Your answers": the record of the session stage by stage (each question as first asked and
- * the answer that stands), folded by default, each answer with an "Edit" button that opens an
- * inline editor saying what saving will rebuild.
+ * "Your answers" ("The answers" for a member): the record of the session stage by stage (each
+ * question as first asked and the answer that stands), folded by default, each answer with an
+ * "Edit" button that opens an inline editor saying what saving will rebuild (none for a viewer).
  */
 export function transcriptView(options: TranscriptViewOptions): TemplateResult | typeof nothing {
-  const { groups, editor } = options;
+  const { groups, editor, role } = options;
   const count = groups.reduce((sum, group) => sum + group.answers.length, 0);
   if (count === 0) return nothing;
+  const member = role === 'viewer' || role === 'editor';
   return html`<section class="record" part="answers" aria-labelledby="answers-heading">
-    <h3 id="answers-heading">Your answers</h3>
+    <h3 id="answers-heading">${member ? 'The answers' : 'Your answers'}</h3>
     <details class="record-list">
-      <summary>Review or edit the ${count} ${count === 1 ? 'answer' : 'answers'}</summary>
-      ${options.locked ? html`<p class="hint">${options.locked}</p>` : nothing}
+      <summary>Review ${role === 'viewer' ? '' : 'or edit '}the ${count} ${count === 1 ? 'answer' : 'answers'}</summary>
+      ${options.locked && role !== 'viewer' ? html`<p class="hint">${options.locked}</p>` : nothing}
       ${groups.map(
         ({ stage, answers }) => html`<h4>${stage.title}${
           stage.status === 'stale'
@@ -49,7 +52,7 @@ export function transcriptView(options: TranscriptViewOptions): TemplateResult |
           (answer, index) => html`<li part="answer">
             <p class="asked">${answer.question}</p>
             ${
-              editor?.answer.turn.id === answer.turn.id
+              editor?.answer.turn.id === answer.turn.id && role !== 'viewer'
                 ? editorView(options, editor)
                 : answerView(options, answer, `answer ${index + 1} of ${stage.title}`)
             }
@@ -67,9 +70,13 @@ function answerView(options: TranscriptViewOptions, answer: RecordedAnswer, whic
   if (turn.revisesTurnId) notes.push('revised');
   return html`<p class="given">${turn.answer}</p>
     <p class="muted notes">${notes.join(' · ')}</p>
-    <button type="button" class="secondary" part="button edit-button" data-turn=${turn.id}
+    ${
+      options.role === 'viewer'
+        ? nothing
+        : html`<button type="button" class="secondary" part="button edit-button" data-turn=${turn.id}
       ?disabled=${options.locked !== null || !!options.editor?.saving}
-      @click=${() => options.onEdit(answer)}>Edit<span class="visually-hidden"> ${which}</span></button>`;
+      @click=${() => options.onEdit(answer)}>Edit<span class="visually-hidden"> ${which}</span></button>`
+    }`;
 }
 
 function editorView(options: TranscriptViewOptions, editor: EditorState) {

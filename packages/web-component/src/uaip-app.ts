@@ -7,7 +7,7 @@ import { baseStyles } from './styles';
 
 /** Parts of the inner elements re-exported so a page can style them through `<uaip-app>`. */
 const INNER_PARTS =
-  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, stage-stale, stage-paused, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download, answers, answer, edit-button, editor, preview, changes';
+  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, stage-stale, stage-paused, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download, answers, answer, edit-button, editor, preview, changes, select, sharing, share-button, share-dialog, member, remove-button, shared-note, leave-button, waiting, shared';
 
 const HASH_PREFIX = '#session=';
 
@@ -199,7 +199,8 @@ export class UaipApp extends ApiElement {
     return html`
       <p><a href="#" part="link" @click=${this.back}>← All sessions</a></p>
       <uaip-session exportparts=${INNER_PARTS} .apiBase=${this.apiBase} .fetch=${this.fetch}
-        .token=${this.token} .session=${started} .sessionId=${this.sessionId}></uaip-session>
+        .token=${this.token} .session=${started} .sessionId=${this.sessionId}
+        @uaip-session-left=${this.onLeft}></uaip-session>
     `;
   }
 
@@ -247,6 +248,11 @@ export class UaipApp extends ApiElement {
 
   private onSelected(event: CustomEvent<SessionSelectedDetail>) {
     this.open(event.detail.sessionId);
+  }
+
+  /** Left a shared session (or its owner stopped sharing it): back to the list. */
+  private onLeft() {
+    this.open(null);
   }
 
   /** A 401 anywhere: sign in again; the hash and the drafts stay, so nothing is lost. */

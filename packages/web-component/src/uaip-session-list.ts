@@ -2,17 +2,18 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { ApiElement, isAbort } from './api-element';
 import type { SessionSummary, WorkflowSummary } from './api-types';
 import { emit, type SessionDetail, type SessionSelectedDetail } from './events';
+import { dateFormat, standing } from './session-standing';
+import { SharedSessions, sharedSessionsStyles } from './shared-sessions';
 import { IDEA_DRAFT_KEY, readStored, writeStored } from './storage';
 import { baseStyles } from './styles';
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The signed-in person's sessions, newest first, each with where it stands (the current stage,
  * or the decision of a completed one), and a form to start a new one from a business idea. A
- * session can be deleted from the list, after a confirmation. Fires `uaip-session-started`
- * (`{ session }`) after creating one and `uaip-session-selected` (`{ sessionId }`) when one is
- * picked. The idea being typed is kept in sessionStorage until the session starts.
+ * session can be deleted from the list, after a confirmation. Below, "Shared with me": the
+ * sessions other people shared with the person, with their role in each. Fires
+ * `uaip-session-started` (`{ session }`) after creating one and `uaip-session-selected`
+ * (`{ sessionId }`) when one (theirs or shared) is picked. The idea being typed is kept in sessionStorage until the session starts.
  */
 export class UaipSessionList extends ApiElement {
   /** @internal Lit's reactive properties of the element. */
@@ -30,6 +31,7 @@ export class UaipSessionList extends ApiElement {
   /** @internal The element's own styles (shadow DOM). */
   static override styles = [
     baseStyles,
+    sharedSessionsStyles,
     css`
       .sessions {
         list-style: none;
@@ -51,20 +53,6 @@ export class UaipSessionList extends ApiElement {
         padding: 0.25em 0.6em;
         font-size: 0.85em;
       }
-      .confirm {
-        flex-basis: 100%;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5em;
-        margin: 0;
-        padding: 0.4em 0.6em;
-        border-left: 4px solid var(--uaip-danger, #b00020);
-      }
-      button.danger {
-        background: var(--uaip-danger, #b00020);
-        border-color: var(--uaip-danger, #b00020);
-      }
     `,
   ];
 
@@ -79,6 +67,10 @@ export class UaipSessionList extends ApiElement {
   declare private confirming: string | null;
   declare private deleting: boolean;
   private abort: AbortController | null = null;
+  private readonly shared = new SharedSessions(this, {
+    client: () => this.client,
+    report: (error) => this.reportError(error),
+  });
 
   constructor() {
     super();
@@ -117,7 +109,10 @@ export class UaipSessionList extends ApiElement {
     const abort = new AbortController();
     this.abort = abort;
     this.loading = true;
-    if (!cursor) void this.loadWorkflows(abort.signal);
+    if (!cursor) {
+      void this.loadWorkflows(abort.signal);
+      void this.shared.load();
+    }
     try {
       const page = await this.client.listSessions({ limit: 20, cursor });
       if (abort.signal.aborted) return;
@@ -142,16 +137,6 @@ export class UaipSessionList extends ApiElement {
     }
   }
 
-  /** Where a session stands: its stage while active, its decision once completed. */
-  private standing(item: SessionSummary): string {
-    if (item.status === 'completed')
-      return item.outcome ? `completed · decision: ${item.outcome}` : 'completed';
-    const stages = this.workflows.find((workflow) => workflow.id === item.workflowId)?.stages;
-    const index = stages?.findIndex((stage) => stage.id === item.currentStageId) ?? -1;
-    if (!stages || index === -1) return 'in progress';
-    return `in progress · stage ${index + 1} of ${stages.length}: ${stages[index]!.title}`;
-  }
-
   override render() {
     return html`
       <h2>Start a new session</h2>
@@ -171,6 +156,7 @@ export class UaipSessionList extends ApiElement {
       ${this.problem ? html`<p class="error" part="error" role="alert">${this.problem}</p>` : nothing}
       <h2>Your sessions</h2>
       ${this.renderItems()}
+      ${this.token ? this.shared.render(this.workflows, (id) => this.select(id)) : nothing}
     `;
   }
 
@@ -190,7 +176,7 @@ export class UaipSessionList extends ApiElement {
               ${item.title}
             </button>
             <span id=${`meta-${item.id}`} class="muted">
-              ${this.standing(item)} · ${dateFormat.format(new Date(item.createdAt))}
+              ${standing(item, this.workflows)} · ${dateFormat.format(new Date(item.createdAt))}
             </span>
             <button type="button" class="secondary delete" part="button delete-button"
               id=${`delete-${item.id}`} aria-label=${`Delete "${item.title}"`} ?disabled=${this.deleting}

@@ -1,15 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { answerNotice, type Notice } from './answer-notice';
+import { answerNotice, completions, type Notice } from './answer-notice';
 import { ApiElement, isAbort } from './api-element';
 import { isRetryable, UaipApiError } from './api-error';
-import type {
-  AnswerResult,
-  CharterFormat,
-  RevisionResult,
-  Session,
-  SessionEvent,
-  Turn,
-} from './api-types';
+import type { AnswerResult, CharterFormat, Session, SessionEvent, Turn } from './api-types';
 import { artifactStyles, completedArtifacts } from './artifact-view';
 import { changesStyles, changesView } from './changes-view';
 import { charterStyles, completedSection } from './charter-view';
@@ -20,14 +13,14 @@ import { type EscalatedAnswer, escalatedAnswers, openItems } from './open-items'
 import { describeEvent, describeUsage } from './progress-log';
 import { recordedAnswers, revisionUnderWay } from './recorded-answers';
 import { RevisionEditor } from './revision-editor';
+import { problemView, questionSection } from './session-sections';
+import { SessionSharing } from './session-sharing';
 import { SessionStream } from './session-stream';
+import { sharingStyles } from './sharing-view';
 import { stageProgress, stageProgressStyles } from './stage-progress';
 import { baseStyles, sessionStyles } from './styles';
 import { transcriptStyles, transcriptView } from './transcript-view';
 import { type AnswerEventDetail, clearDraft } from './uaip-question';
-
-/** The parts of `<uaip-question>` re-exported so a page can style them through this element. */
-const QUESTION_PARTS = 'meta, original, text, issues, textarea, button, error';
 
 /** An answer kept until the server records it, with the key that makes re-sending safe. */
 interface KeptAnswer extends AnswerEventDetail {
@@ -38,8 +31,10 @@ interface KeptAnswer extends AnswerEventDetail {
  * One session: the stages with the current one marked, the pending question, live progress
  * while an answer is scored, tokens and cost, "Your answers" (each one can be edited: a
  * revision that rebuilds what was built on it), the completed stages' artifacts and, once
- * done, the charter with its downloads and what changed since its previous version. Fires
- * `uaip-stage-completed` (`{ stageId }`), `uaip-session-completed` (`{ session }`) and
+ * done, the charter with its downloads and what changed since its previous version. Its
+ * owner shares it ("Share"); a member sees their role and may leave it, and a viewer gets no
+ * answer box and no "Edit". Fires `uaip-stage-completed` (`{ stageId }`),
+ * `uaip-session-completed` (`{ session }`), `uaip-session-left` (`{ sessionId }`) and
  * `uaip-error`.
  *
  * @example
@@ -70,6 +65,7 @@ export class UaipSession extends ApiElement {
     changesStyles,
     transcriptStyles,
     sessionStyles,
+    sharingStyles,
   ];
 
   /** The id of the session to show (attribute `session-id`). */
@@ -90,15 +86,20 @@ export class UaipSession extends ApiElement {
     client: () => this.client,
     session: () => this.session,
     root: () => this.renderRoot,
-    begin: (session) => {
-      this.lines = [];
-      this.notice = null;
-      this.problem = '';
-      this.stream.start(session.id);
-    },
-    done: (before, result) => this.revised(before, result),
+    begin: (session) => this.begin(session),
+    done: (before, result) => this.turned(before, result),
     reload: () => this.load(),
     report: (error) => this.reportError(error),
+    forbidden: (error) => void this.sharing.forbidden(error),
+  });
+  private readonly sharing: SessionSharing = new SessionSharing(this, {
+    client: () => this.client,
+    key: () => `${this.apiBase} ${this.token}`,
+    session: () => this.session,
+    root: () => this.renderRoot,
+    report: (error) => this.reportError(error),
+    problem: (text) => Object.assign(this, { problem: text, retry: null }),
+    gone: () => this.gone(),
   });
   private readonly charter = new CompletedCharter(this, {
     client: () => this.client,
@@ -128,7 +129,7 @@ export class UaipSession extends ApiElement {
     super.connectedCallback();
     // Moved in the page: the stream (or an interrupted load) starts again.
     if (!this.hasUpdated || !this.sessionId || !this.token) return;
-    if (this.session?.id === this.sessionId) this.follow();
+    if (this.session?.id === this.sessionId) this.handedOver();
     else void this.load();
   }
 
@@ -146,8 +147,14 @@ export class UaipSession extends ApiElement {
     const switched =
       (changed.has('token') && changed.get('token') != null) ||
       (changed.has('apiBase') && changed.get('apiBase') !== undefined);
-    if (this.session?.id === this.sessionId && !switched) this.follow();
+    if (this.session?.id === this.sessionId && !switched) this.handedOver();
     else void this.load();
+  }
+
+  /** A session the host handed over: followed as is, the person's role read beside it. */
+  private handedOver() {
+    this.follow();
+    this.sharing.ensure();
   }
 
   /** Loads the session again from the server. */
@@ -162,12 +169,18 @@ export class UaipSession extends ApiElement {
       this.notice = null;
       this.escalated = [];
       this.turns = null;
+      this.sharing.access.reset();
     }
+    this.sharing.left = '';
     // The server's session is the truth: whatever revision was seen waiting is read again.
     this.revising = false;
     this.charter.reset();
     try {
-      const session = await this.client.getSession(sessionId, { signal: abort.signal });
+      // Read with the role, so a viewer never sees an answer box flash by.
+      const [session] = await Promise.all([
+        this.client.getSession(sessionId, { signal: abort.signal }),
+        this.sharing.read(sessionId, abort.signal),
+      ]);
       if (abort.signal.aborted) return;
       this.session = session;
       this.problem = '';
@@ -183,21 +196,37 @@ export class UaipSession extends ApiElement {
   override render() {
     const session = this.session;
     if (!session) {
-      return html`${this.renderProblem()}${this.problem ? nothing : html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> Loading the session…</p>`}`;
+      if (this.sharing.left) return html`<p class="notice" role="status">${this.sharing.left}</p>`;
+      return html`${problemView(this.problem, this.retry)}${this.problem ? nothing : html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> Loading the session…</p>`}`;
     }
     const done = session.status === 'completed';
-    const download = (format: CharterFormat) => this.download(session, format);
+    const download = (format: CharterFormat): Promise<void> =>
+      downloadCharter(this.client, session, format).catch((error) =>
+        this.fail(error, () => void download(format)),
+      );
     return html`
       <h2 part="title">${session.title}</h2>
+      ${this.sharing.render(session)}
       <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
       ${stageProgress(session, openItems(session, this.escalated))}
-      ${this.renderProblem()}
+      ${problemView(this.problem, this.retry)}
       <div role="status" part="notice">${
         this.notice
           ? html`<p class=${this.notice.warning ? 'notice warning' : 'notice'}>${this.notice.text}</p>`
           : nothing
       }</div>
-      ${done ? completedSection(this.charter.markdown, download, changesView(this.charter.changes)) : this.renderQuestion(session)}
+      ${
+        done
+          ? completedSection(this.charter.markdown, download, changesView(this.charter.changes))
+          : questionSection({
+              session,
+              writable: this.sharing.writable,
+              busy: this.busy,
+              disabled: this.busy || !!this.editor.state?.saving,
+              lines: this.lines,
+              onAnswer: (answer) => void this.send(answer),
+            })
+      }
       ${this.renderAnswers(session)}
       ${completedArtifacts(session.stages)}
     `;
@@ -208,6 +237,7 @@ export class UaipSession extends ApiElement {
     const waiting = this.revising || revisionUnderWay(session, this.turns);
     return transcriptView({
       session,
+      role: this.sharing.role,
       groups: recordedAnswers(session, this.turns ?? []),
       editor: editor.state,
       locked: this.busy
@@ -239,29 +269,6 @@ export class UaipSession extends ApiElement {
     }
   }
 
-  private renderProblem() {
-    if (!this.problem) return nothing;
-    return html`<div class="error" part="error" role="alert">
-      <p>${this.problem}</p>
-      ${this.retry ? html`<button type="button" part="button" @click=${this.retry}>Try again</button>` : nothing}
-    </div>`;
-  }
-
-  private renderQuestion(session: Session) {
-    return html`
-      <uaip-question part="question" exportparts=${QUESTION_PARTS}
-        .question=${session.pendingQuestion} ?busy=${this.busy || !!this.editor.state?.saving}
-        @uaip-answer=${(event: CustomEvent<AnswerEventDetail>) => this.send(event.detail)}>
-      </uaip-question>
-      <div class="working" part="status" aria-live="polite">${
-        this.busy
-          ? html`<p><span class="spinner" part="spinner" aria-hidden="true"></span> Scoring your answer…</p>
-              <ul class="lines">${this.lines.map((line) => html`<li>${line}</li>`)}</ul>`
-          : nothing
-      }</div>
-    `;
-  }
-
   /** Keeps the event stream open while the session is active, and the charter loaded once done. */
   private follow() {
     const session = this.session;
@@ -276,7 +283,8 @@ export class UaipSession extends ApiElement {
   private onEvent(event: SessionEvent) {
     const session = this.session;
     if (!session || event.sessionId !== session.id) return;
-    if (this.busy || this.editor.state?.saving) {
+    if (event.type === 'sharing.changed') this.sharing.changed(event, session);
+    else if (this.busy || this.editor.state?.saving) {
       const title = (id: string) => session.stages.find((stage) => stage.id === id)?.title ?? id;
       const line = describeEvent(event, title);
       if (line) this.lines = [...this.lines, line];
@@ -298,26 +306,27 @@ export class UaipSession extends ApiElement {
       same && this.kept ? this.kept : { ...answer, key: newIdempotencyKey() };
     this.kept = kept;
     this.busy = true;
-    this.problem = '';
-    this.retry = null;
-    this.lines = [];
-    this.notice = null;
-    this.stream.start(session.id);
+    this.begin(session);
     try {
       const result = await this.client.answer(session.id, answer, { idempotencyKey: kept.key });
       clearDraft(answer.questionId);
       this.kept = null;
       this.busy = false;
-      this.say(session, result);
-      this.apply(session, result);
-      void this.afterTurn(result);
+      this.turned(session, result);
     } catch (error) {
       this.busy = false;
       const code = UaipApiError.isInstance(error) ? error.code : '';
+      if (code === 'forbidden') return void this.sharing.forbidden(error);
       // Answered elsewhere meanwhile: show where the session is now, with the reason.
       if (code === 'conflict' || code === 'session_completed') await this.load();
       this.fail(error, () => void this.send(kept));
     }
+  }
+
+  /** An answer or a revision is about to be sent: the live progress starts afresh. */
+  private begin(session: Session) {
+    Object.assign(this, { lines: [], notice: null, problem: '', retry: null });
+    this.stream.start(session.id);
   }
 
   /** Says at once what became of the answer: its score, kept after the last try, stage done. */
@@ -333,8 +342,8 @@ export class UaipSession extends ApiElement {
     this.notice = answerNotice(before, result, count);
   }
 
-  /** A revision sent from the editor was answered: say where it stands, show its result. */
-  private revised(before: Session, result: RevisionResult) {
+  /** An answer or a revision was recorded: say what became of it, show its result. */
+  private turned(before: Session, result: AnswerResult) {
     this.say(before, result);
     this.apply(before, result);
     void this.afterTurn(result);
@@ -351,39 +360,29 @@ export class UaipSession extends ApiElement {
     if (replacedBy) await this.editor.focusEdit(replacedBy);
   }
 
-  private apply(before: Session, { session: after, revision }: AnswerResult) {
+  private apply(before: Session, result: AnswerResult) {
+    const { session: after, revision } = result;
     this.session = after;
     this.revising = revision !== undefined && revision.status !== 'completed';
-    if (revision) {
-      // Nothing new was completed: what was built is rebuilt, and a charter read again.
-      if (revision.status === 'completed' && after.status === 'completed') {
-        this.charter.reset();
-        const detail: SessionDetail = { session: after };
-        emit(this, 'uaip-session-completed', detail);
-      }
-      this.follow();
-      return;
+    const done = completions(before, result);
+    // A revision completes no stage: what was built is rebuilt, and a charter read again.
+    if (revision && done.session) this.charter.reset();
+    for (const stageId of done.stages) {
+      const detail: StageCompletedDetail = { stageId };
+      emit(this, 'uaip-stage-completed', detail);
     }
-    const wasDone = new Set(before.stages.filter((s) => s.status === 'completed').map((s) => s.id));
-    for (const stage of after.stages) {
-      if (stage.status === 'completed' && !wasDone.has(stage.id)) {
-        const detail: StageCompletedDetail = { stageId: stage.id };
-        emit(this, 'uaip-stage-completed', detail);
-      }
-    }
-    if (after.status === 'completed' && before.status !== 'completed') {
+    if (done.session) {
       const detail: SessionDetail = { session: after };
       emit(this, 'uaip-session-completed', detail);
     }
     this.follow();
   }
 
-  private async download(session: Session, format: CharterFormat) {
-    try {
-      await downloadCharter(this.client, session, format);
-    } catch (error) {
-      this.fail(error, () => void this.download(session, format));
-    }
+  /** The person no longer sees the session: they left it, or its owner stopped sharing it. */
+  private gone() {
+    this.loading?.abort();
+    this.stream.stop();
+    this.session = null;
   }
 
   /** Shows an error; "Try again" only where trying again can help (offline, 5xx). */
