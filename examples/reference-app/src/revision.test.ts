@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  demoResponder,
-  type FakeLlmServer,
-  type RecordedRequest,
-  startFakeAnthropic,
-} from '@uaip/core/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, signIn, startApp, tempDataDir } from './app-process.test-support';
+import type { RecordedRequest } from '@uaip/core/testing';
+import { describe, expect } from 'vitest';
+import { type AppProcess, signIn } from './app-process.test-support';
+import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
 
 // Time travel end to end (issue 22): the reference app as `npm start` runs it (on embedded
 // storage, and on PostgreSQL when there is one), the real Claude client against a fake Claude that answers like the demo
@@ -71,44 +65,6 @@ const STAGES = [
   'ethical-governance',
 ];
 
-// Needs a PostgreSQL server for its second run: TEST_DATABASE_URL (set by .ci/run).
-const serverUrl = process.env.TEST_DATABASE_URL;
-if (!serverUrl && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error('TEST_DATABASE_URL is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!serverUrl)
-  console.warn('Skipped: the run of this file on PostgreSQL (set TEST_DATABASE_URL to run it).');
-
-let claude: FakeLlmServer;
-beforeAll(async () => {
-  claude = await startFakeAnthropic();
-  claude.respond(demoResponder('anthropic'));
-});
-afterAll(() => claude?.close());
-
-/** Runs the reference app on its own data folder, with `env`; stopped after the file's tests. */
-function appOn(env: () => Record<string, string>) {
-  const running: { app?: AppProcess; token?: string; dir?: { remove(): Promise<void> } } = {};
-  beforeAll(async () => {
-    const data = await tempDataDir();
-    running.dir = data;
-    running.app = await startApp({
-      DATA_DIR: data.dir,
-      LLM_PROVIDERS: 'anthropic',
-      ANTHROPIC_API_KEY: 'sk-test',
-      ANTHROPIC_BASE_URL: claude.url,
-      ...env(),
-    });
-    running.token = await signIn(running.app);
-  });
-  afterAll(async () => {
-    await running.app?.stop('SIGKILL');
-    await running.dir?.remove();
-  });
-  return running as { app: AppProcess; token: string };
-}
-
 /** What a model call was for, told by the JSON Schema it asked for (one per stage, step). */
 function askedFor(request: RecordedRequest): string {
   const schema = request.body?.output_config?.format?.schema;
@@ -147,7 +103,8 @@ async function followEvents(app: AppProcess, token: string, sessionId: string, l
  * A whole session whose stage 1 gate fails, then the revision of the answer that failed it:
  * the charter is rebuilt on the new answer and decided again, the old one kept.
  */
-async function reviseStageOne({ app, token }: { app: AppProcess; token: string }) {
+async function reviseStageOne({ app, claude }: RunningApp) {
+  const token = await signIn(app);
   // A whole session; stage 1 names an input that does not exist at prediction time.
   const created = await app.call('POST', '/api/v1/sessions', {
     token,
@@ -262,31 +219,8 @@ async function reviseStageOne({ app, token }: { app: AppProcess; token: string }
 }
 
 describe('revising a stage 1 answer of a completed U-AIP session over HTTP', () => {
-  describe('on embedded storage (PGlite)', () => {
-    const running = appOn(() => ({}));
-    it('rebuilds every stage on the new answer, decides again and keeps the old charter', () =>
-      reviseStageOne(running));
-  });
-
-  describe.skipIf(!serverUrl)('on PostgreSQL (needs PostgreSQL: set TEST_DATABASE_URL)', () => {
-    const database = `uaip_revision_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    beforeAll(() => admin(`create database ${database}`));
-    afterAll(() => admin(`drop database if exists ${database} with (force)`));
-    const running = appOn(() => {
-      const url = new URL(serverUrl!);
-      url.pathname = `/${database}`;
-      return { DATABASE_URL: url.toString() };
-    });
-    it('rebuilds every stage on the new answer, decides again and keeps the old charter', () =>
-      reviseStageOne(running));
-  });
+  onEveryStorage(
+    'rebuilds every stage on the new answer, decides again and keeps the old charter',
+    reviseStageOne,
+  );
 });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, signIn, startApp, tempDataDir } from './app-process.test-support';
+import { describe, expect } from 'vitest';
+import { type AppProcess, signIn } from './app-process.test-support';
+import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
 
 // Sharing a session end to end (issue 23): the reference app as `npm start` runs it, on
 // embedded storage and on PostgreSQL when there is one, with the real Claude client against a
@@ -14,43 +13,6 @@ const OBJECTIVE =
   'Reduce voluntary churn of prepaid customers from 8% to 5% per month by September 2027, worth 2.4 million EUR a year, measured from billing deactivations.';
 const WHY_ML =
   'Analyst rules caught only 30% of churners in 2025 because 40 usage signals interact; a quarterly report came too late, so a model that scores every customer nightly is needed.';
-
-// Needs a PostgreSQL server for its second run: TEST_DATABASE_URL (set by .ci/run).
-const serverUrl = process.env.TEST_DATABASE_URL;
-if (!serverUrl && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error('TEST_DATABASE_URL is not set, and UAIP_REQUIRE_SERVICES=1 forbids skipping');
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!serverUrl)
-  console.warn('Skipped: the run of this file on PostgreSQL (set TEST_DATABASE_URL to run it).');
-
-let claude: FakeLlmServer;
-beforeAll(async () => {
-  claude = await startFakeAnthropic();
-  claude.respond(demoResponder('anthropic'));
-});
-afterAll(() => claude?.close());
-
-/** Runs the reference app on its own data folder, with `env`; stopped after the file's tests. */
-function appOn(env: () => Record<string, string>) {
-  const running: { app?: AppProcess; dir?: { remove(): Promise<void> } } = {};
-  beforeAll(async () => {
-    const data = await tempDataDir();
-    running.dir = data;
-    running.app = await startApp({
-      DATA_DIR: data.dir,
-      LLM_PROVIDERS: 'anthropic',
-      ANTHROPIC_API_KEY: 'sk-test',
-      ANTHROPIC_BASE_URL: claude.url,
-      ...env(),
-    });
-  });
-  afterAll(async () => {
-    await running.app?.stop('SIGKILL');
-    await running.dir?.remove();
-  });
-  return running as { app: AppProcess };
-}
 
 /** Registers and signs in an account; its token, id and email. */
 async function account(app: AppProcess, name: string) {
@@ -92,7 +54,7 @@ async function followEvents(
   })();
 }
 
-async function shareEditViewRemove({ app }: { app: AppProcess }) {
+async function shareEditViewRemove({ app }: RunningApp) {
   const owner = await account(app, 'owner');
   const colleague = await account(app, 'colleague');
   const created = await app.call('POST', '/api/v1/sessions', {
@@ -197,31 +159,8 @@ async function shareEditViewRemove({ app }: { app: AppProcess }) {
 }
 
 describe('sharing a session over HTTP: editor, viewer, removed', () => {
-  describe('on embedded storage (PGlite)', () => {
-    const running = appOn(() => ({}));
-    it('shares by email as editor, the editor answers, as viewer is 403, removed is 404', () =>
-      shareEditViewRemove(running));
-  });
-
-  describe.skipIf(!serverUrl)('on PostgreSQL (needs PostgreSQL: set TEST_DATABASE_URL)', () => {
-    const database = `uaip_sharing_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    beforeAll(() => admin(`create database ${database}`));
-    afterAll(() => admin(`drop database if exists ${database} with (force)`));
-    const running = appOn(() => {
-      const url = new URL(serverUrl!);
-      url.pathname = `/${database}`;
-      return { DATABASE_URL: url.toString() };
-    });
-    it('shares by email as editor, the editor answers, as viewer is 403, removed is 404', () =>
-      shareEditViewRemove(running));
-  });
+  onEveryStorage(
+    'shares by email as editor, the editor answers, as viewer is 403, removed is 404',
+    shareEditViewRemove,
+  );
 });
