@@ -87,7 +87,7 @@ export interface UaipClient {
   /**
    * Revises an accepted answer of the record (`POST /sessions/:id/turns/:turnId/revisions`):
    * the new answer is scored, then what was built on it is rebuilt. A vague answer leaves a
-   * follow-up pending (`revision.status: 'follow_up'`), answered with {@link answer}.
+   * follow-up pending (`revision.status: 'follow_up'`), answered with `answer`.
    */
   revise(
     sessionId: string,
