@@ -100,6 +100,13 @@ export {
   followUpSchema,
   qualitySettings,
 } from './orchestrator/quality';
+export type {
+  ListReviewsInput,
+  RequestReviewInput,
+  Reviews,
+  VoteInput,
+} from './orchestrator/review';
+export { listReviewsInput, requestReviewInput, voteInput } from './orchestrator/review';
 export type { Member, SessionMembers, ShareInput, Sharing } from './orchestrator/sharing';
 export { shareInput } from './orchestrator/sharing';
 export type {
@@ -107,6 +114,9 @@ export type {
   AnswerResult,
   HistoryEntry,
   PendingQuestion,
+  Review,
+  Reviewer,
+  ReviewRound,
   RevisionSummary,
   Session,
   SessionHistory,
@@ -134,6 +144,12 @@ export type {
   PendingQuestionRecord,
   QuestionClaim,
   QuestionKind,
+  ReviewAssignment,
+  ReviewerRecord,
+  ReviewRecord,
+  ReviewRoundRecord,
+  ReviewStatus,
+  ReviewVote,
   RevisionClaim,
   RevisionRecord,
   SessionAccess,

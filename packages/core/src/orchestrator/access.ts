@@ -76,3 +76,15 @@ export async function asOwnerOrMember<T>(
     return work(access.ownerId);
   }
 }
+
+/** The caller's own session, or why not: `forbidden` for a member, `not_found` for anyone else. */
+export async function ownedSession(
+  storage: Storage,
+  principal: Principal,
+  sessionId: string,
+): Promise<SessionRecord> {
+  const session = await storage.getSession(principal.userId, sessionId);
+  if (session) return session;
+  await memberAccess(storage, principal, sessionId, 'own');
+  throw new UaipError('not_found', 'Session not found');
+}

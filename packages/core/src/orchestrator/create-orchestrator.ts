@@ -28,6 +28,7 @@ import {
   startSessionInput,
 } from './inputs';
 import { type QualityOptions, qualitySettings } from './quality';
+import { createReviews, type Reviews } from './review';
 import { effectiveTurns } from './revision';
 import { createSessionManager } from './session-manager';
 import { createSharing, type Sharing } from './sharing';
@@ -93,7 +94,7 @@ export interface AnswerOptions {
  * the members it is shared with (editors may also answer and revise); anyone else's session
  * is `not_found`, and a member's call beyond their role is `forbidden`.
  */
-export interface Orchestrator extends Sharing {
+export interface Orchestrator extends Sharing, Reviews {
   /** The workflows new sessions can start on (newest version of each). */
   workflows(): Workflow[];
   /** Starts a session on the latest version of a workflow; its first question is pending. */
@@ -194,6 +195,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const sharing = createSharing({ storage, now, publish });
+  const reviews = createReviews({
+    storage,
+    now,
+    publish,
+    workflowOf: (record) => registry.resolve(record.workflowId, record.workflowVersion),
+    view,
+  });
 
   const runTurnOn = createTurnRunner({
     storage,
@@ -276,7 +284,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return asOwnerOrMember(storage, principal, sessionId, 'write', (ownerId) =>
       keyedTurn(principal, ownerId, sessionId, request, answerOptions, (turn) =>
         runTurnOn.answer({ ...turn, text }, questionId),
-      ),
+      ).then((result) => afterTurn(ownerId, result)),
     );
   }
 
@@ -291,8 +299,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return asOwnerOrMember(storage, principal, sessionId, 'write', (ownerId) =>
       keyedTurn(principal, ownerId, sessionId, request, reviseOptions, (turn) =>
         runTurnOn.revise({ ...turn, text }, turnId),
-      ),
+      ).then((result) => afterTurn(ownerId, result)),
     );
+  }
+
+  /** A revision that completed the session again reopens its committee review. */
+  async function afterTurn(ownerId: string, result: AnswerResult): Promise<AnswerResult> {
+    if (result.revision?.status === 'completed' && result.session.status === 'completed') {
+      await reviews.afterRevision(ownerId, result.session.id);
+    }
+    return result;
   }
 
   /**
@@ -423,6 +439,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         session: toSession(record, workflow),
         turns: toTurns(effectiveTurns(turnRecords)),
         usage: toUsageSummary(calls),
+        review: await reviews.reviewOf(access.ownerId, record),
       });
       if (format === 'json') return { format, body: built };
       return {
@@ -435,5 +452,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return events.subscribe(sessionId, listener);
     },
     ...sharing,
+    requestReview: reviews.requestReview,
+    review: reviews.review,
+    vote: reviews.vote,
+    reviewsForMe: reviews.reviewsForMe,
   };
 }

@@ -73,6 +73,37 @@ export type SessionEvent =
       /** Whether the session's result (U-AIP: the charter's decision) was rebuilt. */
       resultRebuilt: boolean;
     })
+  | (EventBase & {
+      type: 'review.requested';
+      round: number;
+      /** The reviewers' user ids. */
+      reviewers: string[];
+      approvalsRequired: number;
+    })
+  | (EventBase & {
+      type: 'review.voted';
+      round: number;
+      userId: string;
+      vote: 'approve' | 'reject';
+    })
+  | (EventBase & {
+      type: 'review.decided';
+      round: number;
+      outcome: 'approved' | 'rejected';
+      /** The reviewer whose vote settled it. */
+      decidedBy: string;
+    })
+  | (EventBase & {
+      type: 'review.reopened';
+      /** The new round, with the same reviewers, about the revised result. */
+      round: number;
+    })
+  | (EventBase & {
+      type: 'review.closed';
+      round: number;
+      /** `revised`: a revision changed the result, which no longer calls for a review. */
+      reason: 'revised';
+    })
   | (EventBase & { type: 'error'; code: string; message: string });
 
 /** The `type` of a session event. */

@@ -9,7 +9,7 @@ import type {
   Storage,
 } from '../storage/types';
 import { textField } from '../text-field';
-import { loadFor, memberAccess } from './access';
+import { loadFor, memberAccess, ownedSession } from './access';
 import type { SessionEvent } from './events';
 import { listSessionsInput, parseInput } from './inputs';
 
@@ -73,14 +73,6 @@ interface SharingDependencies {
 export function createSharing({ storage, now, publish }: SharingDependencies): Sharing {
   const iso = () => new Date(now()).toISOString();
 
-  /** The owner's session, or why not: `forbidden` for a member, `not_found` for anyone else. */
-  async function ownSession(principal: Principal, sessionId: string) {
-    const session = await storage.getSession(principal.userId, sessionId);
-    if (session) return session;
-    await memberAccess(storage, principal, sessionId, 'own');
-    throw new UaipError('not_found', 'Session not found');
-  }
-
   async function toMember(record: MemberRecord): Promise<Member> {
     const user = await storage.getUser(record.userId);
     return { ...record, email: user?.email ?? null, name: user?.name ?? null };
@@ -98,7 +90,7 @@ export function createSharing({ storage, now, publish }: SharingDependencies): S
   return {
     async share(principal, sessionId, input) {
       const { email, userId, role } = parseInput(shareInput, input);
-      const session = await ownSession(principal, sessionId);
+      const session = await ownedSession(storage, principal, sessionId);
       let memberId = userId;
       if (email !== undefined) {
         const user = await storage.findUserByEmail(email);

@@ -161,3 +161,57 @@ export interface UsageSummary {
   byProvider: Array<UsageFigures & { provider: string; model: string }>;
   byStage: Array<UsageFigures & { stageId: string }>;
 }
+
+/** A reviewer of a committee review round, and their vote once cast. */
+export interface Reviewer {
+  userId: string;
+  /** The account's email and name, when the storage still has the account. */
+  email: string | null;
+  name: string | null;
+  vote: 'approve' | 'reject' | null;
+  comment: string | null;
+  votedAt: string | null;
+}
+
+/** One round of a committee review: the reviewers of one version of the session's result. */
+export interface ReviewRound {
+  round: number;
+  /**
+   * `open` while votes are awaited; `approved` or `rejected` once they settled it; `closed`
+   * when it ended without an outcome (`closedReason`: the result was revised, or the owner
+   * asked again).
+   */
+  status: 'open' | 'approved' | 'rejected' | 'closed';
+  requestedBy: string;
+  requestedAt: string;
+  /** The owner's message to the reviewers. */
+  note: string | null;
+  /** The session version whose result is under review. */
+  sessionVersion: number;
+  /** The result's outcome under review (U-AIP: the charter's decision). */
+  outcome: string | null;
+  /** How many approvals approve it; it is rejected once that many can no longer come. */
+  approvalsRequired: number;
+  approvals: number;
+  rejections: number;
+  reviewers: Reviewer[];
+  /** The reviewer whose vote settled it. */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  closedReason: 'revised' | 'replaced' | null;
+  closedAt: string | null;
+}
+
+/** A session's committee review: the current round and the earlier ones, oldest first. */
+export interface Review {
+  sessionId: string;
+  current: ReviewRound;
+  earlier: ReviewRound[];
+  /**
+   * Whether the current round is about the session as it is: false while a revision is under
+   * way, or when one changed the session after the round began and the review has not been
+   * reopened yet.
+   */
+  upToDate: boolean;
+  updatedAt: string;
+}

@@ -75,12 +75,9 @@ async function runSession(
 
 function setup() {
   const llm = uaipFakeLlm();
-  const orchestrator = createOrchestrator({
-    storage: createMemoryStorage(),
-    llm,
-    workflows: [uaipWorkflow],
-  });
-  return { llm, orchestrator };
+  const storage = createMemoryStorage();
+  const orchestrator = createOrchestrator({ storage, llm, workflows: [uaipWorkflow] });
+  return { llm, orchestrator, storage };
 }
 
 async function charterOf(orchestrator: Orchestrator, session: Session) {
@@ -187,6 +184,70 @@ describe('a full U-AIP session', () => {
     });
     expect(json.approval.approvers).toContain('AI ethics committee');
     expect(markdown).toContain('- **Decision:** Submit to committee');
+  });
+
+  it('records the committee review in the charter, its approval line signed once decided', async () => {
+    const { orchestrator, storage } = setup();
+    for (const name of ['Carol', 'Dave']) {
+      await storage.createUser({
+        id: name.toLowerCase(),
+        email: `${name.toLowerCase()}@example.com`,
+        name,
+        passwordHash: 'x',
+        tokenVersion: 0,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+    }
+    const answers = {
+      ...baseAnswers,
+      risks:
+        'RISK fairness s=3 l=2 biased offers. RISK privacy s=2 l=3 leaks. RISK transparency s=1 l=1. RISK safety s=1 l=1. RISK humanAgency s=1 l=1.',
+    };
+    const session = await runSession(orchestrator, answers);
+    const before = await charterOf(orchestrator, session);
+    expect(before.json.approval.review).toBeNull();
+    expect(before.markdown).not.toContain('## Committee review');
+    expect(before.markdown).toContain('| AI ethics committee |   |   |   |');
+
+    await orchestrator.requestReview(user, session.id, {
+      reviewers: [{ email: 'carol@example.com' }, { email: 'dave@example.com' }],
+      note: 'Fairness and privacy are HIGH',
+    });
+    const open = await charterOf(orchestrator, session);
+    expect(open.json.approval.review).toMatchObject({
+      round: 1,
+      status: 'open',
+      reviewedDecision: 'Submit to committee',
+      note: 'Fairness and privacy are HIGH',
+      approvalsRequired: 2,
+    });
+    expect(open.markdown).toContain('\n## Committee review\n');
+    expect(open.markdown).toContain('Round 1. Open: 0 of 2 approvals needed, 0 rejected so far.');
+    expect(open.markdown).toContain('| Carol | Not yet voted | — | — |');
+    expect(open.markdown).toContain('| AI ethics committee |   |   |   |');
+
+    const carol = { userId: 'carol' };
+    const dave = { userId: 'dave' };
+    await orchestrator.vote(carol, session.id, { vote: 'approve', comment: 'Audits suffice' });
+    await orchestrator.vote(dave, session.id, { vote: 'approve', comment: 'With the dashboard' });
+    const decided = await charterOf(orchestrator, session);
+    const day = decided.json.approval.review!.decidedAt!.slice(0, 10);
+    expect(decided.json.approval.review).toMatchObject({ status: 'approved', decidedBy: 'Dave' });
+    expect(decided.markdown).toContain('| Carol | Approved | Audits suffice |');
+    expect(decided.markdown).toContain(
+      `| AI ethics committee | Carol, Dave | Approved (review round 1) | ${day} |`,
+    );
+    expect(decided.html).toContain('<h2>Committee review</h2>');
+    // A reviewer reads the same charter.
+    expect((await orchestrator.report(carol, session.id, 'markdown')).body).toBe(decided.markdown);
+  });
+
+  it('refuses a committee review when the decision does not call for one', async () => {
+    const { orchestrator } = setup();
+    const session = await runSession(orchestrator, baseAnswers);
+    await expect(
+      orchestrator.requestReview(user, session.id, { reviewers: [{ userId: 'carol' }] }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
   });
 
   it('ends in halt when safety is CRITICAL', async () => {

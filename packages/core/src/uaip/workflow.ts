@@ -4,8 +4,9 @@ import { toHtml } from './charter/html';
 import { toMarkdown } from './charter/markdown';
 import type { Charter } from './charter/schema';
 import { charterDocument } from './charter/sections';
-import { finishUaip } from './finish';
+import { finishUaip, type UaipResult } from './finish';
 import { uaipPrompts } from './prompts/index';
+import { DECISION_TITLES } from './rules/governance';
 import { businessTranslation } from './stages/business-translation';
 import { dataFeasibility } from './stages/data-feasibility';
 import { ethicalGovernance } from './stages/ethical-governance';
@@ -41,6 +42,11 @@ export const uaipWorkflow = defineWorkflow({
   ],
   prompts: uaipPrompts,
   finish: finishUaip,
+  // The decisions the governance rules send to the AI ethics committee.
+  reviewRequired: (session) =>
+    [DECISION_TITLES.submit_to_committee, DECISION_TITLES.halt].includes(
+      (session.result as UaipResult | null)?.outcome ?? '',
+    ),
   report: {
     build: buildCharter,
     markdown: (charter) => toMarkdown(charterDocument(charter as Charter)),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { LlmRequest } from '../llm/types';
-import type { Session, Turn, UsageSummary } from '../orchestrator/view-types';
+import type { Review, Session, Turn, UsageSummary } from '../orchestrator/view-types';
 import type { GateResult } from '../storage/types';
 
 /** What a question, a gate or a prompt can see of the session so far. */
@@ -103,6 +103,8 @@ export interface ReportInput {
   session: Session;
   turns: Turn[];
   usage: UsageSummary;
+  /** The session's committee review, when one was requested. */
+  review?: Review | null;
 }
 
 /** A completed session's report (U-AIP's AI Project Charter), in three formats. */
@@ -146,4 +148,11 @@ export interface Workflow {
   finish?: (context: FinishContext) => Promise<unknown>;
   /** The report of a completed session, when the workflow has one. */
   report?: WorkflowReport;
+  /**
+   * When a completed session calls for a committee review (U-AIP: when the decision is
+   * "Submit to committee" or "Halt"): only then can its owner request one, and a revision
+   * after which it no longer does closes an open review. Absent: any completed session may
+   * be reviewed.
+   */
+  reviewRequired?: (session: Session) => boolean;
 }

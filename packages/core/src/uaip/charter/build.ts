@@ -9,6 +9,7 @@ import type { MetricAlignmentMatrix } from '../schemas/metric-alignment';
 import type { ProblemStatement } from '../schemas/problem-statement';
 import type { UserContext } from '../schemas/user-context';
 import type { EthicalRiskReport } from '../stages/ethical-governance';
+import { charterReview } from './review';
 import { type Charter, charterSchema } from './schema';
 
 const DEMO_NOTICE =
@@ -19,7 +20,7 @@ const DEMO_NOTICE =
  * consistency review and the decision, open items, usage and cost. The result is validated by
  * {@link charterSchema}.
  */
-export function buildCharter({ session, turns, usage }: ReportInput): Charter {
+export function buildCharter({ session, turns, usage, review }: ReportInput): Charter {
   const artifact = <T>(stageId: string) =>
     session.stages.find((stage) => stage.id === stageId)?.artifact as T;
   const problem = artifact<ProblemStatement>('business-translation');
@@ -142,6 +143,7 @@ export function buildCharter({ session, turns, usage }: ReportInput): Charter {
         'Data owner',
         ...(requiresCommitteeReview ? ['AI ethics committee'] : []),
       ],
+      review: review ? charterReview(review) : null,
     },
   };
   return charterSchema.parse(charter);

@@ -111,7 +111,38 @@ export const charterSchema = z.object({
     unpricedCalls: z.number(),
     byProvider: z.array(z.object({ provider: z.string(), model: z.string(), ...figures })),
   }),
-  approval: z.object({ approvers: z.array(z.string()) }),
+  approval: z.object({
+    approvers: z.array(z.string()),
+    /** The committee review, when one was requested: its current round. */
+    review: z
+      .object({
+        round: z.number(),
+        status: z.enum(['open', 'approved', 'rejected', 'closed']),
+        /** The decision the reviewers were asked about, in words. */
+        reviewedDecision: z.string().nullable(),
+        requestedAt: z.string(),
+        note: z.string().nullable(),
+        approvalsRequired: z.number(),
+        approvals: z.number(),
+        rejections: z.number(),
+        reviewers: z.array(
+          z.object({
+            name: z.string(),
+            vote: z.enum(['approve', 'reject']).nullable(),
+            comment: z.string().nullable(),
+            votedAt: z.string().nullable(),
+          }),
+        ),
+        decidedBy: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+        closedReason: z.enum(['revised', 'replaced']).nullable(),
+        /** False when the session changed after this round began. */
+        upToDate: z.boolean(),
+        earlierRounds: z.number(),
+      })
+      .nullable()
+      .default(null),
+  }),
 });
 
 /** The AI Project Charter. */

@@ -9,6 +9,7 @@ import {
   type RenderedDocument,
   type Section,
 } from './document';
+import { reviewStatusLine } from './review';
 import type { Charter } from './schema';
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
@@ -51,6 +52,7 @@ export function charterDocument(charter: Charter): RenderedDocument {
       consistency(charter),
       openItems(charter),
       usage(charter),
+      ...committeeReview(charter),
       approval(charter),
     ],
   };
@@ -457,6 +459,47 @@ function usage(charter: Charter): Section {
   };
 }
 
+const COMMITTEE = 'AI ethics committee';
+const VOTES = { approve: 'Approved', reject: 'Rejected' } as const;
+
+function committeeReview(charter: Charter): Section[] {
+  const review = charter.approval.review;
+  if (!review) return [];
+  const blocks: Block[] = [{ kind: 'paragraph', text: reviewStatusLine(review) }];
+  const fields: Array<[string, string]> = [
+    ['Decision reviewed', orDash(review.reviewedDecision)],
+    ['Requested', review.requestedAt.slice(0, 10)],
+  ];
+  if (review.note) fields.push(['Note to reviewers', review.note]);
+  if (review.earlierRounds > 0) fields.push(['Earlier rounds', String(review.earlierRounds)]);
+  blocks.push({ kind: 'fields', rows: fields });
+  blocks.push({
+    kind: 'table',
+    headers: ['Reviewer', 'Vote', 'Comment', 'Date'],
+    rows: review.reviewers.map((reviewer) => [
+      reviewer.name,
+      reviewer.vote ? VOTES[reviewer.vote] : 'Not yet voted',
+      orDash(reviewer.comment),
+      reviewer.votedAt?.slice(0, 10) ?? '—',
+    ]),
+  });
+  return [{ heading: 'Committee review', blocks }];
+}
+
+/** The committee's line, signed by the review once it is decided. */
+function committeeLine(charter: Charter): string[] {
+  const review = charter.approval.review;
+  if (!review || (review.status !== 'approved' && review.status !== 'rejected'))
+    return [COMMITTEE, '', '', ''];
+  const voters = review.reviewers.filter((reviewer) => reviewer.vote !== null);
+  return [
+    COMMITTEE,
+    voters.map((reviewer) => reviewer.name).join(', '),
+    `${VOTES[review.status === 'approved' ? 'approve' : 'reject']} (review round ${review.round})`,
+    review.decidedAt!.slice(0, 10),
+  ];
+}
+
 function approval(charter: Charter): Section {
   return {
     heading: 'Approval',
@@ -464,7 +507,9 @@ function approval(charter: Charter): Section {
       {
         kind: 'table',
         headers: ['Role', 'Name', 'Signature', 'Date'],
-        rows: charter.approval.approvers.map((role) => [role, '', '', '']),
+        rows: charter.approval.approvers.map((role) =>
+          role === COMMITTEE ? committeeLine(charter) : [role, '', '', ''],
+        ),
       },
     ],
   };
