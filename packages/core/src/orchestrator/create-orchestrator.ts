@@ -139,7 +139,10 @@ export interface Orchestrator extends Sharing, Reviews {
    * `not_found` when the workflow has no report.
    */
   report(principal: Principal, sessionId: string, format: ReportFormat): Promise<ReportOutput>;
-  /** Follows a session's events; returns the function that stops following. */
+  /**
+   * Follows a session's events; returns the function that stops following. A member's
+   * subscription ends after the `sharing.changed` event that ends their access.
+   */
   subscribe(
     principal: Principal,
     sessionId: string,
@@ -448,8 +451,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       };
     },
     async subscribe(principal, sessionId, listener) {
-      await loadFor(storage, principal, sessionId, 'read');
-      return events.subscribe(sessionId, listener);
+      const { access } = await loadFor(storage, principal, sessionId, 'read');
+      if (access.role === 'owner') return events.subscribe(sessionId, listener);
+      // A member hears the event that ends their access, then nothing more.
+      const stop = events.subscribe(sessionId, (event) => {
+        listener(event);
+        if (
+          event.type === 'sharing.changed' &&
+          event.userId === principal.userId &&
+          event.role === null
+        )
+          stop();
+      });
+      return stop;
     },
     ...sharing,
     requestReview: reviews.requestReview,

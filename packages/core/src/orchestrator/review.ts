@@ -63,7 +63,7 @@ export type ListReviewsInput = z.input<typeof listReviewsInput>;
 /** The committee review of completed sessions. */
 export interface Reviews {
   /**
-   * Asks accounts (by email, or user ids the host vouches for) to review the principal's
+   * Asks accounts (by email, or user ids the host vouches for, unchecked) to review the principal's
    * completed session, when its workflow calls for it (U-AIP: the decision is "Submit to
    * committee" or "Halt"; `invalid_state` otherwise). Reviewers who are not members become
    * viewers, so they can read what they review. Asking again starts a new round (an open one
@@ -148,15 +148,11 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
     const ids: string[] = [];
     for (const [index, ref] of refs.entries()) {
       const path = `reviewers.${index}.${ref.email === undefined ? 'userId' : 'email'}`;
-      // The owner is refused by id before any lookup, as sharing with oneself is.
+      // A user id is vouched for by the host (whose accounts may live elsewhere), as in sharing.
       const user =
-        ref.userId === ownerId
-          ? { id: ownerId }
-          : ref.email === undefined
-            ? await storage.getUser(ref.userId!)
-            : await storage.findUserByEmail(ref.email);
+        ref.email === undefined ? { id: ref.userId! } : await storage.findUserByEmail(ref.email);
       if (!user) {
-        throw new UaipError('not_found', 'No account has this email address or id', {
+        throw new UaipError('not_found', 'No account has this email address', {
           details: [{ path, message: 'No such account' }],
         });
       }

@@ -181,6 +181,17 @@ describe('a shared session', () => {
     expect(await share({ userId: 'dan', role: 'owner' })).toBe('validation_failed');
   });
 
+  it("ends a member's subscription with the event that ends their access", async () => {
+    const heard: string[] = [];
+    await orchestrator.subscribe(viewer, sessionId, (event) => heard.push(event.type));
+    await orchestrator.share(owner, sessionId, { userId: 'carol', role: 'editor' });
+    await orchestrator.unshare(owner, sessionId, 'carol');
+    await reply(owner, 'cut churn');
+    expect(heard).toEqual(['sharing.changed', 'sharing.changed']);
+    // The owner's own subscription goes on.
+    expect(events.at(-1)!.type).not.toBe('sharing.changed');
+  });
+
   it("lists the sessions shared with a user, with the owner and the user's role", async () => {
     const page = await orchestrator.sharedWithMe(editor);
     expect(page.items.map((item) => [item.id, item.ownerId, item.role])).toEqual([
