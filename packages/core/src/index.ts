@@ -107,7 +107,14 @@ export type {
   VoteInput,
 } from './orchestrator/review';
 export { listReviewsInput, requestReviewInput, voteInput } from './orchestrator/review';
-export type { Member, SessionMembers, ShareInput, Sharing } from './orchestrator/sharing';
+export type {
+  AccountName,
+  Member,
+  SessionMembers,
+  SharedSession,
+  ShareInput,
+  Sharing,
+} from './orchestrator/sharing';
 export { shareInput } from './orchestrator/sharing';
 export type {
   AnswerOutcome,

@@ -15,6 +15,7 @@ import { loadFor, ownedSession } from './access';
 import type { SessionEvent } from './events';
 import { listSessionsInput, parseInput } from './inputs';
 import { castVote, closeRound, newRound, tally, withNewRound } from './review-rounds';
+import { type AccountName, withOwners } from './sharing';
 import type { Review, ReviewRound, Session } from './view-types';
 
 /** The most reviewers a round can name. */
@@ -85,7 +86,10 @@ export interface Reviews {
    */
   vote(principal: Principal, sessionId: string, input: VoteInput): Promise<Review>;
   /** The reviews whose current round names the principal, newest request first. */
-  reviewsForMe(principal: Principal, input?: ListReviewsInput): Promise<Page<ReviewAssignment>>;
+  reviewsForMe(
+    principal: Principal,
+    input?: ListReviewsInput,
+  ): Promise<Page<ReviewAssignment & { owner: AccountName }>>;
 }
 
 interface ReviewDependencies {
@@ -385,11 +389,14 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
 
     async reviewsForMe(principal, input = {}) {
       const page = parseInput(listReviewsInput, input);
-      return storage.listReviewsFor(principal.userId, {
-        limit: page.limit,
-        cursor: page.cursor ?? null,
-        ...(page.status ? { status: page.status } : {}),
-      });
+      return withOwners(
+        storage,
+        await storage.listReviewsFor(principal.userId, {
+          limit: page.limit,
+          cursor: page.cursor ?? null,
+          ...(page.status ? { status: page.status } : {}),
+        }),
+      );
     },
 
     async afterRevision(ownerId, sessionId) {

@@ -52,6 +52,7 @@ beforeEach(async () => {
     clock: fixedClock(),
   });
   for (const [id, email] of [
+    ['alice', 'alice@example.com'],
     ['bob', 'bob@example.com'],
     ['carol', 'carol@example.com'],
   ] as const) {
@@ -194,9 +195,14 @@ describe('a shared session', () => {
 
   it("lists the sessions shared with a user, with the owner and the user's role", async () => {
     const page = await orchestrator.sharedWithMe(editor);
-    expect(page.items.map((item) => [item.id, item.ownerId, item.role])).toEqual([
-      [sessionId, 'alice', 'editor'],
+    expect(page.items.map((item) => [item.id, item.ownerId, item.role, item.owner])).toEqual([
+      [sessionId, 'alice', 'editor', { email: 'alice@example.com', name: 'alice' }],
     ]);
+    // Members see who shared it with them.
+    expect((await orchestrator.members(viewer, sessionId)).owner).toEqual({
+      email: 'alice@example.com',
+      name: 'alice',
+    });
     expect((await orchestrator.sharedWithMe(stranger)).items).toEqual([]);
     expect((await orchestrator.list(editor)).items).toEqual([]);
   });

@@ -38,11 +38,22 @@ export interface Member {
   updatedAt: string;
 }
 
+/** An account as others see it: its email and name, when the storage knows the account. */
+export interface AccountName {
+  email: string | null;
+  name: string | null;
+}
+
 /** Who can see a session: its owner, and the members it is shared with. */
 export interface SessionMembers {
   ownerId: string;
+  /** The owner's email and name, so members can tell who shared it. */
+  owner: AccountName;
   members: Member[];
 }
+
+/** A row of the sessions shared with someone, with the owner's email and name. */
+export type SharedSession = SharedSessionSummary & { owner: AccountName };
 
 /** Sharing a session with other accounts. */
 export interface Sharing {
@@ -61,7 +72,7 @@ export interface Sharing {
   sharedWithMe(
     principal: Principal,
     input?: z.input<typeof listSessionsInput>,
-  ): Promise<Page<SharedSessionSummary>>;
+  ): Promise<Page<SharedSession>>;
 }
 
 interface SharingDependencies {
@@ -74,8 +85,7 @@ export function createSharing({ storage, now, publish }: SharingDependencies): S
   const iso = () => new Date(now()).toISOString();
 
   async function toMember(record: MemberRecord): Promise<Member> {
-    const user = await storage.getUser(record.userId);
-    return { ...record, email: user?.email ?? null, name: user?.name ?? null };
+    return { ...record, ...(await accountName(storage, record.userId)) };
   }
 
   async function announce(
@@ -116,8 +126,11 @@ export function createSharing({ storage, now, publish }: SharingDependencies): S
 
     async members(principal, sessionId) {
       const { access } = await loadFor(storage, principal, sessionId, 'read');
-      const records = await storage.listMembers(access.ownerId, sessionId);
-      return { ownerId: access.ownerId, members: await Promise.all(records.map(toMember)) };
+      const [records, owner] = await Promise.all([
+        storage.listMembers(access.ownerId, sessionId),
+        accountName(storage, access.ownerId),
+      ]);
+      return { ownerId: access.ownerId, owner, members: await Promise.all(records.map(toMember)) };
     },
 
     async unshare(principal, sessionId, userId) {
@@ -132,10 +145,34 @@ export function createSharing({ storage, now, publish }: SharingDependencies): S
 
     async sharedWithMe(principal, input = {}) {
       const page = parseInput(listSessionsInput, input);
-      return storage.listSharedSessions(principal.userId, {
-        limit: page.limit,
-        cursor: page.cursor ?? null,
-      });
+      return withOwners(
+        storage,
+        await storage.listSharedSessions(principal.userId, {
+          limit: page.limit,
+          cursor: page.cursor ?? null,
+        }),
+      );
     },
+  };
+}
+
+/** An account's email and name; nulls when the storage does not know it (host accounts). */
+export async function accountName(storage: Storage, userId: string): Promise<AccountName> {
+  const user = await storage.getUser(userId);
+  return { email: user?.email ?? null, name: user?.name ?? null };
+}
+
+/** A page of rows with each owner's email and name, every owner looked up once. */
+export async function withOwners<T extends { ownerId: string }>(
+  storage: Storage,
+  page: Page<T>,
+): Promise<Page<T & { owner: AccountName }>> {
+  const ids = [...new Set(page.items.map((item) => item.ownerId))];
+  const names = new Map(
+    await Promise.all(ids.map(async (id) => [id, await accountName(storage, id)] as const)),
+  );
+  return {
+    ...page,
+    items: page.items.map((item) => ({ ...item, owner: names.get(item.ownerId)! })),
   };
 }
