@@ -28,10 +28,23 @@ export function pageOf<Row, Item extends CursorKey>(
   limit: number,
   toItem: (row: Row) => Item,
 ): Page<Item> {
-  const items = rows.slice(0, limit).map(toItem);
-  const last = items.at(-1);
-  const nextCursor = last && rows.length > limit ? encodeCursor(last) : null;
-  return { items, nextCursor };
+  return pageOfBy(rows, limit, toItem, toItem);
+}
+
+/**
+ * {@link pageOf} for a list whose order is not its items' `createdAt` (reviews, by request
+ * time): the cursor is `keyOf` the page's last row.
+ */
+export function pageOfBy<Row, Item>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  keyOf: (row: Row) => CursorKey,
+): Page<Item> {
+  const chosen = rows.slice(0, limit);
+  const last = chosen.at(-1);
+  const nextCursor = last !== undefined && rows.length > limit ? encodeCursor(keyOf(last)) : null;
+  return { items: chosen.map(toItem), nextCursor };
 }
 
 /** An opaque cursor: base64url of the key's JSON, like the memory storage's. */

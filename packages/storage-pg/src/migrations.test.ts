@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { at, makeMember, makeSession } from '@uaip/core/testing';
+import { at, makeMember, makeReview, makeReviewRound, makeSession } from '@uaip/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPgStorage,
@@ -29,6 +29,7 @@ const ALL = [
   '0002_session_quality.sql',
   '0003_revisions.sql',
   '0004_session_members.sql',
+  '0005_session_reviews.sql',
 ];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
@@ -52,6 +53,8 @@ const SCHEMA = [
   'schema_migrations',
   'session_history',
   'session_members',
+  'session_reviewers',
+  'session_reviews',
   'sessions',
   'stage_results',
   'turns',
@@ -126,7 +129,7 @@ describe('migrations on PGlite', () => {
       const session = makeSession();
       await createSqlStorage(old).createSession(session);
 
-      expect(await runMigrations(old)).toEqual({ applied: ['0004_session_members.sql'] });
+      expect(await runMigrations(old)).toEqual({ applied: ALL.slice(3) });
       const storage = createSqlStorage(old);
       const { ownerId, id } = session;
       expect(await storage.listMembers(ownerId, id)).toEqual([]);
@@ -136,6 +139,32 @@ describe('migrations on PGlite', () => {
       expect(await storage.accessOf(member.userId, id)).toEqual({ ownerId, role: 'viewer' });
       const shared = await storage.listSharedSessions(member.userId, { limit: 10 });
       expect(shared.items.map((item) => item.id)).toEqual([id]);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('reads a session stored before 0005 as having no review, then reviews it as any other', async () => {
+    const old = await pgliteDatabase();
+    try {
+      const before = (await loadMigrations()).filter((migration) => migration.version < 5);
+      await runMigrations(old, before);
+      const session = makeSession();
+      const member = makeMember(session);
+      await createSqlStorage(old).createSession(session);
+      await createSqlStorage(old).putMember(session.ownerId, session.id, member);
+
+      expect(await runMigrations(old)).toEqual({ applied: ['0005_session_reviews.sql'] });
+      const storage = createSqlStorage(old);
+      const { ownerId, id } = session;
+      expect(await storage.getReview(ownerId, id)).toBeNull();
+      expect((await storage.listReviewsFor(member.userId, { limit: 10 })).items).toEqual([]);
+      const reviewers = [{ userId: member.userId, vote: null, comment: null, votedAt: null }];
+      const review = makeReview(session, { current: makeReviewRound(session, { reviewers }) });
+      expect(await storage.saveReview(ownerId, id, review, null)).toBe(true);
+      expect(await storage.getReview(ownerId, id)).toEqual(review);
+      const asked = await storage.listReviewsFor(member.userId, { limit: 10 });
+      expect(asked.items.map((item) => item.id)).toEqual([id]);
     } finally {
       await old.close();
     }

@@ -5,6 +5,7 @@ import { toInputError, unavailable } from './errors';
 import * as history from './history-sql';
 import * as idempotency from './idempotency-sql';
 import * as members from './members-sql';
+import * as reviews from './reviews-sql';
 import * as sessions from './sessions-sql';
 import * as turns from './turns-sql';
 import * as usage from './usage-sql';
@@ -56,6 +57,10 @@ export function createSqlStorage(db: Database): Storage {
       members.removeMember(db, ownerId, sessionId, userId),
     listMembers: (ownerId, sessionId) => members.listMembers(db, ownerId, sessionId),
     listSharedSessions: (userId, page) => members.listSharedSessions(db, userId, page),
+    getReview: (ownerId, sessionId) => reviews.getReview(db, ownerId, sessionId),
+    saveReview: (ownerId, sessionId, review, expectedVersion) =>
+      reviews.saveReview(db, ownerId, sessionId, review, expectedVersion),
+    listReviewsFor: (userId, page) => reviews.listReviewsFor(db, userId, page),
     recordUsage: (ownerId, sessionId, calls) => usage.recordUsage(db, ownerId, sessionId, calls),
     listUsage: (ownerId, sessionId) => usage.listUsage(db, ownerId, sessionId),
     spentSince: (ownerId, since) => usage.spentSince(db, ownerId, since),

@@ -1,12 +1,14 @@
 import rfdc from 'rfdc';
 import { UaipError } from '../errors';
 import { checkMemberPut } from './check-member-put';
+import { checkReviewSave, reviewsPage, saveReviewOn } from './memory-reviews';
 import { newestFirstPage } from './newest-first-page';
 import type {
   ClaimResult,
   HistoryRecord,
   LlmCallRecord,
   MemberRecord,
+  ReviewRecord,
   SessionClaim,
   SessionRecord,
   SessionSummary,
@@ -29,6 +31,8 @@ interface SessionEntry {
   history: HistoryRecord[];
   /** By user id; a Map keeps the order members were first added in, whatever changes after. */
   members: Map<string, MemberRecord>;
+  /** The committee review, once one was requested. */
+  review: ReviewRecord | null;
 }
 
 interface IdempotencyEntry {
@@ -125,7 +129,14 @@ export function createMemoryStorage(): Storage {
     async createSession(session) {
       if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
       const record = copy(session);
-      sessions.set(session.id, { record, turns: [], calls: [], history: [], members: new Map() });
+      sessions.set(session.id, {
+        record,
+        turns: [],
+        calls: [],
+        history: [],
+        members: new Map(),
+        review: null,
+      });
     },
 
     async getSession(ownerId, sessionId) {
@@ -140,7 +151,7 @@ export function createMemoryStorage(): Storage {
     },
 
     async deleteSession(ownerId, sessionId) {
-      // The members go with the entry: a member's access ends with the session.
+      // The members and the review go with the entry: a member's access ends with the session.
       if (!owned(ownerId, sessionId)) return false;
       sessions.delete(sessionId);
       return true;
@@ -274,6 +285,20 @@ export function createMemoryStorage(): Storage {
         if (role) shared.push({ ...toSummary(record), ownerId: record.ownerId, role });
       }
       return newestFirstPage(shared, page, (summary) => summary);
+    },
+
+    async getReview(ownerId, sessionId) {
+      const review = owned(ownerId, sessionId)?.review;
+      return review ? copy(review) : null;
+    },
+
+    async saveReview(ownerId, sessionId, review, expectedVersion) {
+      checkReviewSave(sessionId, review);
+      return saveReviewOn(owned(ownerId, sessionId), copy(review), expectedVersion);
+    },
+
+    async listReviewsFor(userId, page) {
+      return reviewsPage(sessions.values(), userId, page, toSummary);
     },
 
     async recordUsage(ownerId, sessionId, calls) {

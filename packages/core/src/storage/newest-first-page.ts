@@ -10,10 +10,11 @@ export interface CursorKey {
 /**
  * One page of `candidates` in the order of session lists (newest `createdAt` first, ties by
  * larger id first), after the request's cursor, each mapped by `toItem`: the paging of
- * `listSessions` and `listSharedSessions` in memory. `validation_failed` for a limit that is
- * not a whole number from 1 to 100, or a garbled cursor.
+ * `listSessions`, `listSharedSessions` and `listReviewsFor` in memory. The cursor is the key
+ * of the page's last candidate (not of its item, which may sort by another time).
+ * `validation_failed` for a limit that is not a whole number from 1 to 100, or a garbled cursor.
  */
-export function newestFirstPage<T extends CursorKey, U extends CursorKey>(
+export function newestFirstPage<T extends CursorKey, U>(
   candidates: Iterable<T>,
   page: PageRequest,
   toItem: (candidate: T) => U,
@@ -29,11 +30,11 @@ export function newestFirstPage<T extends CursorKey, U extends CursorKey>(
     remaining.push(candidate);
   }
   remaining.sort(compareNewestFirst);
-  const items = remaining.slice(0, page.limit).map(toItem);
+  const chosen = remaining.slice(0, page.limit);
   // Looking one item ahead means a page ending exactly at the last item says so.
-  const last = items.at(-1);
-  const nextCursor = last && remaining.length > items.length ? encodeCursor(last) : null;
-  return { items, nextCursor };
+  const last = chosen.at(-1);
+  const nextCursor = last && remaining.length > chosen.length ? encodeCursor(last) : null;
+  return { items: chosen.map(toItem), nextCursor };
 }
 
 /** Newest first, ties by larger id first. */

@@ -94,6 +94,34 @@ export interface Storage {
    */
   listSharedSessions(userId: string, page: PageRequest): Promise<Page<SharedSessionSummary>>;
 
+  /** The committee review of the owner's session; null when none was requested (or not theirs). */
+  getReview(ownerId: string, sessionId: string): Promise<ReviewRecord | null>;
+  /**
+   * Stores the review of the owner's session, fenced by its version: creates it when
+   * `expectedVersion` is null (false when one exists), else replaces the one at
+   * `expectedVersion` (false when it moved on). `review.version` is the new version, stored
+   * as given. False, changing nothing, when the session is missing or not the owner's.
+   * `review.sessionId` other than `sessionId` is `validation_failed`, judged from the arguments
+   * before the session is looked at. Deleting the session deletes its review.
+   */
+  saveReview(
+    ownerId: string,
+    sessionId: string,
+    review: ReviewRecord,
+    expectedVersion: number | null,
+  ): Promise<boolean>;
+  /**
+   * The reviews whose current round names `userId` as a reviewer, of sessions the user may
+   * still read (owner or member), newest `current.requestedAt` first (ties: larger session id
+   * first), paged like `listSessions` (same limit and cursor rules); `status` keeps only
+   * current rounds in that state (`validation_failed` for a status that is none). A review
+   * whose earlier rounds named the user but whose current one does not is not listed.
+   */
+  listReviewsFor(
+    userId: string,
+    page: PageRequest & { status?: ReviewStatus },
+  ): Promise<Page<ReviewAssignment>>;
+
   /**
    * Adds LLM calls outside a committed turn (the paid attempts of a failed one); does
    * nothing for a session that is missing or not the owner's.
@@ -349,6 +377,69 @@ export interface MemberRecord {
 export interface SharedSessionSummary extends SessionSummary {
   ownerId: string;
   role: MemberRole;
+}
+
+/** A reviewer's vote. */
+export type ReviewVote = 'approve' | 'reject';
+/**
+ * Where a review round stands: `open` while votes are awaited; `approved` or `rejected` once
+ * the votes settled it; `closed` when it ended without an outcome (a revision changed the
+ * result under review, or the owner asked again).
+ */
+export type ReviewStatus = 'open' | 'approved' | 'rejected' | 'closed';
+
+/** A reviewer of a round, and their vote once cast. */
+export interface ReviewerRecord {
+  userId: string;
+  vote: ReviewVote | null;
+  comment: string | null;
+  votedAt: string | null;
+}
+
+/** One round of a committee review: the reviewers of one version of the session's result. */
+export interface ReviewRoundRecord {
+  /** 1 for the first round; grows when a revision reopens the review or the owner asks again. */
+  round: number;
+  status: ReviewStatus;
+  requestedBy: string;
+  requestedAt: string;
+  /** The owner's message to the reviewers. */
+  note: string | null;
+  /** The session version whose result is under review. */
+  sessionVersion: number;
+  /** The result's outcome under review (U-AIP: the charter's decision). */
+  outcome: string | null;
+  /** How many approvals approve it; rejected once that many can no longer come. */
+  approvalsRequired: number;
+  reviewers: ReviewerRecord[];
+  /** The reviewer whose vote settled it (approved or rejected). */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  /** Why a `closed` round ended: `revised` (the result changed) or `replaced` (asked again). */
+  closedReason: 'revised' | 'replaced' | null;
+  closedAt: string | null;
+}
+
+/** A session's committee review: the current round and the earlier ones, oldest first. */
+export interface ReviewRecord {
+  sessionId: string;
+  /** Grows by one with every save (the fence of `saveReview`). */
+  version: number;
+  current: ReviewRoundRecord;
+  earlier: ReviewRoundRecord[];
+  updatedAt: string;
+}
+
+/** A row of the reviews asked of a user: the session, and where its current round stands. */
+export interface ReviewAssignment extends SessionSummary {
+  ownerId: string;
+  review: {
+    round: number;
+    status: ReviewStatus;
+    requestedAt: string;
+    /** The user's own vote in the current round; null before they vote. */
+    vote: ReviewVote | null;
+  };
 }
 
 /** What `claimRevision` needs: a `QuestionClaim` without the question. */

@@ -3,6 +3,7 @@ import type { Storage } from '../storage/types';
 import { idempotencyCases } from './storage-contract-idempotency';
 import { isolationCases } from './storage-contract-isolation';
 import { memberCases } from './storage-contract-members';
+import { reviewCases } from './storage-contract-reviews';
 import { revisionCases } from './storage-contract-revisions';
 import { sessionCases } from './storage-contract-sessions';
 import { turnCases } from './storage-contract-turns';
@@ -55,5 +56,6 @@ export function storageContract(
     idempotencyCases(storage);
     revisionCases(storage);
     memberCases(storage);
+    reviewCases(storage);
   });
 }

@@ -4,6 +4,9 @@ import type {
   MemberPut,
   PendingQuestionRecord,
   QuestionClaim,
+  ReviewerRecord,
+  ReviewRecord,
+  ReviewRoundRecord,
   RevisionRecord,
   SessionRecord,
   StageRecord,
@@ -272,4 +275,55 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
  */
 export function makeMember(session: SessionRecord, overrides: Partial<MemberPut> = {}): MemberPut {
   return { userId: newId(), role: 'viewer', addedBy: session.ownerId, at: at(5), ...overrides };
+}
+
+/** A reviewer with a fresh user id who has not voted yet. */
+export function makeReviewer(overrides: Partial<ReviewerRecord> = {}): ReviewerRecord {
+  return { userId: newId(), vote: null, comment: null, votedAt: null, ...overrides };
+}
+
+/**
+ * An open first round of the session's review, asked by its owner at `at(30)` of two fresh
+ * {@link makeReviewer}s (one approval required) on the session's version and outcome.
+ */
+export function makeReviewRound(
+  session: SessionRecord,
+  overrides: Partial<ReviewRoundRecord> = {},
+): ReviewRoundRecord {
+  const outcome = (session.result as { outcome?: unknown } | null)?.outcome;
+  return {
+    round: 1,
+    status: 'open',
+    requestedBy: session.ownerId,
+    requestedAt: at(30),
+    note: 'Please check the decision',
+    sessionVersion: session.version,
+    outcome: typeof outcome === 'string' ? outcome : null,
+    approvalsRequired: 1,
+    reviewers: [makeReviewer(), makeReviewer()],
+    decidedBy: null,
+    decidedAt: null,
+    closedReason: null,
+    closedAt: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The session's review at version 1: a {@link makeReviewRound} as the current round, no
+ * earlier ones, updated at `at(30)`. What `saveReview(session.ownerId, session.id, review,
+ * null)` creates.
+ */
+export function makeReview(
+  session: SessionRecord,
+  overrides: Partial<ReviewRecord> = {},
+): ReviewRecord {
+  return {
+    sessionId: session.id,
+    version: 1,
+    current: makeReviewRound(session),
+    earlier: [],
+    updatedAt: at(30),
+    ...overrides,
+  };
 }
