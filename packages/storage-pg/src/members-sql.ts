@@ -33,6 +33,12 @@ on conflict (session_id, user_id) do update
   set role = excluded.role, updated_at = excluded.updated_at
 returning session_id`;
 
+// A role change only: no row for someone who is not a member.
+const CHANGE_ROLE_SQL = `
+update session_members set role = $4, updated_at = $5::timestamptz
+where session_id = $2 and owner_id = $1 and user_id = $3
+returning session_id`;
+
 const REMOVE_SQL = `
 delete from session_members
 where session_id = $2 and owner_id = $1 and user_id = $3
@@ -96,11 +102,14 @@ export async function putMember(
     throw new UaipError('validation_failed', 'Invalid member role');
   }
   try {
-    const { rows } = await db.query(
-      PUT_SQL,
-      [ownerId, sessionId, member.userId, member.role, member.addedBy, member.at],
-      { name: 'uaip_put_member' },
-    );
+    const { userId, role, addedBy, at } = member;
+    const { rows } = member.onlyIfMember
+      ? await db.query(CHANGE_ROLE_SQL, [ownerId, sessionId, userId, role, at], {
+          name: 'uaip_change_member_role',
+        })
+      : await db.query(PUT_SQL, [ownerId, sessionId, userId, role, addedBy, at], {
+          name: 'uaip_put_member',
+        });
     return rows.length > 0;
   } catch (error) {
     // The session was deleted between the statement's read of it and its insert.

@@ -182,6 +182,34 @@ describe('a shared session', () => {
     expect(await share({ userId: 'dan', role: 'owner' })).toBe('validation_failed');
   });
 
+  it('changes a role without ever adding a member, even one who just left', async () => {
+    const changed = await orchestrator.changeRole(owner, sessionId, 'carol', 'editor');
+    expect([changed.userId, changed.role, changed.email]).toEqual([
+      'carol',
+      'editor',
+      'carol@example.com',
+    ]);
+    await orchestrator.unshare(viewer, sessionId, 'carol');
+    expect(await codeOf(orchestrator.changeRole(owner, sessionId, 'carol', 'viewer'))).toBe(
+      'not_found',
+    );
+    expect(await codeOf(orchestrator.changeRole(owner, sessionId, 'alice', 'viewer'))).toBe(
+      'not_found',
+    );
+    expect(await codeOf(orchestrator.changeRole(editor, sessionId, 'bob', 'viewer'))).toBe(
+      'forbidden',
+    );
+    expect(await codeOf(orchestrator.changeRole(stranger, sessionId, 'bob', 'viewer'))).toBe(
+      'not_found',
+    );
+    expect(await codeOf(orchestrator.changeRole(owner, sessionId, 'bob', 'owner' as never))).toBe(
+      'validation_failed',
+    );
+    expect(
+      (await orchestrator.members(owner, sessionId)).members.map((m) => [m.userId, m.role]),
+    ).toEqual([['bob', 'editor']]);
+  });
+
   it("ends a member's subscription with the event that ends their access", async () => {
     const heard: string[] = [];
     await orchestrator.subscribe(viewer, sessionId, (event) => heard.push(event.type));

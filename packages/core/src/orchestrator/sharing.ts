@@ -27,6 +27,15 @@ export const shareInput = z
 /** What `share` accepts. */
 export type ShareInput = z.input<typeof shareInput>;
 
+const roleInput = z.object({ role: z.enum(['viewer', 'editor']) });
+
+function memberOf(records: MemberRecord[], userId: string): MemberRecord {
+  const found = records.find((candidate) => candidate.userId === userId);
+  // Removed between the write and this read: as if it had never been there.
+  if (!found) throw new UaipError('not_found', 'This session is not shared with that user');
+  return found;
+}
+
 /** A member as clients see it: the account's email and name when the storage knows it. */
 export interface Member {
   userId: string;
@@ -64,6 +73,16 @@ export interface Sharing {
    * member); an unknown email is `not_found`; sharing with oneself is `validation_failed`.
    */
   share(principal: Principal, sessionId: string, input: ShareInput): Promise<Member>;
+  /**
+   * Changes the role of someone the session is shared with; never adds anyone (`not_found`
+   * for a user who is not a member, even one who left a moment ago). Owner only.
+   */
+  changeRole(
+    principal: Principal,
+    sessionId: string,
+    userId: string,
+    role: MemberRole,
+  ): Promise<Member>;
   /** The owner and members of a session the principal may read. */
   members(principal: Principal, sessionId: string): Promise<SessionMembers>;
   /** Ends a member's access: the owner may remove anyone, a member only themselves. */
@@ -118,10 +137,22 @@ export function createSharing({ storage, now, publish }: SharingDependencies): S
       if (!(await storage.putMember(principal.userId, sessionId, member)))
         throw new UaipError('not_found', 'Session not found');
       await announce(sessionId, session.version, member.userId, role);
-      const stored = (await storage.listMembers(principal.userId, sessionId)).find(
-        (candidate) => candidate.userId === member.userId,
-      )!;
-      return toMember(stored);
+      return toMember(
+        memberOf(await storage.listMembers(principal.userId, sessionId), member.userId),
+      );
+    },
+
+    async changeRole(principal, sessionId, userId, role) {
+      const { role: parsed } = parseInput(roleInput, { role });
+      const session = await ownedSession(storage, principal, sessionId);
+      const change = { userId, role: parsed, addedBy: principal.userId, at: iso() };
+      if (
+        userId === principal.userId ||
+        !(await storage.putMember(principal.userId, sessionId, { ...change, onlyIfMember: true }))
+      )
+        throw new UaipError('not_found', 'This session is not shared with that user');
+      await announce(sessionId, session.version, userId, parsed);
+      return toMember(memberOf(await storage.listMembers(principal.userId, sessionId), userId));
     },
 
     async members(principal, sessionId) {

@@ -260,6 +260,7 @@ export function createMemoryStorage(): Storage {
       const members = owned(ownerId, sessionId)?.members;
       if (!members) return false;
       const existing = members.get(member.userId);
+      if (!existing && member.onlyIfMember) return false;
       if (existing) {
         existing.role = member.role;
         existing.updatedAt = member.at;

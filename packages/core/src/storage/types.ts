@@ -360,6 +360,11 @@ export interface MemberPut {
   addedBy: string;
   /** ISO time of the change. */
   at: string;
+  /**
+   * Only change the role of someone who is a member already: false, adding no one, when they
+   * are not (a role change must never re-add a member who left meanwhile).
+   */
+  onlyIfMember?: boolean;
 }
 
 /** A member of a shared session. */

@@ -74,6 +74,21 @@ export function memberCases(storage: StorageUnderTest): void {
       expect(await storage().accessOf(first.userId, id)).toEqual({ ownerId, role: 'editor' });
     });
 
+    it('changes only an existing member when asked to, never adding one', async () => {
+      const session = await created();
+      const first = await shared(session);
+      const { ownerId, id } = session;
+      const change = { ...first, role: 'editor' as const, at: at(9), onlyIfMember: true };
+      expect(await storage().putMember(ownerId, id, change)).toBe(true);
+      const stranger = { ...change, userId: newId() };
+      expect(await storage().putMember(ownerId, id, stranger)).toBe(false);
+      expect(await storage().removeMember(ownerId, id, first.userId)).toBe(true);
+      expect(await storage().putMember(ownerId, id, change)).toBe(false);
+      expect(await members(session)).toEqual([]);
+      expect(await storage().accessOf(first.userId, id)).toBeNull();
+      expect(await storage().putMember(newId(), id, { ...change, userId: newId() })).toBe(false);
+    });
+
     it('removes a member, whose access ends; re-added, they come last', async () => {
       const session = await created();
       const [first, second] = [await shared(session), await shared(session)];
