@@ -1,21 +1,28 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** Where the single-file web component bundle lives, once `@uaip/web-component` is built. */
+/** Where the web component bundle lives, once `@uaip/web-component` is built. */
 export function bundlePath(): string {
   return fileURLToPath(import.meta.resolve('@uaip/web-component/standalone'));
 }
+
+/**
+ * The files the page may load from `/assets/`: the bundle, and the chunks it imports beside it
+ * (`uaip-<name>-<hash>.js`: Lit, the review UI imported on demand). Nothing else is read.
+ */
+const ASSET = /^\/assets\/(uaip-web-component|uaip-[a-z-]+-[A-Z0-9]{8})\.js$/;
 
 /**
  * The demo page at `/`: a sign-in form, the user's sessions and the running session, all in
  * `<uaip-app>`, served with the web component bundle at `/assets/uaip-web-component.js`.
  */
 export function demoPage(options: { demo: boolean }): Middleware {
-  let bundle: Promise<Buffer> | undefined;
+  const files = new Map<string, Promise<Buffer>>();
   const page = html(options.demo);
   return async (ctx, next) => {
     if (ctx.path === '/' && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
@@ -25,18 +32,33 @@ export function demoPage(options: { demo: boolean }): Middleware {
       ctx.body = page;
       return;
     }
-    if (
-      ctx.path === '/assets/uaip-web-component.js' &&
-      (ctx.method === 'GET' || ctx.method === 'HEAD')
-    ) {
-      ctx.state.route = 'GET /assets/uaip-web-component.js';
-      bundle ??= readFile(bundlePath()).catch((error: unknown) => {
-        bundle = undefined;
-        throw error;
-      });
+    const asset = ASSET.exec(ctx.path)?.[1];
+    if (asset && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      // One route label for the chunks: their hashes change with every build.
+      ctx.state.route =
+        asset === 'uaip-web-component' ? `GET ${ctx.path}` : 'GET /assets/uaip-chunk.js';
+      const name = `${asset}.js`;
+      let file = files.get(name);
+      if (!file) {
+        // The bundle's folder and a name the pattern allows: no path from the request is read.
+        file = readFile(join(dirname(bundlePath()), name)).catch((error: unknown) => {
+          files.delete(name);
+          throw error;
+        });
+        files.set(name, file);
+      }
+      let body: Buffer;
+      try {
+        body = await file;
+      } catch (error) {
+        if (asset === 'uaip-web-component') throw error;
+        // A chunk of another build (the bundle was rebuilt): not found, as any unknown path.
+        await next();
+        return;
+      }
       ctx.type = 'text/javascript; charset=utf-8';
       ctx.set('Cache-Control', 'public, max-age=300');
-      ctx.body = await bundle;
+      ctx.body = body;
       return;
     }
     await next();

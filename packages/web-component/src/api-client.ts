@@ -6,6 +6,10 @@ import type {
   LoginResult,
   Member,
   MemberRole,
+  Review,
+  ReviewAssignmentPage,
+  ReviewStatus,
+  ReviewVote,
   RevisionResult,
   Session,
   SessionEvent,
@@ -19,14 +23,24 @@ import type {
 } from './api-types';
 import { readEventStream } from './sse';
 
-/** `?limit=…&cursor=…` of a paged list, or nothing. */
-function pageQuery(query: { limit?: number; cursor?: string | null }): string {
+/** `?limit=…&cursor=…` (and `status`) of a paged list, or nothing. */
+function pageQuery(query: PageQuery & { status?: string }): string {
   const search = new URLSearchParams();
   if (query.limit !== undefined) search.set('limit', String(query.limit));
   if (query.cursor) search.set('cursor', query.cursor);
+  if (query.status) search.set('status', query.status);
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** A page of a list: how many, and where the previous page ended. */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** Who is asked to review: an account by email, or by user id. */
+export type ReviewerRef = { email: string } | { userId: string };
 
 /** Where the API lives when no `api-base` is given. */
 export const DEFAULT_API_BASE = '/api/v1';
@@ -67,7 +81,7 @@ export interface UaipClient {
   /** Revokes every token of the signed-in user, this one included (`POST /auth/logout-all`). */
   logoutEverywhere(): Promise<void>;
   /** A page of the user's sessions, newest first. */
-  listSessions(query?: { limit?: number; cursor?: string | null }): Promise<SessionPage>;
+  listSessions(query?: PageQuery): Promise<SessionPage>;
   /** The workflows the server runs, with their stages (`GET /workflows`). */
   workflows(): Promise<{ items: WorkflowSummary[] }>;
   /** Deletes a session for good (`DELETE /sessions/:id`). */
@@ -115,7 +129,24 @@ export interface UaipClient {
    */
   unshare(sessionId: string, userId: string): Promise<void>;
   /** A page of the sessions shared with the user, newest first (`GET /shared-sessions`). */
-  sharedSessions(query?: { limit?: number; cursor?: string | null }): Promise<SharedSessionPage>;
+  sharedSessions(query?: PageQuery): Promise<SharedSessionPage>;
+  /** The session's committee review; null when none was requested (`GET /sessions/:id/review`). */
+  review(sessionId: string, options?: CallOptions): Promise<{ review: Review | null }>;
+  /**
+   * Asks accounts to review a completed session whose outcome calls for a committee
+   * (`POST /sessions/:id/review`; the owner only). Asking again starts a new round.
+   */
+  requestReview(
+    sessionId: string,
+    input: { reviewers: ReviewerRef[]; approvalsRequired?: number; note?: string },
+  ): Promise<{ review: Review }>;
+  /** A reviewer's vote in the current round, with why (`POST /sessions/:id/review/votes`). */
+  vote(
+    sessionId: string,
+    input: { vote: ReviewVote; comment: string },
+  ): Promise<{ review: Review }>;
+  /** A page of the sessions whose current review round names the user (`GET /reviews`). */
+  reviews(query?: PageQuery & { status?: ReviewStatus }): Promise<ReviewAssignmentPage>;
   /** The charter in one format, as a Blob (its type is the server's content type). */
   charter(sessionId: string, format: CharterFormat, options?: CallOptions): Promise<Blob>;
   /**
@@ -223,6 +254,11 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
       });
     },
     sharedSessions: (query = {}) => json(`/shared-sessions${pageQuery(query)}`),
+    review: (sessionId, callOptions = {}) =>
+      json(`/sessions/${id(sessionId)}/review`, { signal: callOptions.signal ?? null }),
+    requestReview: (sessionId, input) => json(`/sessions/${id(sessionId)}/review`, post(input)),
+    vote: (sessionId, input) => json(`/sessions/${id(sessionId)}/review/votes`, post(input)),
+    reviews: (query = {}) => json(`/reviews${pageQuery(query)}`),
     async charter(sessionId, format, callOptions = {}) {
       const accept = { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format];
       const response = await send(`${apiBase}/sessions/${id(sessionId)}/charter?format=${format}`, {

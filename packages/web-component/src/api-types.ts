@@ -85,6 +85,8 @@ export interface Session {
   usage: SessionUsage;
   /** The revision of an earlier answer the session waits on; null (or absent) when none is. */
   revision?: { id: string; turnId: string; stageId: string; stale: string[] } | null;
+  /** What the workflow's finish step made of a completed session (U-AIP: `{ outcome, … }`). */
+  result?: unknown;
 }
 
 /** A session as the list shows it. */
@@ -139,6 +141,78 @@ export interface SharedSessionSummary extends SessionSummary {
 /** One page of `GET /shared-sessions`, newest first. */
 export interface SharedSessionPage {
   items: SharedSessionSummary[];
+  nextCursor: string | null;
+}
+
+/** A reviewer's vote. */
+export type ReviewVote = 'approve' | 'reject';
+
+/**
+ * Where a review round stands: `open` while votes are awaited, `approved` or `rejected` once
+ * they settled it, `closed` when it ended without an outcome (revised, or asked again).
+ */
+export type ReviewStatus = 'open' | 'approved' | 'rejected' | 'closed';
+
+/** A reviewer of a round, and their vote once cast (`email`, `name` null when unknown). */
+export interface Reviewer {
+  userId: string;
+  email: string | null;
+  name: string | null;
+  vote: ReviewVote | null;
+  comment: string | null;
+  votedAt: string | null;
+}
+
+/** One round of a committee review: the reviewers of one version of the session's result. */
+export interface ReviewRound {
+  round: number;
+  status: ReviewStatus;
+  requestedBy: string;
+  requestedAt: string;
+  /** The owner's message to the reviewers. */
+  note: string | null;
+  /** The session version whose result is under review. */
+  sessionVersion: number;
+  /** The outcome under review (U-AIP: the charter's decision, e.g. "Submit to committee"). */
+  outcome: string | null;
+  /** How many approvals approve it; rejected once that many can no longer come. */
+  approvalsRequired: number;
+  approvals: number;
+  rejections: number;
+  reviewers: Reviewer[];
+  /** The reviewer whose vote settled it. */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  closedReason: 'revised' | 'replaced' | null;
+  closedAt: string | null;
+}
+
+/** A session's committee review (`GET /sessions/:id/review`): the current round and the earlier ones. */
+export interface Review {
+  sessionId: string;
+  current: ReviewRound;
+  /** The earlier rounds, oldest first. */
+  earlier: ReviewRound[];
+  /** False while a revision is under way, or when one changed the session since the round began. */
+  upToDate: boolean;
+  updatedAt: string;
+}
+
+/** A session whose current review round names the caller (`GET /reviews`). */
+export interface ReviewAssignment extends SessionSummary {
+  ownerId: string;
+  review: {
+    round: number;
+    status: ReviewStatus;
+    requestedAt: string;
+    /** The caller's own vote in the current round; null before they vote. */
+    vote: ReviewVote | null;
+  };
+}
+
+/** One page of `GET /reviews`, newest request first. */
+export interface ReviewAssignmentPage {
+  items: ReviewAssignment[];
   nextCursor: string | null;
 }
 
@@ -320,4 +394,23 @@ export type SessionEvent =
       /** Whether the session's result (U-AIP: the charter's decision) was rebuilt. */
       resultRebuilt: boolean;
     })
+  | (EventBase & {
+      type: 'review.requested';
+      round: number;
+      /** The reviewers' user ids. */
+      reviewers: string[];
+      approvalsRequired: number;
+    })
+  | (EventBase & { type: 'review.voted'; round: number; userId: string; vote: ReviewVote })
+  | (EventBase & {
+      type: 'review.decided';
+      round: number;
+      outcome: 'approved' | 'rejected';
+      /** The reviewer whose vote settled it. */
+      decidedBy: string;
+    })
+  /** A revision changed the result: a new round with the same reviewers. */
+  | (EventBase & { type: 'review.reopened'; round: number })
+  /** A revision changed the result, which no longer calls for a review. */
+  | (EventBase & { type: 'review.closed'; round: number; reason: 'revised' })
   | (EventBase & { type: 'error'; code: string; message: string });

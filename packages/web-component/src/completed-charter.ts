@@ -13,6 +13,8 @@ export class CompletedCharter implements ReactiveController {
   markdown: string | null = null;
   /** What changed since the previous version; null when there is none (or no history). */
   changes: ReportChanges | null = null;
+  /** The charter as JSON: the last report of the history; null until read (or no history). */
+  report: unknown = null;
   private reading: string | null = null;
   // Next frame: showing a hint changes the layout the observer is reporting on.
   private readonly resized =
@@ -47,6 +49,7 @@ export class CompletedCharter implements ReactiveController {
   reset() {
     this.markdown = null;
     this.changes = null;
+    this.report = null;
     this.reading = null;
   }
 
@@ -56,6 +59,12 @@ export class CompletedCharter implements ReactiveController {
     this.reading = session.id;
     void this.readCharter(session);
     void this.readChanges(session);
+  }
+
+  /** Reads the charter's Markdown again, the one shown staying until the new one arrives. */
+  refresh(session: Session) {
+    this.reading = session.id;
+    void this.readCharter(session);
   }
 
   private async readCharter(session: Session) {
@@ -77,6 +86,7 @@ export class CompletedCharter implements ReactiveController {
       if (this.reading !== session.id) return;
       const [previous, last] = reports.slice(-2);
       this.changes = previous && last ? reportChanges(previous.report, last.report) : null;
+      this.report = reports.at(-1)?.report ?? null;
       this.host.requestUpdate();
     } catch {
       // A server without the history route: the charter shows without the comparison.

@@ -17,6 +17,7 @@ import {
   toSummary,
   UAIP_STAGES,
 } from './fake-data.test-support';
+import { createFakeReviews } from './fake-reviews.test-support';
 import { createFakeRevisions, type FakeTurn, toTurns } from './fake-revisions.test-support';
 import { createFakeSharing, type Need } from './fake-sharing.test-support';
 
@@ -61,7 +62,8 @@ export const FAILED_GATE = ['a baseline for KPI "NPS"', 'a time frame for KPI "N
  * "fails gate" completes the stage with a failed gate), revisions of accepted answers (see
  * fake-revisions.test-support.ts) and the history, the transcript, the event stream, the
  * charter (its decision "Revise" while a gate failed), the workflows, deletion, sharing with
- * roles (fake-sharing.test-support.ts: 403 beyond a member's role, 404 for a stranger),
+ * roles (fake-sharing.test-support.ts: 403 beyond a member's role, 404 for a stranger), the
+ * committee review of a session whose idea mentions a committee (fake-reviews.test-support.ts),
  * `/health` (set with `setHealth`), and failures forced per route.
  */
 export function createFakeApi(
@@ -134,6 +136,18 @@ export function createFakeApi(
     userById: accounts.byId,
     sessions,
     ownerOf,
+    event,
+  });
+  const reviews = createFakeReviews({
+    userByEmail: accounts.byEmail,
+    userById: accounts.byId,
+    sessions,
+    ownerOf,
+    roleOf: sharing.roleOf,
+    refuse: sharing.refuse,
+    grant: (session, userId) => {
+      if (!sharing.roleOf(userId, session)) sharing.put(session, userId, 'viewer');
+    },
     event,
   });
 
@@ -324,10 +338,13 @@ export function createFakeApi(
       });
     }
     if (method === 'GET' && path === '/shared-sessions') return sharing.shared(user, url);
+    if (method === 'GET' && path === '/reviews') return reviews.assigned(user, url);
     if (method === 'POST' && path === '/sessions')
       return json(201, createSession(token, body.idea, body.title));
     const match =
-      /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions|\/members\/[^/]+)?$/.exec(path);
+      /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions|\/members\/[^/]+|\/review\/votes)?$/.exec(
+        path,
+      );
     const session = match ? sessions.get(match[1]!) : undefined;
     const role = session ? sharing.roleOf(user.id, session) : null;
     // A stranger learns nothing: another user's session is as missing as a deleted one.
@@ -335,6 +352,8 @@ export function createFakeApi(
     const sub = match[2] ?? '';
     if (sub.startsWith('/members'))
       return sharing.route(method, sub.slice('/members'.length), session, user, role, { ...body });
+    if (sub.startsWith('/review'))
+      return reviews.route(method, sub.slice('/review'.length), session, user, role, { ...body });
     const need: Need = method === 'DELETE' ? 'own' : method === 'POST' ? 'write' : 'read';
     const refused = sharing.refuse(role, need);
     if (refused) return refused;
@@ -365,7 +384,7 @@ export function createFakeApi(
     if (method === 'GET' && sub === '/charter') {
       if (session.status !== 'completed')
         return error(422, 'invalid_state', 'The session is not completed');
-      return charterResponse(session, url.searchParams.get('format'));
+      return charterResponse(session, url.searchParams.get('format'), reviews.line(session));
     }
     return error(404, 'not_found', 'Not found');
   }
@@ -448,6 +467,31 @@ export function createFakeApi(
       const member = accounts.byEmail(email)!;
       if (role) sharing.put(session, member.id, role, !quiet);
       else sharing.route('DELETE', `/${member.id}`, session, member, 'owner', {});
+    },
+    /**
+     * Asks the accounts of `emails` to review a completed session, as its owner would through
+     * `POST /sessions/:id/review` (with its events); the response's status. No request recorded.
+     */
+    async requestReview(sessionId: string, emails: string[], approvalsRequired?: number) {
+      const session = sessions.get(sessionId)!;
+      const owner = accounts.byId(ownerOf(session))!;
+      const body = { reviewers: emails.map((email) => ({ email })), approvalsRequired };
+      return reviews.route('POST', '', session, owner, 'owner', body).status;
+    },
+    /** A reviewer's vote, as `POST /sessions/:id/review/votes` (with its events); the status. */
+    vote(sessionId: string, email: string, vote: 'approve' | 'reject', comment: string) {
+      const session = sessions.get(sessionId)!;
+      const user = accounts.byEmail(email)!;
+      return reviews.route('POST', '/votes', session, user, 'viewer', { vote, comment }).status;
+    },
+    /** The session's review as `GET /sessions/:id/review` answers it. */
+    review: (sessionId: string) => reviews.view(sessions.get(sessionId)!),
+    /**
+     * A new version of the session, as a revision elsewhere would make it, whose review is not
+     * reopened yet: the next vote is refused with 409 and reopens it.
+     */
+    touch(sessionId: string) {
+      sessions.get(sessionId)!.version++;
     },
     /** Makes a token invalid, as an expiry would. */
     expire: accounts.expire,

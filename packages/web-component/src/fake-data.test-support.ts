@@ -22,8 +22,15 @@ export const SAMPLE_ARTIFACT = {
 export interface FakeReport {
   kind: 'uaip-charter';
   title: string;
-  /** `revise` while a stage's gate failed, as the U-AIP charter caps it. */
-  decision: { decision: 'proceed' | 'revise'; failedGates: string[] };
+  /**
+   * `revise` while a stage's gate failed, as the U-AIP charter caps it; else
+   * `submit_to_committee` for an idea that mentions a committee, `proceed` otherwise.
+   */
+  decision: {
+    decision: 'proceed' | 'revise' | 'submit_to_committee';
+    requiresCommitteeReview: boolean;
+    failedGates: string[];
+  };
   stages: Record<string, unknown>;
   usage: { inputTokens: number; outputTokens: number; costUsd: number };
 }
@@ -33,10 +40,20 @@ export function fakeReport(session: Session): FakeReport {
   const failedGates = session.stages
     .filter((stage) => stage.gate?.passed === false)
     .map((stage) => stage.id);
+  const decision =
+    failedGates.length > 0
+      ? 'revise'
+      : session.idea.includes('committee')
+        ? 'submit_to_committee'
+        : 'proceed';
   return {
     kind: 'uaip-charter',
     title: session.title,
-    decision: { decision: failedGates.length > 0 ? 'revise' : 'proceed', failedGates },
+    decision: {
+      decision,
+      requiresCommitteeReview: decision === 'submit_to_committee',
+      failedGates,
+    },
     stages: Object.fromEntries(session.stages.map((stage) => [stage.id, stage.artifact])),
     usage: {
       inputTokens: session.usage.inputTokens,
@@ -46,14 +63,22 @@ export function fakeReport(session: Session): FakeReport {
   };
 }
 
+/** The decisions in words, as the charter and the list say them. */
+export const DECISION_WORDS = {
+  proceed: 'Proceed',
+  revise: 'Revise',
+  submit_to_committee: 'Submit to committee',
+} as const;
+
 /**
  * The charter as Markdown: its decision and the first stage's objective from the report, with
- * escaped markup (which must stay text) and two tables, one wide.
+ * escaped markup (which must stay text) and two tables, one wide; and where its committee
+ * review stands (`review`), when one was requested.
  */
-export function charterMarkdown(report: FakeReport): string {
+export function charterMarkdown(report: FakeReport, review?: string): string {
   const first = Object.values(report.stages)[0] as { businessObjective?: string } | null;
   const objective = first?.businessObjective ?? SAMPLE_ARTIFACT.businessObjective;
-  const decision = report.decision.decision === 'proceed' ? 'Proceed' : 'Revise';
+  const decision = DECISION_WORDS[report.decision.decision];
   return `# AI Project Charter: ${report.title}
 
 > **Produced with the demo provider**
@@ -74,22 +99,26 @@ export function charterMarkdown(report: FakeReport): string {
 | KPI | Baseline | Target | Time frame | Measured by | Business impact |
 | --- | --- | --- | --- | --- | --- |
 | Monthly churn rate | 8% | 5% | by September 2027 | billing deactivations | 2.4 million EUR a year |
-`;
+${review ? `\n## Committee review\n\n${review}\n` : ''}`;
 }
 
-/** A session as `GET /sessions` lists it, its outcome "Revise" while a gate failed. */
+/** A session as `GET /sessions` lists it, with its charter's decision once completed. */
 export function toSummary(session: Session): SessionSummary {
-  const { id, workflowId, title, status, currentStageId, createdAt, updatedAt, stages } = session;
-  const failed = stages.some((stage) => stage.gate?.passed === false);
-  const outcome = status !== 'completed' ? null : failed ? 'Revise' : 'Proceed';
+  const { id, workflowId, title, status, currentStageId, createdAt, updatedAt } = session;
+  const outcome =
+    status !== 'completed' ? null : DECISION_WORDS[fakeReport(session).decision.decision];
   return { id, workflowId, title, status, currentStageId, outcome, createdAt, updatedAt };
 }
 
-/** `GET /sessions/:id/charter?format=…` of a completed session. */
-export function charterResponse(session: Session, format: string | null): Response {
+/** `GET /sessions/:id/charter?format=…` of a completed session (`review`: see {@link charterMarkdown}). */
+export function charterResponse(
+  session: Session,
+  format: string | null,
+  review?: string,
+): Response {
   const report = fakeReport(session);
   if (format === 'md')
-    return new Response(charterMarkdown(report), {
+    return new Response(charterMarkdown(report, review), {
       headers: { 'content-type': 'text/markdown; charset=utf-8' },
     });
   if (format === 'html')

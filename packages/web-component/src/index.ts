@@ -4,7 +4,14 @@ import { UaipQuestion } from './uaip-question';
 import { UaipSession } from './uaip-session';
 import { UaipSessionList } from './uaip-session-list';
 
-export type { CallOptions, KeyedCallOptions, UaipClient, UaipClientOptions } from './api-client';
+export type {
+  CallOptions,
+  KeyedCallOptions,
+  PageQuery,
+  ReviewerRef,
+  UaipClient,
+  UaipClientOptions,
+} from './api-client';
 export { createUaipClient, DEFAULT_API_BASE } from './api-client';
 export { ApiElement } from './api-element';
 export { describeError, UaipApiError } from './api-error';
@@ -19,6 +26,13 @@ export type {
   MemberRole,
   PendingQuestion,
   QuestionKind,
+  Review,
+  ReviewAssignment,
+  ReviewAssignmentPage,
+  Reviewer,
+  ReviewRound,
+  ReviewStatus,
+  ReviewVote,
   RevisionResult,
   RevisionSummary,
   Session,

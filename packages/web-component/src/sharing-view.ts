@@ -143,7 +143,8 @@ export const sharingStyles = css`
     border-left: 4px solid var(--uaip-accent, #3451b2);
     background: var(--uaip-accent-surface, #eef1fb);
   }
-  dialog.share {
+  /* Every dialog of the session (Share, Request committee review). */
+  dialog {
     width: min(36rem, calc(100vw - 1rem));
     max-height: calc(100vh - 2rem);
     padding: 1em 1.25em;
@@ -152,10 +153,10 @@ export const sharingStyles = css`
     border: 1px solid var(--uaip-border, #8c959f);
     border-radius: var(--uaip-radius, 6px);
   }
-  dialog.share::backdrop {
+  dialog::backdrop {
     background: rgb(0 0 0 / 0.45);
   }
-  dialog.share h2 {
+  dialog h2 {
     margin-top: 0;
     font-size: 1.3em;
     overflow-wrap: anywhere;

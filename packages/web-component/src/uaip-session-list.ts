@@ -1,16 +1,22 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { ApiElement, isAbort } from './api-element';
-import type { SessionSummary, WorkflowSummary } from './api-types';
+import type {
+  ReviewAssignment,
+  SessionSummary,
+  SharedSessionSummary,
+  WorkflowSummary,
+} from './api-types';
 import { emit, type SessionDetail, type SessionSelectedDetail } from './events';
 import { dateFormat, standing } from './session-standing';
-import { SharedSessions, sharedSessionsStyles } from './shared-sessions';
+import { PagedSessions, sharedSessionsStyles } from './shared-sessions';
 import { IDEA_DRAFT_KEY, readStored, writeStored } from './storage';
 import { baseStyles } from './styles';
 
 /**
  * The signed-in person's sessions, newest first, each with where it stands (the current stage,
  * or the decision of a completed one), and a form to start a new one from a business idea. A
- * session can be deleted from the list, after a confirmation. Below, "Shared with me": the
+ * session can be deleted from the list, after a confirmation. Below, "Awaiting your review":
+ * the sessions whose open committee review names the person; and "Shared with me": the
  * sessions other people shared with the person, with their role in each. Fires
  * `uaip-session-started` (`{ session }`) after creating one and `uaip-session-selected`
  * (`{ sessionId }`) when one (theirs or shared) is picked. The idea being typed is kept in sessionStorage until the session starts.
@@ -67,9 +73,29 @@ export class UaipSessionList extends ApiElement {
   declare private confirming: string | null;
   declare private deleting: boolean;
   private abort: AbortController | null = null;
-  private readonly shared = new SharedSessions(this, {
+  private readonly shared = new PagedSessions<SharedSessionSummary>(this, {
     client: () => this.client,
     report: (error) => this.reportError(error),
+    id: 'shared',
+    heading: 'Shared with me',
+    empty: 'Nothing yet: sessions other people share with you show here.',
+    more: 'shared sessions',
+    page: (client, query) => client.sharedSessions(query),
+    label: (item) => item.role,
+  });
+  private readonly toReview = new PagedSessions<ReviewAssignment>(this, {
+    client: () => this.client,
+    report: (error) => this.reportError(error),
+    id: 'reviews',
+    heading: 'Awaiting your review',
+    empty: 'Nothing awaits your review: sessions whose committee review names you show here.',
+    more: 'reviews',
+    page: (client, query) => client.reviews({ ...query, status: 'open' }),
+    // Still open after the person's vote: the others have not all voted yet.
+    label: ({ review }) =>
+      review.vote === null
+        ? 'to review'
+        : `you ${review.vote === 'approve' ? 'approved' : 'rejected'}`,
   });
 
   constructor() {
@@ -112,6 +138,7 @@ export class UaipSessionList extends ApiElement {
     if (!cursor) {
       void this.loadWorkflows(abort.signal);
       void this.shared.load();
+      void this.toReview.load();
     }
     try {
       const page = await this.client.listSessions({ limit: 20, cursor });
@@ -156,6 +183,7 @@ export class UaipSessionList extends ApiElement {
       ${this.problem ? html`<p class="error" part="error" role="alert">${this.problem}</p>` : nothing}
       <h2>Your sessions</h2>
       ${this.renderItems()}
+      ${this.token ? this.toReview.render(this.workflows, (id) => this.select(id)) : nothing}
       ${this.token ? this.shared.render(this.workflows, (id) => this.select(id)) : nothing}
     `;
   }

@@ -13,6 +13,7 @@ import { type EscalatedAnswer, escalatedAnswers, openItems } from './open-items'
 import { describeEvent, describeUsage } from './progress-log';
 import { recordedAnswers, revisionUnderWay } from './recorded-answers';
 import { RevisionEditor } from './revision-editor';
+import { SessionReview } from './session-review';
 import { problemView, questionSection } from './session-sections';
 import { SessionSharing } from './session-sharing';
 import { SessionStream } from './session-stream';
@@ -31,9 +32,11 @@ interface KeptAnswer extends AnswerEventDetail {
  * One session: the stages with the current one marked, the pending question, live progress
  * while an answer is scored, tokens and cost, "Your answers" (each one can be edited: a
  * revision that rebuilds what was built on it), the completed stages' artifacts and, once
- * done, the charter with its downloads and what changed since its previous version. Its
- * owner shares it ("Share"); a member sees their role and may leave it, and a viewer gets no
- * answer box and no "Edit". Fires `uaip-stage-completed` (`{ stageId }`),
+ * done, the charter with its downloads and what changed since its previous version, and its
+ * committee review when its decision calls for one (the owner asks reviewers, a reviewer
+ * approves or rejects with a comment, everyone sees where it stands, live). Its owner shares
+ * it ("Share"); a member sees their role and may leave it, and a viewer gets no answer box and
+ * no "Edit". Fires `uaip-stage-completed` (`{ stageId }`),
  * `uaip-session-completed` (`{ session }`), `uaip-session-left` (`{ sessionId }`) and
  * `uaip-error`.
  *
@@ -106,6 +109,17 @@ export class UaipSession extends ApiElement {
     root: () => this.renderRoot,
     fail: (error, retry) => this.fail(error, retry),
   });
+  private readonly review = new SessionReview(this, {
+    client: () => this.client,
+    session: () => this.session,
+    access: () => this.sharing.access.state,
+    charterJson: () => this.charter.report,
+    root: () => this.renderRoot,
+    follow: (sessionId) => this.stream.start(sessionId),
+    refreshCharter: () => this.session && this.charter.refresh(this.session),
+    report: (error) => this.reportError(error),
+    forbidden: (error) => void this.sharing.forbidden(error),
+  });
   private readonly stream = new SessionStream(this, {
     client: () => this.client,
     onEvent: (event) => this.onEvent(event),
@@ -170,11 +184,13 @@ export class UaipSession extends ApiElement {
       this.escalated = [];
       this.turns = null;
       this.sharing.access.reset();
+      this.review.reset();
     }
     this.sharing.left = '';
     // The server's session is the truth: whatever revision was seen waiting is read again.
     this.revising = false;
     this.charter.reset();
+    this.review.reread();
     try {
       // Read with the role, so a viewer never sees an answer box flash by.
       const [session] = await Promise.all([
@@ -217,7 +233,11 @@ export class UaipSession extends ApiElement {
       }</div>
       ${
         done
-          ? completedSection(this.charter.markdown, download, changesView(this.charter.changes))
+          ? completedSection(
+              this.charter.markdown,
+              download,
+              html`${changesView(this.charter.changes)}${this.review.render(session)}`,
+            )
           : questionSection({
               session,
               writable: this.sharing.writable,
@@ -284,6 +304,7 @@ export class UaipSession extends ApiElement {
     const session = this.session;
     if (!session || event.sessionId !== session.id) return;
     if (event.type === 'sharing.changed') this.sharing.changed(event, session);
+    else if (event.type.startsWith('review.')) this.review.changed(event);
     else if (this.busy || this.editor.state?.saving) {
       const title = (id: string) => session.stages.find((stage) => stage.id === id)?.title ?? id;
       const line = describeEvent(event, title);
