@@ -2,6 +2,7 @@ import type { RecordedRequest } from '@uaip/core/testing';
 import { describe, expect } from 'vitest';
 import { type AppProcess, signIn } from './app-process.test-support';
 import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
+import { ANSWERS } from './scoping-answers.test-support';
 
 // Time travel end to end (issue 22): the reference app as `npm start` runs it (on embedded
 // storage, and on PostgreSQL when there is one), the real Claude client against a fake Claude that answers like the demo
@@ -9,48 +10,6 @@ import { onEveryStorage, type RunningApp } from './on-every-storage.test-support
 // customer left (its gate fails, and the charter's decision is capped at Revise), then the
 // revision of that answer: everything built on it is rebuilt, the decision is decided again.
 
-/** An answer per topic and per gap question that passes every gate (examples/embed/answers.txt). */
-const ANSWERS: Record<string, string> = {
-  objective:
-    'Reduce voluntary churn of prepaid customers from 8% to 5% per month by September 2027, worth 2.4 million EUR a year, measured from billing deactivations.',
-  'why-ml':
-    'Analyst rules caught only 30% of churners in 2025 because 40 usage signals interact; a quarterly report came too late, so a model that scores every customer nightly is needed.',
-  'inputs-outputs':
-    'Predict whether each customer churns in the next 30 days, a yes or no classification with a probability. Inputs: top-up history and data usage from the billing warehouse, and support tickets from the CRM, all available every night before scoring.',
-  scope:
-    'Postpaid customers are out of scope; the budget is 150,000 EUR over 6 months, GDPR applies, and we assume the CRM remains the system of record for customer contacts.',
-  kpis: 'Monthly churn rate: baseline 8%, target 5% by September 2027, measured from billing deactivations. Retention cost per saved customer: baseline 40 EUR, target 30 EUR by September 2027.',
-  'model-metrics':
-    'Recall of at least 0.70 and precision of at least 0.40 on a 3 month holdout set, measured every month by the data team.',
-  'causal-pathway':
-    'Higher recall means more at-risk customers get a retention call; calls save about 25% of contacted churners, which lowers the monthly churn rate, assuming agents have capacity for 2,000 calls a week.',
-  actionability:
-    'Retention agents call within 72 hours of a score; scores are ready 6 hours after the nightly data load at 02:00.',
-  sources:
-    'The billing warehouse holds 12 million rows over 3 years, updated nightly, access through the data team; the CRM holds 400,000 tickets, updated hourly, access through the CRM admins.',
-  quality:
-    'Accuracy 8, consistency 7, completeness 7, timeliness 9, validity 8 and integrity 7 out of 10, based on the data audit of March 2026.',
-  labels:
-    'Labels come from deactivation records in billing at no extra cost, 2 weeks to build, checked against 500 manually reviewed cases by two analysts.',
-  'fair-infrastructure':
-    'The data is findable in the data catalogue. It is accessible through the warehouse. It is interoperable as standard SQL tables. It is reusable by other teams. There is no feature store yet.',
-  personas:
-    'Retention agents, about 40 people with intermediate skills, use the scores daily and may offer discounts up to 20%; we interviewed 12 agents in October 2026 about their call queue.',
-  journey:
-    'Before: agents open the call queue in the CRM at 09:00. During: they see the churn probability and the top 3 reasons, then decide whom to call first. After: they log the outcome of each call; a wrong score wastes about 10 minutes of an agent.',
-  interpretability:
-    "The decisions are low stakes marketing offers, GDPR applies to the personal data, and agents need the top 3 reasons for each customer's score, shown next to the score.",
-  feedback:
-    'Agents flag wrong scores with one click in the CRM; we retrain every quarter, or sooner when recall on the last month drops below 0.60.',
-  risks:
-    'Fairness: older customers may get fewer offers, severity 2, likelihood 2. Privacy: usage data could be exposed, severity 2, likelihood 1. Transparency: agents may not understand scores, severity 1, likelihood 2. Safety: a scoring outage leaves queues empty, severity 1, likelihood 2. Human agency: agents may over-trust scores, severity 2, likelihood 2.',
-  mitigations:
-    'A monthly fairness audit by age band removes about 50% of the fairness risk; access controls remove 60% of the privacy risk; reason codes remove 50% of the transparency risk; a fallback queue removes 70% of the outage risk; training removes 40% of the over-trust risk.',
-  'residual-monitoring':
-    'The head of customer care accepts the residual risk and signs it off every quarter; a weekly dashboard tracks recall, offer rates by age band and complaints from 2,000 weekly calls.',
-  escalation:
-    'We escalate when offer rates differ by more than 10 points between age bands, and shut scoring down when recall stays below 0.40 for 2 weeks; the product owner decides within 1 working day.',
-};
 /** The first answer to stage 1's inputs: the exit survey exists only once the customer left. */
 const LATE_INPUTS =
   'Predict whether each customer churns in the next 30 days, a yes or no classification. Inputs: answers to the exit survey in the CRM, which are not available until the customer has already left.';
