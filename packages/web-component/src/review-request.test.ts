@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import type { ErrorDetail } from './index';
 import { committeeSession, focused, openAs } from './review-support.test-support';
 import {
@@ -176,5 +176,21 @@ describe('asking for a committee review', () => {
     expect(hasControl(root, 'Reject')).toBe(false);
     expect(hasControl(root, 'Request a new review round')).toBe(false);
     expect(deepQueryAll(root, 'dialog[part~=review-dialog]')).toHaveLength(0);
+  });
+
+  it('the dialog and the review fit a 390 px wide screen', async () => {
+    await page.viewport(390, 844);
+    const { root, dialog, row, openDialog } = await asOwner();
+    await openDialog();
+    byName(root, 'Add another reviewer').click();
+    type(await until(() => row(2)), 'someone.with.a.long.address@example.com');
+    const box = dialog().getBoundingClientRect();
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(390);
+    for (const control of deepQueryAll(dialog(), 'button, input, textarea'))
+      expect(control.getBoundingClientRect().right).toBeLessThanOrEqual(box.right);
+    expect(dialog().scrollWidth).toBeLessThanOrEqual(dialog().clientWidth);
+    const section = deepQuery(root, 'section[part~=review]');
+    expect(section.scrollWidth).toBeLessThanOrEqual(section.clientWidth);
   });
 });
