@@ -64,7 +64,8 @@ const garbageIds = fc
         // An id without letters is the same id in upper case.
         if (!/[A-F]/.test(target)) target = `${target.slice(0, -1)}X`;
       }
-      // Valid for every route with a body: an answer, a revision, a share, a role.
+      // Valid for every route with a body: an answer, a revision, a share, a role, a review
+      // request, a vote.
       const json =
         method === 'POST' || method === 'PATCH'
           ? JSON.stringify({
@@ -72,6 +73,9 @@ const garbageIds = fc
               answer: 'An answer.',
               email: 'someone@example.com',
               role: 'viewer',
+              reviewers: [{ email: 'someone@example.com' }],
+              vote: 'approve',
+              comment: 'A reason.',
             })
           : undefined;
       await fuzzer.send(
@@ -235,6 +239,9 @@ const badAuth = fc
       ['GET', '/shared-sessions'],
       ['POST', '/sessions/:id/members'],
       ['PATCH', '/sessions/:id/members/someone'],
+      ['POST', '/sessions/:id/review'],
+      ['POST', '/sessions/:id/review/votes'],
+      ['GET', '/reviews'],
     ),
     badTokens,
     pick,
@@ -253,6 +260,9 @@ const badAuth = fc
                   answer: 'y',
                   email: 'a@example.com',
                   role: 'viewer',
+                  reviewers: [{ email: 'a@example.com' }],
+                  vote: 'approve',
+                  comment: 'A reason.',
                 }),
               }
             : {}),
@@ -274,6 +284,9 @@ const wrongMethod = fc
       '/sessions/:id/members',
       '/sessions/:id/members/someone',
       '/shared-sessions',
+      '/sessions/:id/review',
+      '/sessions/:id/review/votes',
+      '/reviews',
       '/auth/login',
       '/workflows',
       '/health',
@@ -288,7 +301,8 @@ const wrongMethod = fc
         full.startsWith('/sessions') ||
           full.startsWith('/auth') ||
           full === '/workflows' ||
-          full === '/shared-sessions'
+          full === '/shared-sessions' ||
+          full === '/reviews'
           ? apiRequest(method, full, { token: user.token })
           : { method, path: full },
         { valid: false },

@@ -17,7 +17,9 @@ import {
   invalidOf,
   repeated,
   toJsonText,
+  validOf,
 } from './json-schema-arbitrary.test-support';
+import { requestReviewBody, voteBody } from './review-routes';
 import { shareBody } from './sharing-routes';
 
 // Attacks on the body: its shape (generated from the route's schema), its syntax, its bytes, its
@@ -26,12 +28,14 @@ import { shareBody } from './sharing-routes';
 
 const pick = fc.nat({ max: 1000 });
 
-type BodyRoute = 'start' | 'answer' | 'share' | 'register' | 'login';
+type BodyRoute = 'start' | 'answer' | 'share' | 'review' | 'vote' | 'register' | 'login';
 
 const schemas: Record<BodyRoute, z.ZodType> = {
   start: startSessionInput,
   answer: answerInput,
   share: shareBody,
+  review: requestReviewBody,
+  vote: voteBody,
   register: registerInput,
   login: loginInput,
 };
@@ -43,6 +47,11 @@ const validBodies: Record<BodyRoute, fc.Arbitrary<unknown>> = {
   share: fc
     .tuple(fc.nat(), fc.constantFrom('viewer', 'editor'))
     .map(([number, role]) => ({ userId: `outsider-${number}`, role })),
+  // Reviewers no account has, as for a share: a request touches no other lane's user.
+  review: fc
+    .uniqueArray(fc.nat(), { minLength: 1, maxLength: 3 })
+    .map((numbers) => ({ reviewers: numbers.map((number) => ({ userId: `outsider-${number}` })) })),
+  vote: validOf(inputJsonSchema(voteBody)).filter((body) => voteBody.safeParse(body).success),
   register: registerBodies,
   login: registerBodies.map((body) => {
     const { email, password } = body as { email: string; password: string };
@@ -58,6 +67,8 @@ const bodyRoute = fc.constantFrom<BodyRoute>(
   'answer',
   'answer',
   'share',
+  'review',
+  'vote',
   'register',
   'login',
 );
@@ -84,6 +95,8 @@ const withMainField = (route: BodyRoute, value: unknown) =>
     start: { idea: value },
     answer: { questionId: 'q-placeholder', answer: value },
     share: { userId: value, role: 'viewer' },
+    review: { reviewers: [{ userId: value }] },
+    vote: { vote: 'approve', comment: value },
     register: { email: value, password: 'correct horse battery' },
     login: { email: value, password: 'correct horse battery' },
   })[route];
@@ -96,20 +109,21 @@ async function bodyRequest(
   which: number,
   json: string,
 ) {
-  const session =
-    route === 'answer' || route === 'share'
-      ? await fuzzer.session(user, which, { active: route === 'answer' })
-      : null;
+  const onSession = ['answer', 'share', 'review', 'vote'].includes(route);
+  const session = onSession
+    ? await fuzzer.session(user, which, { active: route === 'answer' })
+    : null;
   const text = session ? json.replaceAll('q-placeholder', session.pendingId ?? '') : json;
   const path = {
     start: '/sessions',
     answer: `/sessions/${session?.id}/answers`,
     share: `/sessions/${session?.id}/members`,
+    review: `/sessions/${session?.id}/review`,
+    vote: `/sessions/${session?.id}/review/votes`,
     register: '/auth/register',
     login: '/auth/login',
   }[route];
-  const token =
-    route === 'start' || route === 'answer' || route === 'share' ? user.token : undefined;
+  const token = route === 'start' || onSession ? user.token : undefined;
   return { text, request: apiRequest('POST', path, { ...(token ? { token } : {}), json: text }) };
 }
 
@@ -132,6 +146,8 @@ const badBody = fc.oneof(
   badBodyFor('start', 3),
   badBodyFor('answer', 4),
   badBodyFor('share', 2),
+  badBodyFor('review', 1),
+  badBodyFor('vote', 1),
   badBodyFor('register', 1),
   badBodyFor('login', 1),
 );

@@ -137,4 +137,7 @@ export const ID_ROUTES = [
   ['POST', '/members'],
   ['PATCH', '/members/3f1e2d3c-0000-4000-8000-000000000002'],
   ['DELETE', '/members/3f1e2d3c-0000-4000-8000-000000000002'],
+  ['GET', '/review'],
+  ['POST', '/review'],
+  ['POST', '/review/votes'],
 ] as const;

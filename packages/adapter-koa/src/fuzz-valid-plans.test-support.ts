@@ -2,6 +2,7 @@ import { answerInput, registerInput, startSessionInput } from '@uaip/core';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { apiRequest, brief, type Plan, plan } from './fuzz-plan.test-support';
+import { reviewing } from './fuzz-review-plans.test-support';
 import { inputJsonSchema, textOf, validOf } from './json-schema-arbitrary.test-support';
 import {
   answerResultSchema,
@@ -298,6 +299,7 @@ export const validPlans: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 24, arbitrary: list },
   { weight: 10, arbitrary: remove },
   { weight: 6, arbitrary: sharing },
+  { weight: 4, arbitrary: reviewing },
   { weight: 16, arbitrary: operations },
   // bcrypt makes these the slowest requests by far: one in a hundred or so.
   { weight: 1, arbitrary: register },

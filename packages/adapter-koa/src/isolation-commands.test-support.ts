@@ -36,6 +36,9 @@ const ID_ROUTES = [
   ['POST', '/members'],
   ['PATCH', '/members/:userId'],
   ['DELETE', '/members/:userId'],
+  ['GET', '/review'],
+  ['POST', '/review'],
+  ['POST', '/review/votes'],
 ] as const;
 
 /** Live sessions the user neither owns nor is a member of: they must learn nothing of them. */
@@ -223,8 +226,8 @@ export function isolationCommands(
           let key: string | undefined;
           if (method === 'POST' || method === 'PATCH') {
             // The owner's own answer (its key too) where there is one, else a body valid for
-            // the route: an answer to the question really pending, or sharing the session with
-            // the intruder themselves, as an editor.
+            // the route: an answer to the question really pending, sharing the session with
+            // the intruder themselves as an editor, naming them a reviewer, or a vote.
             const owners = replayOwners && suffix === '/answers' ? victim.keyed : undefined;
             body =
               owners?.body ??
@@ -233,6 +236,9 @@ export function isolationCommands(
                 answer: text,
                 email: world.emails[intruder],
                 role: 'editor',
+                reviewers: [{ email: world.emails[intruder] }],
+                vote: 'approve',
+                comment: 'Let me in',
               });
             key = owners?.key;
           }
@@ -252,6 +258,13 @@ export function isolationCommands(
           expectStatus(response, 404, `${method} ${suffix || '/'} as another user`);
           await expectOwnerView(victim, `after u${intruder} tried ${method} ${suffix || '/'}`);
           await expectMembers(world, victim, `after u${intruder} tried ${method} ${suffix || '/'}`);
+          if (suffix.startsWith('/review')) {
+            // Nobody asks for a review in this model: the intruder's request opened none.
+            const review = await call('GET', `/sessions/${victim.id}/review`, victim.owner);
+            expect(review.json, `after u${intruder} tried ${method} ${suffix}`).toEqual({
+              review: null,
+            });
+          }
         },
       ),
     );
@@ -273,6 +286,9 @@ export function isolationCommands(
                   answer: RICH_ANSWER,
                   email: world.emails[(caller + 1) % world.users],
                   role: 'viewer',
+                  reviewers: [{ email: world.emails[(caller + 1) % world.users] }],
+                  vote: 'approve',
+                  comment: 'Too late',
                 })
               : undefined;
           const path = `/sessions/${session.id}${suffix}`

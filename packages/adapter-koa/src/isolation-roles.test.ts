@@ -1,27 +1,53 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeHalted, requestReview } from './review.test-support';
 import type { RouteSpec } from './route-spec';
-import { completeScoping, RICH_ANSWER, SCOPING_ANSWERS } from './session-driver.test-support';
+import { RICH_ANSWER, SCOPING_ANSWERS } from './session-driver.test-support';
 import { namedUser, openEvents, share, type TestUser } from './sharing.test-support';
 import { type CallResult, startTestApi, type TestApi } from './test-api.test-support';
 
 // Quality bar "Isolation" with roles: on every route of the router's own table that takes a
-// session id, the owner, an editor, a viewer and a stranger each get what their role allows.
-// Readers read; the owner and editors answer and revise, a viewer gets 403; only the owner
-// shares, changes roles, removes others and deletes (403 for a member); a stranger gets 404,
+// session id, the owner, an editor, a viewer, a reviewer (a viewer named in the committee
+// review) and a stranger each get what their role allows. Readers read; the owner and editors
+// answer and revise, viewers get 403; only the owner shares, changes roles, removes others,
+// asks for a review and deletes (403 for a member); only a reviewer votes; a stranger gets 404,
 // exactly as for a session that does not exist. A refused request changes nothing.
 
-type Role = 'owner' | 'editor' | 'viewer' | 'stranger';
-/** Refused roles first: the owner's request may change what the others would be refused on. */
-const ROLES: Role[] = ['stranger', 'viewer', 'editor', 'owner'];
+type Role = 'owner' | 'editor' | 'viewer' | 'reviewer' | 'stranger';
+/**
+ * Refused roles first: the owner's request may change what the others would be refused on.
+ * The vote is the exception: only the reviewer may cast it, and the editor and the owner are
+ * refused after it as before (they are no reviewers).
+ */
+const ROLES: Role[] = ['stranger', 'viewer', 'reviewer', 'editor', 'owner'];
 
-const READ: Record<Role, number> = { owner: 200, editor: 200, viewer: 200, stranger: 404 };
-const WRITE: Record<Role, number> = { owner: 200, editor: 200, viewer: 403, stranger: 404 };
+const READ: Record<Role, number> = {
+  owner: 200,
+  editor: 200,
+  viewer: 200,
+  reviewer: 200,
+  stranger: 404,
+};
+const WRITE: Record<Role, number> = {
+  owner: 200,
+  editor: 200,
+  viewer: 403,
+  reviewer: 403,
+  stranger: 404,
+};
 const own = (status: number): Record<Role, number> => ({
   owner: status,
   editor: 403,
   viewer: 403,
+  reviewer: 403,
   stranger: 404,
 });
+const VOTE: Record<Role, number> = {
+  owner: 403,
+  editor: 403,
+  viewer: 403,
+  reviewer: 200,
+  stranger: 404,
+};
 
 /** What each role gets on each route, in the order the test walks them (deleting last). */
 const MATRIX: Array<[string, Record<Role, number>]> = [
@@ -32,11 +58,15 @@ const MATRIX: Array<[string, Record<Role, number>]> = [
   ['GET /sessions/:id/history', READ],
   ['GET /sessions/:id/events', READ],
   ['GET /sessions/:id/members', READ],
+  ['GET /sessions/:id/review', READ],
   ['POST /sessions/:id/answers', WRITE],
   ['POST /sessions/:id/turns/:turnId/revisions', WRITE],
   ['POST /sessions/:id/members', own(201)],
   ['PATCH /sessions/:id/members/:userId', own(200)],
   ['DELETE /sessions/:id/members/:userId', own(204)],
+  // The owner's request opens a round naming the reviewer, who then votes in it.
+  ['POST /sessions/:id/review', own(201)],
+  ['POST /sessions/:id/review/votes', VOTE],
   ['DELETE /sessions/:id', own(204)],
 ];
 
@@ -46,18 +76,27 @@ let api: TestApi;
 let users: Record<Role, TestUser>;
 /** Someone the owner shares with during the walk: the target of the member routes. */
 let other: TestUser;
-/** A completed session (charter, revisions) and an active one (answers). */
+/** A completed session (charter, revisions, its review) and an active one (answers). */
 let completed: string;
 let active: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  const [owner, editor, viewer, stranger, extra] = await Promise.all(
-    ['owner', 'editor', 'viewer', 'stranger', 'other'].map((name) => namedUser(api, name)),
+  const [owner, editor, viewer, reviewer, stranger, extra] = await Promise.all(
+    ['owner', 'editor', 'viewer', 'reviewer', 'stranger', 'other'].map((name) =>
+      namedUser(api, name),
+    ),
   );
-  users = { owner: owner!, editor: editor!, viewer: viewer!, stranger: stranger! };
+  users = {
+    owner: owner!,
+    editor: editor!,
+    viewer: viewer!,
+    reviewer: reviewer!,
+    stranger: stranger!,
+  };
   other = extra!;
-  completed = await completeScoping(api, owner!.token);
+  // "Halt": the decision calls for a committee review.
+  completed = await completeHalted(api, owner!.token);
   active = (
     await api.call('POST', '/api/v1/sessions', {
       token: owner!.token,
@@ -70,6 +109,14 @@ beforeAll(async () => {
       expect(shared.status).toBe(201);
     }
   }
+  // Named in the review, the reviewer becomes a viewer of the completed session; a viewer of
+  // the active one too, so that a write there is a member's 403 rather than a stranger's 404.
+  const asked = await requestReview(api, owner!.token, completed, {
+    reviewers: [{ email: reviewer!.email }],
+  });
+  expect(asked.status, asked.text).toBe(201);
+  const shared = await share(api, owner!.token, active, { email: reviewer!.email, role: 'viewer' });
+  expect(shared.status).toBe(201);
 }, 60_000);
 afterAll(() => api.close());
 
@@ -79,7 +126,7 @@ const get = (path: string, token = users.owner.token) =>
 /** Everything the owner sees of a session: compared around every refused request. */
 async function ownerView(sessionId: string) {
   const responses = await Promise.all(
-    ['', '/turns', '/usage', '/history', '/members'].map((suffix) =>
+    ['', '/turns', '/usage', '/history', '/members', '/review'].map((suffix) =>
       get(`/sessions/${sessionId}${suffix}`),
     ),
   );
@@ -109,12 +156,27 @@ async function requestFor(route: RouteSpec & { fullPath: string }) {
     body = { answer: SCOPING_ANSWERS.objective };
   } else if (key === 'POST /sessions/:id/members') body = { email: other.email, role: 'viewer' };
   else if (key === 'PATCH /sessions/:id/members/:userId') body = { role: 'editor' };
+  else if (key === 'POST /sessions/:id/review')
+    body = { reviewers: [{ email: users.reviewer.email }] };
+  else if (key === 'POST /sessions/:id/review/votes')
+    body = { vote: 'approve', comment: 'The risks are owned' };
   const path = route.fullPath
     .replace(':id', sessionId)
     .replace(':turnId', turnId)
     .replace(':userId', other.id);
   return { key, sessionId, path, body };
 }
+
+/** A body every route that takes one finds valid: only the session decides the answer. */
+const anyBody = () => ({
+  questionId: 'q-any',
+  answer: RICH_ANSWER,
+  email: other.email,
+  role: 'viewer',
+  reviewers: [{ email: other.email }],
+  vote: 'approve',
+  comment: 'The risks are owned',
+});
 
 async function send(method: string, path: string, role: Role, body?: object): Promise<CallResult> {
   const token = users[role].token;
@@ -175,12 +237,7 @@ describe('owner, editor, viewer and stranger on every route that takes a session
         .replace(':turnId', MISSING)
         .replace(':userId', other.id);
       for (const role of ROLES) {
-        const response = await send(route.method.toUpperCase(), path, role, {
-          questionId: 'q-any',
-          answer: RICH_ANSWER,
-          email: other.email,
-          role: 'viewer',
-        });
+        const response = await send(route.method.toUpperCase(), path, role, anyBody());
         expect(response.status, `${key} as ${role} after the delete`).toBe(404);
       }
     }
@@ -222,12 +279,7 @@ describe('owner, editor, viewer and stranger on every route that takes a session
         .replace(':id', active)
         .replace(':turnId', MISSING)
         .replace(':userId', users.editor.id);
-      const response = await send(method, path, 'viewer', {
-        questionId: 'q-any',
-        answer: RICH_ANSWER,
-        email: other.email,
-        role: 'viewer',
-      });
+      const response = await send(method, path, 'viewer', anyBody());
       expect(response.status, `${key} as the removed viewer`).toBe(404);
     }
     expect((await get(`/sessions/${active}`, users.editor.token)).status).toBe(200);

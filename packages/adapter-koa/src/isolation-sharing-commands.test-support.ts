@@ -121,7 +121,11 @@ export function sharingCommands(
 
   /** A member reads: the same session as its owner sees. */
   const read = fc
-    .tuple(user, pick, fc.constantFrom('', '/turns', '/usage', '/history', '/members', '/charter'))
+    .tuple(
+      user,
+      pick,
+      fc.constantFrom('', '/turns', '/usage', '/history', '/members', '/charter', '/review'),
+    )
     .map(([reader, which, suffix]) =>
       command(
         `u${reader} reads the shared #${which}${suffix}`,
@@ -137,6 +141,8 @@ export function sharingCommands(
           const response = await call('GET', `/sessions/${session.id}${suffix}`, reader);
           expectStatus(response, status, `a member reads ${suffix}`);
           if (suffix === '/members') expect(response.json.ownerId).toBe(userIds[session.owner]);
+          // Nobody asks for a review in this model: every reader sees none.
+          if (suffix === '/review') expect(response.json).toEqual({ review: null });
         },
       ),
     );

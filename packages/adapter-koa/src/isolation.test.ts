@@ -29,7 +29,7 @@ afterAll(() => api.close());
 /** What the owner can see of the session: compared before and after every intrusion. */
 async function ownerView() {
   const responses = await Promise.all(
-    ['', '/turns', '/usage', '/charter', '/history', '/members'].map((suffix) =>
+    ['', '/turns', '/usage', '/charter', '/history', '/members', '/review'].map((suffix) =>
       api.call('GET', `/api/v1/sessions/${sessionId}${suffix}`, { token: owner.token }),
     ),
   );
@@ -44,6 +44,8 @@ function validBody(route: RouteSpec): Record<string, unknown> | undefined {
     reviseAnswer: { answer: RICH_ANSWER },
     shareSession: { email: intruder.email, role: 'editor' },
     changeMemberRole: { role: 'editor' },
+    requestReview: { reviewers: [{ email: intruder.email }] },
+    voteOnReview: { vote: 'approve', comment: 'Let me in' },
   };
   const body = bodies[route.operationId];
   if (!body) throw new Error(`no body for ${route.operationId}: add one`);
@@ -61,11 +63,14 @@ describe("another user's session is always 404", () => {
       'GET /sessions/:id/events',
       'GET /sessions/:id/history',
       'GET /sessions/:id/members',
+      'GET /sessions/:id/review',
       'GET /sessions/:id/turns',
       'GET /sessions/:id/usage',
       'PATCH /sessions/:id/members/:userId',
       'POST /sessions/:id/answers',
       'POST /sessions/:id/members',
+      'POST /sessions/:id/review',
+      'POST /sessions/:id/review/votes',
       'POST /sessions/:id/turns/:turnId/revisions',
     ]);
     const before = await ownerView();
@@ -103,6 +108,9 @@ describe("another user's session is always 404", () => {
     ).toEqual([]);
     expect(
       (await api.call('GET', '/api/v1/shared-sessions', { token: intruder.token })).json.items,
+    ).toEqual([]);
+    expect(
+      (await api.call('GET', '/api/v1/reviews', { token: intruder.token })).json.items,
     ).toEqual([]);
   });
 });

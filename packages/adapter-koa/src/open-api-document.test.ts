@@ -26,6 +26,8 @@ interface Schema {
   maximum?: number;
   'x-minBytes'?: number;
   'x-maxBytes'?: number;
+  minItems?: number;
+  maxItems?: number;
 }
 
 interface Parameter {
@@ -84,6 +86,13 @@ const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
   shareSession: () => ({ email: 'nobody@example.com', role: 'viewer' }),
   // The path names no member: every valid body is a 404, and nobody is added.
   changeMemberRole: () => ({ role: 'editor' }),
+  // The session is not completed: every valid body is a 422, and nobody is asked. As many
+  // reviewers as may be named, so that every approvalsRequired the document allows is valid.
+  requestReview: () => ({
+    reviewers: Array.from({ length: 20 }, (_, index) => ({ email: `r${index}@example.com` })),
+  }),
+  // No review was requested: every valid body is a 422, and no vote is cast.
+  voteOnReview: () => ({ vote: 'approve', comment: 'The risks are owned' }),
 };
 
 /**
@@ -127,13 +136,28 @@ function refuses(response: CallResult, name: string): boolean {
   );
 }
 
-/** Whether the document's schema accepts `value` (lengths in code points, as JSON Schema counts). */
-function documentAccepts(schema: Schema, value: unknown): boolean {
-  if (schema.anyOf) return schema.anyOf.some((branch) => documentAccepts(branch, value));
+/**
+ * Whether the document's schema accepts `value` (lengths in code points, as JSON Schema counts).
+ * A query or header integer comes as digits; a body's is a JSON number.
+ */
+function documentAccepts(schema: Schema, value: unknown, inBody = false): boolean {
+  if (schema.anyOf) return schema.anyOf.some((branch) => documentAccepts(branch, value, inBody));
   if (schema.enum) return schema.enum.includes(value);
   if (schema.type === 'null') return value === null;
+  if (schema.type === 'array') {
+    return (
+      Array.isArray(value) &&
+      value.length >= (schema.minItems ?? 0) &&
+      value.length <= (schema.maxItems ?? Infinity)
+    );
+  }
   if (schema.type === 'integer') {
-    const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    const number =
+      typeof value === 'number'
+        ? value
+        : !inBody && typeof value === 'string' && /^-?\d+$/.test(value)
+          ? Number(value)
+          : Number.NaN;
     return (
       Number.isInteger(number) &&
       number >= (schema.minimum ?? -Infinity) &&
@@ -198,14 +222,28 @@ function stringProbes(schema: Schema): string[] {
   return [...probes];
 }
 
-function probesFor(schema: Schema): unknown[] {
+/**
+ * Values to try on an input: in a body, integers as JSON numbers (and a string of digits, which
+ * is no integer there), and arrays of `sample`'s first item at and around their item limits.
+ */
+function probesFor(schema: Schema, inBody: boolean, sample: unknown): unknown[] {
   const branches = schema.anyOf ?? [schema];
   const values: unknown[] = [];
   for (const branch of branches) {
     if (branch.type === 'null') values.push(null);
     else if (branch.type === 'integer') {
       const { minimum = 0, maximum = 1000 } = branch;
-      values.push(...[minimum - 1, minimum, maximum, maximum + 1].map(String), 'abc', '1.5');
+      const limits = [minimum - 1, minimum, maximum, maximum + 1];
+      values.push(
+        ...(inBody ? [...limits, 1.5, String(minimum)] : [...limits.map(String), '1.5']),
+        'abc',
+      );
+    } else if (branch.type === 'array') {
+      const item = Array.isArray(sample) ? sample[0] : undefined;
+      const { minItems = 0, maxItems = 100 } = branch;
+      for (const length of [minItems - 1, minItems, maxItems, maxItems + 1])
+        if (length >= 0) values.push(Array.from({ length }, () => item));
+      values.push('x');
     } else values.push(...stringProbes(branch));
   }
   return values;
@@ -220,6 +258,8 @@ function inputsOf(route: Route, operation: Operation) {
     ...Object.entries(properties).map(([name, schema]) => ({
       name,
       schema,
+      inBody: true,
+      values: () => probesFor(schema, true, base().body?.[name]),
       probe: (value: unknown): Probe => {
         const body: Record<string, unknown> = { ...base().body };
         for (const other of ONE_OF[route.operationId] ?? []) delete body[other];
@@ -229,6 +269,8 @@ function inputsOf(route: Route, operation: Operation) {
     ...parameters.map(({ name, schema, in: where }) => ({
       name,
       schema,
+      inBody: false,
+      values: () => probesFor(schema, false, undefined),
       probe: (value: unknown): Probe => ({
         ...base(),
         [where === 'query' ? 'query' : 'headers']: { [name]: String(value) },
@@ -301,18 +343,20 @@ describe('the OpenAPI document, route by route of the router table', () => {
         expect(BASE_BODIES, `a base body for ${route.operationId}`).toHaveProperty(
           route.operationId,
         );
-      for (const { name, schema, probe } of inputsOf(route, operation)) {
+      for (const { name, schema, inBody, values, probe } of inputsOf(route, operation)) {
         // The fuzzer's first finding: string inputs without a length limit.
         for (const branch of schema.anyOf ?? [schema])
           if (branch.type === 'string' && !branch.enum)
             expect(branch.maxLength, `${route.fullPath} ${name} has a maxLength`).toBeDefined();
-        for (const value of probesFor(schema)) {
+        for (const value of values()) {
           const request = probe(value);
           // Header values are Latin-1 on the wire, and lose surrounding spaces.
           if (request.headers && !/^[\x21-\x7e]*$/.test(String(value))) continue;
           const response = await send(route, request);
           expect(response.status, label(name, value)).toBeLessThan(500);
-          expect(refuses(response, name), label(name, value)).toBe(!documentAccepts(schema, value));
+          expect(refuses(response, name), label(name, value)).toBe(
+            !documentAccepts(schema, value, inBody),
+          );
           checked++;
         }
       }

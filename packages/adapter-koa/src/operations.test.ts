@@ -464,6 +464,7 @@ describe('GET /openapi.json', () => {
     expect(json(shareOperation.responses['200'])).toEqual(json(shareOperation.responses['201']));
     expect(json(document.paths[members].get.responses['200']).required).toEqual([
       'ownerId',
+      'owner',
       'members',
     ]);
     expect(json(document.paths[member].patch.requestBody).required).toEqual(['role']);
@@ -491,6 +492,8 @@ describe('GET /openapi.json', () => {
       ['/api/v1/sessions/{id}', 'delete'],
       ['/api/v1/sessions/{id}/answers', 'post'],
       ['/api/v1/sessions/{id}/turns/{turnId}/revisions', 'post'],
+      ['/api/v1/sessions/{id}/review', 'post'],
+      ['/api/v1/sessions/{id}/review/votes', 'post'],
     ];
     for (const [path, method] of refusable) {
       const responses = document.paths[path!][method!].responses;
@@ -502,6 +505,72 @@ describe('GET /openapi.json', () => {
       for (const [method, operation] of Object.entries(methods as object))
         if (!refusable.some(([p, m]) => p === path && m === method))
           expect(Object.keys(operation.responses), `${method} ${path}`).not.toContain('403');
+  });
+});
+
+describe('the committee review in the OpenAPI document', () => {
+  let api: TestApi;
+  // biome-ignore lint/suspicious/noExplicitAny: the document is read as JSON
+  let document: any;
+  beforeAll(async () => {
+    api = await startTestApi();
+    document = (await api.call('GET', '/openapi.json')).json;
+  });
+  afterAll(() => api.close());
+  // biome-ignore lint/suspicious/noExplicitAny: the document is read as JSON
+  const json = (part: any) => part.content['application/json'].schema;
+
+  it('documents the review routes: bodies (one of email and userId per reviewer), answers and errors', () => {
+    const review = document.paths['/api/v1/sessions/{id}/review'];
+    const request = json(review.post.requestBody);
+    expect(request.required).toEqual(['reviewers']);
+    expect(request.properties.reviewers).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+    });
+    expect(request.properties.reviewers.items.oneOf).toEqual([
+      { required: ['email'] },
+      { required: ['userId'] },
+    ]);
+    expect(request.properties.reviewers.items.properties.email).toMatchObject({
+      format: 'email',
+      maxLength: 254,
+    });
+    expect(request.properties.approvalsRequired).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(request.properties.note).toMatchObject({ maxLength: 2000 });
+    expect(Object.keys(review.post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '403', '404', '409', '422']),
+    );
+    const current = json(review.post.responses['201']).properties.review.properties.current;
+    expect(current.required).toEqual(
+      expect.arrayContaining(['round', 'status', 'approvalsRequired', 'reviewers', 'decidedBy']),
+    );
+    expect(json(review.get.responses['200']).properties.review.anyOf).toContainEqual({
+      type: 'null',
+    });
+    expect(Object.keys(review.get.responses)).not.toContain('403');
+
+    const votes = document.paths['/api/v1/sessions/{id}/review/votes'].post;
+    expect(json(votes.requestBody).required).toEqual(['vote', 'comment']);
+    expect(json(votes.requestBody).properties.vote.enum).toEqual(['approve', 'reject']);
+    expect(Object.keys(votes.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '403', '404', '409', '422']),
+    );
+
+    const list = document.paths['/api/v1/reviews'].get;
+    expect(list.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'limit',
+      'cursor',
+      'status',
+    ]);
+    expect(
+      list.parameters.find((parameter: { name: string }) => parameter.name === 'status').schema
+        .enum,
+    ).toEqual(['open', 'approved', 'rejected', 'closed']);
+    expect(json(list.responses['200']).properties.items.items.required).toEqual(
+      expect.arrayContaining(['id', 'ownerId', 'owner', 'review']),
+    );
   });
 });
 

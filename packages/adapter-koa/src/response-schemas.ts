@@ -138,6 +138,11 @@ const memberRole = z
     '`viewer` reads the session and follows its events; `editor` may also answer and revise',
   );
 
+/** The owner of a session as its members and reviewers see it: who shared it or asks. */
+const ownerName = z
+  .object({ email: z.string().nullable(), name: z.string().nullable() })
+  .describe("The owner's email and name; nulls when the server has no account of that id");
+
 /** A member of a shared session: an account the owner shared it with, and the role. */
 export const memberSchema = z.object({
   userId: z.string(),
@@ -158,6 +163,7 @@ export const memberResultSchema = z.object({ member: memberSchema });
 /** The body of `GET /sessions/:id/members`. */
 export const sessionMembersSchema = z.object({
   ownerId: z.string().describe("The session's owner (never one of the members)"),
+  owner: ownerName,
   members: z.array(memberSchema).describe('In the order they were first added'),
 });
 
@@ -166,6 +172,7 @@ export const sharedSessionPageSchema = z.object({
   items: z.array(
     sessionSummary.extend({
       ownerId: z.string(),
+      owner: ownerName,
       role: memberRole.describe("The caller's role in the session"),
     }),
   ),
@@ -304,4 +311,90 @@ export const healthSchema = z.object({
     .string()
     .optional()
     .describe('What to do while no LLM provider is reachable (e.g. how to configure one)'),
+});
+
+const vote = z.enum(['approve', 'reject']);
+const reviewStatus = z
+  .enum(['open', 'approved', 'rejected', 'closed'])
+  .describe(
+    '`open` while votes are awaited; `approved` or `rejected` once the votes settled it; `closed` when it ended without an outcome (`closedReason`)',
+  );
+
+/** A reviewer of a committee review round, and their vote once cast. */
+export const reviewerSchema = z.object({
+  userId: z.string(),
+  email: z
+    .string()
+    .nullable()
+    .describe("The account's email; null when the server has no account of that id"),
+  name: z.string().nullable(),
+  vote: vote.nullable().describe('Null until they vote; a vote is final'),
+  comment: z.string().nullable().describe('Why they voted so'),
+  votedAt: iso.nullable(),
+});
+
+/** One round of a committee review: the reviewers of one version of the session's result. */
+export const reviewRoundSchema = z.object({
+  round: z.number().int().describe('1 for the first round; each new request or reopening adds one'),
+  status: reviewStatus,
+  requestedBy: z.string().describe('The owner who asked for the review'),
+  requestedAt: iso,
+  note: z.string().nullable().describe("The owner's message to the reviewers"),
+  sessionVersion: z.number().int().describe('The session version whose result is under review'),
+  outcome: z
+    .string()
+    .nullable()
+    .describe("The result's outcome under review (U-AIP: the charter's decision)"),
+  approvalsRequired: z
+    .number()
+    .int()
+    .describe('Approvals that approve the round; it is rejected once that many can no longer come'),
+  approvals: z.number().int(),
+  rejections: z.number().int(),
+  reviewers: z.array(reviewerSchema),
+  decidedBy: z.string().nullable().describe('The reviewer whose vote settled the round'),
+  decidedAt: iso.nullable(),
+  closedReason: z
+    .enum(['revised', 'replaced'])
+    .nullable()
+    .describe('Why a `closed` round ended: the result was revised, or the owner asked again'),
+  closedAt: iso.nullable(),
+});
+
+/** A session's committee review. */
+export const reviewSchema = z.object({
+  sessionId: z.string(),
+  current: reviewRoundSchema,
+  earlier: z.array(reviewRoundSchema).describe('The earlier rounds, oldest first'),
+  upToDate: z
+    .boolean()
+    .describe(
+      'Whether the current round is about the session as it is: false while a revision is under way or after one changed it',
+    ),
+  updatedAt: iso,
+});
+
+/** The body of a review request or a vote. */
+export const reviewResultSchema = z.object({ review: reviewSchema });
+
+/** The body of `GET /sessions/:id/review`. */
+export const sessionReviewSchema = z.object({
+  review: reviewSchema.nullable().describe('Null when no review was requested'),
+});
+
+/** A page of the reviews asked of the caller. */
+export const reviewAssignmentPageSchema = z.object({
+  items: z.array(
+    sessionSummary.extend({
+      ownerId: z.string(),
+      owner: ownerName,
+      review: z.object({
+        round: z.number().int(),
+        status: reviewStatus,
+        requestedAt: iso,
+        vote: vote.nullable().describe("The caller's own vote in the current round"),
+      }),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
 });

@@ -22,6 +22,7 @@ import {
   userSchema,
   workflowListSchema,
 } from './response-schemas';
+import { reviewRoutes } from './review-routes';
 import { revisionRoutes } from './revision-routes';
 import {
   bodyOf,
@@ -333,6 +334,7 @@ export function routeSpecs({
       },
     },
     ...sharingRoutes(orchestrator),
+    ...reviewRoutes(orchestrator),
   ];
 }
 

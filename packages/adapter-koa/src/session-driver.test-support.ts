@@ -81,14 +81,24 @@ export const SCOPING_ANSWERS: Record<string, string> = {
     'Each of the five principles has at least one risk above, with severity and likelihood from 1 to 2 out of 4, and a mitigation that removes 40% to 70% of it.',
 };
 
-/** The answer to a pending question from {@link SCOPING_ANSWERS}, or {@link RICH_ANSWER}. */
-export function scopingAnswer(question: { kind: string; stageId: string; topicId: string | null }) {
+/** The answer to a pending question from `answers` ({@link SCOPING_ANSWERS}), or {@link RICH_ANSWER}. */
+export function scopingAnswer(
+  question: { kind: string; stageId: string; topicId: string | null },
+  answers: Record<string, string> = SCOPING_ANSWERS,
+) {
   const key = question.kind === 'gap' ? `gap:${question.stageId}` : (question.topicId ?? '');
-  return SCOPING_ANSWERS[key] ?? RICH_ANSWER;
+  return answers[key] ?? RICH_ANSWER;
 }
 
-/** Starts a U-AIP session over HTTP and completes it with {@link SCOPING_ANSWERS}. */
-export async function completeScoping(api: TestApi, token: string): Promise<string> {
+/**
+ * Starts a U-AIP session over HTTP and completes it with `answers` ({@link SCOPING_ANSWERS}:
+ * the decision is "Proceed").
+ */
+export async function completeScoping(
+  api: TestApi,
+  token: string,
+  answers: Record<string, string> = SCOPING_ANSWERS,
+): Promise<string> {
   const created = await api.call('POST', '/api/v1/sessions', {
     token,
     body: { idea: 'Predict which prepaid mobile customers will churn next month' },
@@ -99,7 +109,7 @@ export async function completeScoping(api: TestApi, token: string): Promise<stri
       token,
       body: {
         questionId: session.pendingQuestion.id,
-        answer: scopingAnswer(session.pendingQuestion),
+        answer: scopingAnswer(session.pendingQuestion, answers),
       },
     });
     if (answered.status !== 200)

@@ -93,6 +93,7 @@ describe('POST /sessions/:id/members', () => {
     });
     expect(await membersOf(session.id)).toEqual({
       ownerId: owner.id,
+      owner: { email: owner.email, name: null },
       members: [changed.json.member],
     });
   });
@@ -180,7 +181,11 @@ describe('POST /sessions/:id/members', () => {
 describe('GET /sessions/:id/members', () => {
   it('lists the owner and the members for the owner and for every member; 404 for a stranger', async () => {
     const session = await newSession();
-    expect(await membersOf(session.id)).toEqual({ ownerId: owner.id, members: [] });
+    expect(await membersOf(session.id)).toEqual({
+      ownerId: owner.id,
+      owner: { email: owner.email, name: null },
+      members: [],
+    });
     await share(api, owner.token, session.id, { email: bob.email, role: 'editor' });
     await share(api, owner.token, session.id, { email: carol.email, role: 'viewer' });
     const seen = await membersOf(session.id);
@@ -325,7 +330,12 @@ describe('GET /shared-sessions', () => {
     expect(first.status).toBe(200);
     const page = sharedSessionPageSchema.strict().parse(first.json);
     expect(page.items.map((item) => item.id)).toEqual(ids.slice(0, 2));
-    expect(page.items[0]).toMatchObject({ ownerId: owner.id, role: 'viewer', status: 'active' });
+    expect(page.items[0]).toMatchObject({
+      ownerId: owner.id,
+      owner: { email: owner.email, name: null },
+      role: 'viewer',
+      status: 'active',
+    });
     expect(page.items[1]).toMatchObject({ ownerId: owner.id, role: 'editor' });
     expect(page.nextCursor).toEqual(expect.any(String));
     const second = await api.call(
