@@ -126,7 +126,11 @@ async function shareEditViewRemove({ app }: RunningApp) {
     pendingQuestion: { id: pending.id },
   });
   const members = await app.call('GET', path('/members'), { token: colleague.token });
-  expect(members.json).toEqual({ ownerId: owner.id, members: [changed.json.member] });
+  expect(members.json).toEqual({
+    ownerId: owner.id,
+    owner: { email: owner.email, name: null },
+    members: [changed.json.member],
+  });
   // Only the owner deletes.
   expect((await app.call('DELETE', path(), { token: colleague.token })).status).toBe(403);
 

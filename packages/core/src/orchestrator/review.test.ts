@@ -199,8 +199,9 @@ describe('requesting a review', () => {
     await orchestrator.requestReview(owner, sessionId, { reviewers: [{ userId: 'carol' }] });
     const again = await orchestrator.requestReview(owner, sessionId, {
       reviewers: [{ userId: 'dave' }],
+      note: '   ',
     });
-    expect(again.current).toMatchObject({ round: 2, status: 'open' });
+    expect(again.current).toMatchObject({ round: 2, status: 'open', note: null });
     expect(again.earlier).toMatchObject([{ round: 1, status: 'closed', closedReason: 'replaced' }]);
     // Carol is no longer a reviewer of the current round.
     expect(await codeOf(vote(reviewer1, 'approve'))).toBe('forbidden');

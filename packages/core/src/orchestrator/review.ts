@@ -305,7 +305,8 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
       const start = {
         requestedBy: principal.userId,
         at,
-        note: parsed.note ?? null,
+        // A blank note (only whitespace, trimmed away) is no note.
+        note: parsed.note || null,
         sessionVersion: session.version,
         outcome: outcomeOf(session),
         approvalsRequired: parsed.approvalsRequired ?? reviewers.length,
