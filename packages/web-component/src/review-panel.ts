@@ -94,8 +94,22 @@ export class ReviewPanel {
     this.focus('button.review-open');
   }
 
+  /** Keeps what is typed; a row's problem goes once it is edited (the rest stay said). */
   input(index: number, email: string) {
     this.emails = this.emails.map((value, at) => (at === index ? email : value));
+    if (!this.rowProblems[index]) return;
+    this.rowProblems = this.rowProblems.map((text, at) => (at === index ? '' : text));
+    if (!this.rowProblems.some(Boolean)) this.problem = '';
+    this.host.requestUpdate();
+  }
+
+  /** Keeps the comment; "a comment is required" goes once there is one. */
+  write(comment: string) {
+    this.comment = comment;
+    if (this.voteProblem && comment.trim() && !this.voting) {
+      this.voteProblem = '';
+      this.host.requestUpdate();
+    }
   }
 
   addRow() {

@@ -74,9 +74,7 @@ function voteForm(panel: ReviewPanel, round: ReviewRound) {
     <textarea id="review-comment" part="textarea" maxlength="2000" required rows="3"
       aria-describedby=${invalid ? 'review-comment-hint review-vote-problem' : 'review-comment-hint'}
       aria-invalid=${invalid ? 'true' : 'false'} .value=${live(panel.comment)}
-      @input=${(event: Event) => {
-        panel.comment = (event.target as HTMLTextAreaElement).value;
-      }}></textarea>
+      @input=${(event: Event) => panel.write((event.target as HTMLTextAreaElement).value)}></textarea>
     ${invalid ? html`<p id="review-vote-problem" class="error" part="error" role="alert">${panel.voteProblem}</p>` : nothing}
     <div class="actions">
       <button type="button" part="button approve-button" ?disabled=${panel.voting !== null}
@@ -134,13 +132,15 @@ function requestDialog(panel: ReviewPanel, session: Session) {
             panel.approvals = (event.target as HTMLInputElement).value;
           }}>
         <label for="review-note">Note to the reviewers (optional)</label>
-        <textarea id="review-note" part="textarea" maxlength="2000" rows="3" .value=${live(panel.note)}
+        <textarea id="review-note" part="textarea" maxlength="2000" rows="2" .value=${live(panel.note)}
           @input=${(event: Event) => {
             panel.note = (event.target as HTMLTextAreaElement).value;
           }}></textarea>
         ${
           // The form is novalidate: every problem is said here, in words, not in a browser bubble.
-          panel.problem ? html`<p class="error" part="error" role="alert">${panel.problem}</p>` : nothing
+          panel.problem
+            ? html`<p class="error" part="error" role="alert">${panel.problem}</p>`
+            : nothing
         }
         <div class="actions">
           <button type="submit" part="button" ?disabled=${panel.busy}>Request review</button>
@@ -235,7 +235,12 @@ export const reviewStyles = css`
     margin: 0 0 0.75em;
   }
   legend {
+    padding: 0;
     font-weight: 600;
+  }
+  .row,
+  fieldset > button {
+    margin-bottom: 0.5em;
   }
   .row .line {
     display: flex;

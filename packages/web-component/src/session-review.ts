@@ -103,6 +103,18 @@ export class SessionReview implements ReactiveController {
   /** A `review.*` event: someone asked, voted, or a revision reopened or closed the review. */
   changed(event: SessionEvent) {
     if (!event.type.startsWith('review.')) return;
+    // What the person's last request or vote did is no longer news once someone else moved
+    // the review on (their own deciding vote says so itself).
+    const mine =
+      event.type === 'review.decided' && event.decidedBy === this.options.access()?.me?.id;
+    if (
+      this.panel &&
+      (event.type === 'review.decided' ||
+        event.type === 'review.reopened' ||
+        event.type === 'review.closed') &&
+      !mine
+    )
+      this.panel.status = '';
     void this.refresh();
     this.options.refreshCharter();
   }
