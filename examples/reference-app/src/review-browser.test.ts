@@ -135,7 +135,7 @@ describe.skipIf(!hasChromium)(
       await ask.click();
       const dialog = owner.page.getByRole('dialog', { name: /^Request a committee review of "/ });
       await expect.poll(() => dialog.isVisible()).toBe(true);
-      const row = (n: number) => owner.page.getByLabel(`Reviewer ${n} email`, { exact: true });
+      const row = (n: number) => owner.page.getByLabel(`Reviewer ${n}`, { exact: true });
       await expect
         .poll(() =>
           row(1).evaluate(

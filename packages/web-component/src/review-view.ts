@@ -100,12 +100,12 @@ function requestDialog(panel: ReviewPanel, session: Session) {
         void panel.request();
       }}>
         <fieldset>
-          <legend>Reviewers</legend>
+          <legend>Reviewers, by their account's email</legend>
           ${rows.map((email, index) => {
             const problem = panel.rowProblems[index];
             const id = `review-email-${index}`;
             return html`<div class="row">
-              <label for=${id}>Reviewer ${index + 1} email</label>
+              <label for=${id}>Reviewer ${index + 1}</label>
               <div class="line">
                 <input id=${id} type="email" part="input" autocomplete="off"
                   aria-invalid=${problem ? 'true' : 'false'}
