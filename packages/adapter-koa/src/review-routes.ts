@@ -1,12 +1,14 @@
 import {
   listReviewsInput,
   type Orchestrator,
+  type PasswordAuth,
   registerInput,
   requestReviewInput,
   shareInput,
   voteInput,
 } from '@uaip/core';
 import { z } from 'zod';
+import { checkNamedAccounts } from './known-accounts';
 import {
   reviewAssignmentPageSchema,
   reviewResultSchema,
@@ -64,7 +66,7 @@ export const reviewListQuery = listQuery.extend({
  * reviewer votes once, any reader reads it, and each reviewer lists what is asked of them.
  * The core decides who may and when; these routes only carry it over HTTP.
  */
-export function reviewRoutes(orchestrator: Orchestrator): RouteSpec[] {
+export function reviewRoutes(orchestrator: Orchestrator, accounts?: PasswordAuth): RouteSpec[] {
   return [
     {
       method: 'post',
@@ -82,8 +84,19 @@ export function reviewRoutes(orchestrator: Orchestrator): RouteSpec[] {
       async handle(ctx) {
         const sessionId = sessionIdOf(ctx);
         const { note, ...input } = bodyOf(ctx, requestReviewBody);
+        const principal = principalOf(ctx);
+        await checkNamedAccounts(
+          accounts,
+          orchestrator,
+          principal,
+          sessionId,
+          input.reviewers.map((reviewer, index) => ({
+            path: `reviewers.${index}.userId`,
+            userId: reviewer.userId,
+          })),
+        );
         // A blank note (trimmed to nothing) is no note, rather than an empty message.
-        const review = await orchestrator.requestReview(principalOf(ctx), sessionId, {
+        const review = await orchestrator.requestReview(principal, sessionId, {
           ...input,
           ...(note ? { note } : {}),
         });

@@ -181,6 +181,11 @@ describe('POST /sessions/:id/review', () => {
     }
     expect(await reviewOf(sessionId)).toBeNull();
     expect((await api.call('GET', path(sessionId), { token: rita.token })).status).toBe(404);
+    const ghost = await requestReview(api, owner.token, sessionId, {
+      reviewers: [{ email: rita.email }, { userId: 'no-such-user' }],
+    });
+    expectError(ghost, 404, 'not_found', 'reviewers.1.userId');
+    expect(await reviewOf(sessionId)).toBeNull();
   });
 
   it('is 404 naming the reviewer for an email no account has, and grants nobody access', async () => {
@@ -459,8 +464,9 @@ describe('the user rate limit', () => {
         token: alice.token,
         body: { idea: 'Cut churn' },
       });
+      const bob = await namedUser(limited, 'bob');
       const asked = await requestReview(limited, alice.token, created.json.id, {
-        reviewers: [{ userId: 'someone' }],
+        reviewers: [{ userId: bob.id }],
       });
       expectError(asked, 422, 'invalid_state');
       expect(asked.headers.get('ratelimit-policy')).toBe('"user";q=3;w=3600');

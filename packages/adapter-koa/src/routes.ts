@@ -333,8 +333,8 @@ export function routeSpecs({
         ctx.body = await orchestrator.usage(principalOf(ctx), sessionIdOf(ctx));
       },
     },
-    ...sharingRoutes(orchestrator),
-    ...reviewRoutes(orchestrator),
+    ...sharingRoutes(orchestrator, accounts),
+    ...reviewRoutes(orchestrator, accounts),
   ];
 }
 

@@ -1,5 +1,6 @@
-import { type Orchestrator, registerInput, shareInput } from '@uaip/core';
+import { type Orchestrator, type PasswordAuth, registerInput, shareInput } from '@uaip/core';
 import { z } from 'zod';
+import { checkNamedAccounts } from './known-accounts';
 import {
   memberResultSchema,
   sessionMembersSchema,
@@ -43,7 +44,7 @@ export const roleBody = z.object({ role: shareInput.shape.role });
  * with the caller. The core decides who may: the owner manages members, any reader lists
  * them, a member may remove themselves.
  */
-export function sharingRoutes(orchestrator: Orchestrator): RouteSpec[] {
+export function sharingRoutes(orchestrator: Orchestrator, accounts?: PasswordAuth): RouteSpec[] {
   return [
     {
       method: 'post',
@@ -65,6 +66,9 @@ export function sharingRoutes(orchestrator: Orchestrator): RouteSpec[] {
         const sessionId = sessionIdOf(ctx);
         const input = bodyOf(ctx, shareBody);
         const principal = principalOf(ctx);
+        await checkNamedAccounts(accounts, orchestrator, principal, sessionId, [
+          { path: 'userId', userId: input.userId },
+        ]);
         // The core's share adds or changes without saying which; the members before tell.
         const before = await orchestrator.members(principal, sessionId);
         const member = await orchestrator.share(principal, sessionId, input);

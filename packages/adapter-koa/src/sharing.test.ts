@@ -150,6 +150,13 @@ describe('POST /sessions/:id/members', () => {
     });
     expect(expectError(response, 404, 'not_found').message).toMatch(/no account/i);
     expect((await membersOf(session.id)).members).toEqual([]);
+    // A user id must name an account of the router's too; a stranger cannot probe which do.
+    const ghost = { userId: 'no-such-user', role: 'viewer' };
+    expectError(await share(api, owner.token, session.id, ghost), 404, 'not_found', 'userId');
+    expect((await membersOf(session.id)).members).toEqual([]);
+    const probe = await share(api, mallory.token, session.id, ghost);
+    expect(probe.status).toBe(404);
+    expect(probe.json.error.details).toBeUndefined();
   });
 
   it('is 403 for a member, whatever their role, and 404 for a stranger as for a missing session', async () => {
