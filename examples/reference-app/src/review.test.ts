@@ -44,11 +44,12 @@ async function followEvents(app: AppProcess, token: string, sessionId: string, l
 }
 
 async function reviewToOutcome({ app }: RunningApp) {
-  const [owner, editor, viewer, reviewer1, reviewer2, stranger] = await Promise.all(
-    ['owner', 'editor', 'viewer', 'reviewer1', 'reviewer2', 'stranger'].map((name) =>
-      account(app, name),
-    ),
-  );
+  const owner = await account(app, 'owner');
+  const editor = await account(app, 'editor');
+  const viewer = await account(app, 'viewer');
+  const reviewer1 = await account(app, 'reviewer1');
+  const reviewer2 = await account(app, 'reviewer2');
+  const stranger = await account(app, 'stranger');
   const session = await completeSession(app, owner.token, HALT_ANSWERS);
   const path = (suffix = '') => `/api/v1/sessions/${session.id}${suffix}`;
   const charter = (await app.call('GET', path('/charter?format=json'), { token: owner.token }))
