@@ -80,4 +80,16 @@ describe('core import boundaries', () => {
       );
     expect(offenders).toEqual([]);
   });
+
+  it('imports OpenTelemetry (an optional peer) for its types only, outside tests', () => {
+    const root = import.meta.dirname;
+    const runtime = /^\s*(?:import|export)\s+(?!type\b)[^;]*?['"]@opentelemetry\//m;
+    const offenders = sourceFiles(root)
+      .filter((file) => !/\.test(-support)?\.ts$/.test(file))
+      .filter((file) => runtime.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+    expect(runtime.test("import { trace } from '@opentelemetry/api';")).toBe(true);
+    expect(runtime.test("import type { Tracer } from '@opentelemetry/api';")).toBe(false);
+  });
 });

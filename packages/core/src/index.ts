@@ -116,6 +116,7 @@ export type {
   Sharing,
 } from './orchestrator/sharing';
 export { shareInput } from './orchestrator/sharing';
+export type { TracingOptions } from './orchestrator/turn-tracing';
 export type {
   AnswerOutcome,
   AnswerResult,

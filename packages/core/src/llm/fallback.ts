@@ -196,11 +196,17 @@ export function fallbackChain(
         randomize: false,
         shouldRetry: ({ error }) =>
           isRetryable(error) && breaker.state(now()) === 'closed' && !overall.aborted,
-        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
           if (retriesLeft <= 0 || !isRetryable(error) || breaker.state(now()) !== 'closed') return;
           const wait = delayFor(error as ProviderError, retriesConsumed);
           // A wait past the cap or the deadline: move on to the next provider now instead.
           if (wait === null || now() + wait >= deadlineAt) throw error;
+          generateOptions.onRetry?.({
+            provider: provider.id,
+            attempt: attemptNumber,
+            reason: (error as ProviderError).kind,
+            delayMs: wait,
+          });
           await sleep(wait, overall);
         },
       },

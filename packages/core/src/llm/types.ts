@@ -66,6 +66,11 @@ export interface GenerateOptions {
   onProgress?: () => void;
   /** Called when a chain gives up on one provider and tries the next. */
   onFallback?: (fallback: { from: string; to: string; reason: string }) => void;
+  /**
+   * Called when a chain will try the same provider again, after `delayMs`: `attempt` is the
+   * number of the failed attempt (1 for the first), `reason` its error kind.
+   */
+  onRetry?: (retry: { provider: string; attempt: number; reason: string; delayMs: number }) => void;
 }
 
 /**

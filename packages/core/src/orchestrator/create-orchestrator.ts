@@ -34,6 +34,7 @@ import { createSessionManager } from './session-manager';
 import { createSharing, type Sharing } from './sharing';
 import { initialStages, topicQuestion } from './transitions';
 import { createTurnRunner, type KeyedRequest, type TurnRequest } from './turn-runner';
+import type { TracingOptions } from './turn-tracing';
 import type { AnswerResult, Session, SessionHistory, Turn, UsageSummary } from './view-types';
 import { toHistory, toSession, toTurns, toUsageSummary } from './views';
 
@@ -71,6 +72,12 @@ export interface OrchestratorOptions {
    * reachable. Called at the time of the failure.
    */
   llmUnavailableHint?: () => string | undefined;
+  /**
+   * OpenTelemetry spans: one per turn (`uaip.turn`) with a child per LLM attempt
+   * (`chat {model}`), by the GenAI semantic conventions. Prompts and answers stay out of them
+   * unless `recordContent` is set. @default no spans
+   */
+  tracing?: TracingOptions;
 }
 
 /** A report format. */
@@ -218,6 +225,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     publish,
     llmUnavailableHint: options.llmUnavailableHint,
     leaseMs,
+    tracing: options.tracing,
   });
 
   async function start(principal: Principal, input: StartSessionInput): Promise<Session> {

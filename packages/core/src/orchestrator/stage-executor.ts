@@ -36,6 +36,7 @@ import {
   stageContext,
   topicQuestion,
 } from './transitions';
+import type { LlmRequestText } from './turn-tracing';
 import type { AnswerOutcome } from './view-types';
 
 /** What a turn needs from outside. */
@@ -49,6 +50,7 @@ export interface TurnDependencies {
   stageTurns: (stageId: string) => Promise<TurnRecord[]>;
   signal?: AbortSignal;
   onFallback?: GenerateOptions['onFallback'];
+  onRetry?: GenerateOptions['onRetry'];
 }
 
 /** Everything a turn produced, ready for one atomic commit. */
@@ -77,11 +79,23 @@ export class CallLedger {
     private readonly sessionId: string,
     private readonly promptVersion: string,
     private readonly newId: () => string,
-    private readonly onCall: (call: LlmCallRecord) => void = () => {},
+    /** `request` and `reply` (the last attempt's, of a call that succeeded) go to tracing. */
+    private readonly onCall: (
+      call: LlmCallRecord,
+      request: LlmRequestText | undefined,
+      reply: unknown,
+    ) => void = () => {},
   ) {}
 
-  add(attempts: LlmAttempt[], purpose: string, stageId: string | null): void {
-    for (const attempt of attempts) {
+  add(
+    attempts: LlmAttempt[],
+    purpose: string,
+    stageId: string | null,
+    request?: LlmRequestText,
+    reply?: unknown,
+  ): void {
+    for (let index = 0; index < attempts.length; index++) {
+      const attempt = attempts[index]!;
       const call: LlmCallRecord = {
         id: this.newId(),
         sessionId: this.sessionId,
@@ -102,7 +116,7 @@ export class CallLedger {
         createdAt: attempt.at,
       };
       this.calls.push(call);
-      this.onCall(call);
+      this.onCall(call, request, index === attempts.length - 1 ? reply : undefined);
     }
   }
 }
@@ -125,6 +139,7 @@ export async function runTurn(
   const options: GenerateOptions = {};
   if (deps.signal) options.signal = deps.signal;
   if (deps.onFallback) options.onFallback = deps.onFallback;
+  if (deps.onRetry) options.onRetry = deps.onRetry;
   const ask = async <T>(
     schema: z.ZodType<T>,
     purpose: string,
@@ -133,13 +148,13 @@ export async function runTurn(
     try {
       // `name` first: on Node 20 a spread followed by more properties is many times slower.
       const result = await generateObject(deps.llm, schema, { name: purpose, ...request }, options);
-      ledger.add(result.attempts, purpose, pending.stageId);
+      ledger.add(result.attempts, purpose, pending.stageId, request, result.value);
       return result;
     } catch (error) {
       const attempts = attemptsOf(error);
       if (deps.signal?.aborted) {
         // The caller hung up: what reached a provider was still paid for.
-        ledger.add(attempts, purpose, pending.stageId);
+        ledger.add(attempts, purpose, pending.stageId, request);
         throw error;
       }
       // A provider that failed without saying what it cost still made a call: record one.
@@ -147,6 +162,7 @@ export async function runTurn(
         attempts.length > 0 ? attempts : [unknownAttempt(deps, request.tier)],
         purpose,
         pending.stageId,
+        request,
       );
       throw error instanceof LlmCallError
         ? error

@@ -26,6 +26,7 @@ import {
 } from './revision';
 import type { HeldClaim, SessionManager } from './session-manager';
 import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
+import { type TracingOptions, type TurnTrace, traceTurn } from './turn-tracing';
 import type { AnswerResult, RevisionSummary } from './view-types';
 import { toSession, toTurns, toUsageSummary } from './views';
 
@@ -49,6 +50,8 @@ export interface TurnDependencies {
   llmUnavailableHint: (() => string | undefined) | undefined;
   /** How long a claim lasts without a heartbeat (a revision's claim is timed the same). */
   leaseMs: number;
+  /** Spans of turns and their LLM attempts; none when undefined. */
+  tracing: TracingOptions | undefined;
 }
 
 /** An idempotency key begun for a request, carried to the turn's commit. */
@@ -94,6 +97,8 @@ interface HeldTurn extends TurnRequest {
   marked: StageRecord[];
   /** Versions kept before a starting revision replaces them (none were kept yet). */
   earlier?: HistoryRecord[];
+  /** The turn's span, when tracing. */
+  trace: TurnTrace | undefined;
 }
 
 export function createTurnRunner(deps: TurnDependencies): TurnRunner {
@@ -102,7 +107,13 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
   const now = () => deps.clock.now();
   const iso = (ms = now()) => new Date(ms).toISOString();
 
-  async function answer(request: TurnRequest, questionId: string): Promise<AnswerResult> {
+  const { tracing } = deps;
+
+  async function answer(
+    request: TurnRequest,
+    questionId: string,
+    trace?: TurnTrace,
+  ): Promise<AnswerResult> {
     const { ownerId, sessionId, keyed } = request;
     // Claimed first, in the same round trip as the read; what is checked after gives it back.
     const leaseId = newId();
@@ -118,13 +129,26 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     const rules = session.quality ?? quality;
     const held = sessions.hold(session, leaseId, keyed?.key);
     try {
-      return await runHeld({ ...request, session, workflow, rules, leaseId, held, marked: [] });
+      return await runHeld({
+        ...request,
+        session,
+        workflow,
+        rules,
+        leaseId,
+        held,
+        marked: [],
+        trace,
+      });
     } finally {
       held.stop();
     }
   }
 
-  async function revise(request: TurnRequest, turnId: string): Promise<AnswerResult> {
+  async function revise(
+    request: TurnRequest,
+    turnId: string,
+    trace?: TurnTrace,
+  ): Promise<AnswerResult> {
     const { ownerId, sessionId, keyed, actorId } = request;
     const stored = await sessions.load(ownerId, sessionId);
     if (stored.revision) {
@@ -184,6 +208,7 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
         held,
         marked,
         earlier,
+        trace,
       });
     } catch (error) {
       await sessions.release(stored, leaseId).catch(() => {});
@@ -252,9 +277,10 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
   }
 
   async function runHeld(turn: HeldTurn): Promise<AnswerResult> {
-    const { session, workflow, rules, text, leaseId, held, keyed } = turn;
+    const { session, workflow, rules, text, leaseId, held, keyed, trace } = turn;
     const revision = session.revision;
     const questionId = session.pending!.id;
+    trace?.held(session);
     // The model calls stop when the caller gives up or the question is lost to another answer.
     const signal = turn.signal ? AbortSignal.any([turn.signal, held.lost]) : held.lost;
     await publish({
@@ -268,8 +294,9 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     // Events are written out field by field: on Node 20, `{ ...base, type }` (a spread followed
     // by more properties) costs about a microsecond per object, a tenth of a turn in all.
     const { id: sessionId, version } = session;
-    const ledger = new CallLedger(session.id, session.promptVersion, newId, (call) =>
-      publish({
+    const ledger = new CallLedger(session.id, session.promptVersion, newId, (call, ask, reply) => {
+      trace?.attempt(call, ask, reply);
+      void publish({
         sessionId,
         version,
         type: 'llm.attempt',
@@ -284,8 +311,8 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
         cacheWriteTokens: call.cacheWriteTokens,
         costUsd: call.costUsd,
         latencyMs: call.latencyMs,
-      }),
-    );
+      });
+    });
     let plan: TurnPlan;
     try {
       plan = await runTurn(
@@ -301,8 +328,10 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
           stageTurns: (stageId) => storage.listTurns(session.ownerId, session.id, stageId),
           signal,
           onFallback: ({ from, to, reason }) => {
+            trace?.fallback(from, to, reason);
             void publish({ sessionId, version, type: 'llm.fallback', at: iso(), from, to, reason });
           },
+          onRetry: trace?.retry,
         },
         ledger,
       );
@@ -365,6 +394,7 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
       if (!lostRace) await sessions.release(session, leaseId).catch(() => {});
       throw error;
     }
+    trace?.done(plan, ledger.calls);
     await announce(committed, plan, rules.threshold, revision);
     return result;
   }
@@ -482,7 +512,15 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
     }
   }
 
-  return { answer, revise };
+  if (!tracing) return { answer, revise };
+  return {
+    answer: (request, questionId) =>
+      traceTurn(tracing, 'answer', request.sessionId, (trace) =>
+        answer(request, questionId, trace),
+      ),
+    revise: (request, turnId) =>
+      traceTurn(tracing, 'revise', request.sessionId, (trace) => revise(request, turnId, trace)),
+  };
 }
 
 /** Where a revision stands after a turn of it. */
