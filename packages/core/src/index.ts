@@ -136,6 +136,14 @@ export type {
 export { toUsageSummary } from './orchestrator/views';
 export { createMemoryStorage } from './storage/memory-storage';
 export type {
+  DeliveryAttempt,
+  DeliveryOutcome,
+  OutboxClaim,
+  OutboxMessage,
+  OutboxRecord,
+  OutboxStatus,
+} from './storage/outbox-types';
+export type {
   ClaimResult,
   GateResult,
   HistoryRecord,

@@ -30,6 +30,7 @@ const ALL = [
   '0003_revisions.sql',
   '0004_session_members.sql',
   '0005_session_reviews.sql',
+  '0006_webhook_outbox.sql',
 ];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */
@@ -59,6 +60,7 @@ const SCHEMA = [
   'stage_results',
   'turns',
   'users',
+  'webhook_outbox',
 ];
 
 describe('migrations on PGlite', () => {
@@ -154,7 +156,7 @@ describe('migrations on PGlite', () => {
       await createSqlStorage(old).createSession(session);
       await createSqlStorage(old).putMember(session.ownerId, session.id, member);
 
-      expect(await runMigrations(old)).toEqual({ applied: ['0005_session_reviews.sql'] });
+      expect(await runMigrations(old)).toEqual({ applied: ALL.slice(4) });
       const storage = createSqlStorage(old);
       const { ownerId, id } = session;
       expect(await storage.getReview(ownerId, id)).toBeNull();

@@ -1,4 +1,5 @@
 import type {
+  OutboxMessage,
   Page,
   PageRequest,
   ReviewAssignment,
@@ -11,6 +12,7 @@ import { UaipError } from '@uaip/core';
 import { pageOfBy, pageStart } from './cursor';
 import type { Database, Queryable } from './database';
 import { sqlState } from './errors';
+import { outboxInsertSql, outboxRows } from './outbox-sql';
 import { SUMMARY_COLUMNS, toSummary } from './sessions-sql';
 import { iso, jsonParam, num } from './sql-values';
 
@@ -42,6 +44,8 @@ set version = $3, requested_at = $4::timestamptz, current = $5::jsonb, earlier =
   updated_at = $7::timestamptz
 where session_id = $2 and owner_id = $1 and version = $8
 returning session_id`;
+
+const OUTBOX_SQL = outboxInsertSql(null, '$1');
 
 const CLEAR_REVIEWERS_SQL = 'delete from session_reviewers where session_id = $1';
 
@@ -109,7 +113,7 @@ export async function getReview(
 
 /**
  * `Storage.saveReview`: the review row created or replaced at its version, and its current
- * round's reviewers rewritten, in one transaction.
+ * round's reviewers rewritten, and the webhooks announcing it written, in one transaction.
  */
 export async function saveReview(
   db: Database,
@@ -117,6 +121,7 @@ export async function saveReview(
   sessionId: string,
   review: ReviewRecord,
   expectedVersion: number | null,
+  outbox: OutboxMessage[] = [],
 ): Promise<boolean> {
   // The memory storage's rule, checked before the database is asked.
   if (review.sessionId !== sessionId) {
@@ -142,6 +147,11 @@ export async function saveReview(
       if (rows.length === 0) return false;
       await tx.query(CLEAR_REVIEWERS_SQL, [sessionId], { name: 'uaip_clear_reviewers' });
       await tx.query(WRITE_REVIEWERS_SQL, [sessionId], { name: 'uaip_write_reviewers' });
+      if (outbox.length > 0) {
+        await tx.query(OUTBOX_SQL, [outboxRows(ownerId, sessionId, outbox)], {
+          name: 'uaip_review_outbox',
+        });
+      }
       return true;
     });
   } catch (error) {

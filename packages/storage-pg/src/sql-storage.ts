@@ -5,6 +5,7 @@ import { toInputError, unavailable } from './errors';
 import * as history from './history-sql';
 import * as idempotency from './idempotency-sql';
 import * as members from './members-sql';
+import * as outbox from './outbox-sql';
 import * as reviews from './reviews-sql';
 import * as sessions from './sessions-sql';
 import * as turns from './turns-sql';
@@ -58,8 +59,8 @@ export function createSqlStorage(db: Database): Storage {
     listMembers: (ownerId, sessionId) => members.listMembers(db, ownerId, sessionId),
     listSharedSessions: (userId, page) => members.listSharedSessions(db, userId, page),
     getReview: (ownerId, sessionId) => reviews.getReview(db, ownerId, sessionId),
-    saveReview: (ownerId, sessionId, review, expectedVersion) =>
-      reviews.saveReview(db, ownerId, sessionId, review, expectedVersion),
+    saveReview: (ownerId, sessionId, review, expectedVersion, messages) =>
+      reviews.saveReview(db, ownerId, sessionId, review, expectedVersion, messages),
     listReviewsFor: (userId, page) => reviews.listReviewsFor(db, userId, page),
     recordUsage: (ownerId, sessionId, calls) => usage.recordUsage(db, ownerId, sessionId, calls),
     listUsage: (ownerId, sessionId) => usage.listUsage(db, ownerId, sessionId),
@@ -67,6 +68,10 @@ export function createSqlStorage(db: Database): Storage {
     beginIdempotent: (ownerId, start) => idempotency.beginIdempotent(db, ownerId, start),
     abandonIdempotent: (ownerId, key) => idempotency.abandonIdempotent(db, ownerId, key),
     sweep: (now) => idempotency.sweep(db, now),
+    claimOutbox: (claim) => outbox.claimOutbox(db, claim),
+    recordDelivery: (messageId, leaseId, attempt, outcome) =>
+      outbox.recordDelivery(db, messageId, leaseId, attempt, outcome),
+    listOutbox: (ownerId, sessionId) => outbox.listOutbox(db, ownerId, sessionId),
     createUser: (user) => users.createUser(db, user),
     findUserByEmail: (email) => users.findUserByEmail(db, email),
     getUser: (userId) => users.getUser(db, userId),

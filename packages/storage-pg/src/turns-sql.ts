@@ -10,6 +10,7 @@ import type {
 import type { Queryable } from './database';
 import { historyInsertSql, historyRows } from './history-sql';
 import { idempotencyUpsertSql } from './idempotency-sql';
+import { outboxInsertSql, outboxRows } from './outbox-sql';
 import { STAGE_COLUMNS, stageRow } from './sessions-sql';
 import { columnList, iso, jsonParam, num } from './sql-values';
 import { callRows, callsSql } from './usage-sql';
@@ -88,7 +89,7 @@ const STAGE_SELECT = STAGE_COLUMNS.map((column) =>
 // statement. The fenced update of the session row comes first; every insert is joined to its
 // result, so when the version or the lease does not match, nothing at all is written. Each
 // part is a delta: one session row, the changed stage rows, one turn, the new calls, the new
-// history rows, one key.
+// history rows, one key, the webhooks the turn announces (the outbox, written with it).
 const COMMIT_SQL = `
 with ${COMMIT_CALLS.ctes},
 committed as (
@@ -122,6 +123,9 @@ history as (
 ),
 keyed as (
   ${idempotencyUpsertSql('committed', '$13')}
+),
+outbox as (
+  ${outboxInsertSql('committed', '$16')}
 )
 select count(*)::int as committed from committed`;
 
@@ -266,6 +270,7 @@ export async function commitTurn(
       jsonParam(keyed),
       jsonParam(session.revision),
       historyRows(ownerId, sessionId, commit.history),
+      outboxRows(ownerId, sessionId, commit.outbox),
     ],
     { name: 'uaip_commit_turn' },
   );

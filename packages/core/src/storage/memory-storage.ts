@@ -1,6 +1,7 @@
 import rfdc from 'rfdc';
 import { UaipError } from '../errors';
 import { checkMemberPut } from './check-member-put';
+import { createMemoryOutbox } from './memory-outbox';
 import { checkReviewSave, reviewsPage, saveReviewOn } from './memory-reviews';
 import { newestFirstPage } from './newest-first-page';
 import type {
@@ -80,6 +81,7 @@ export function createMemoryStorage(): Storage {
   const userIdsByEmail = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyEntry>();
   const spending = new Map<string, Spend[]>();
+  const outbox = createMemoryOutbox(copy);
 
   // Another owner's session must look exactly like a missing one, so every lookup goes here.
   function owned(ownerId: string, sessionId: string): SessionEntry | undefined {
@@ -205,6 +207,7 @@ export function createMemoryStorage(): Storage {
       }
       // Copy before the first write, so the caller's objects never become stored state.
       const { session, stages, turn, calls, history, idempotency: keyed } = copy(commit);
+      if (commit.outbox) outbox.add(copy(commit.outbox));
 
       record.status = session.status;
       record.currentStageId = session.currentStageId;
@@ -293,9 +296,23 @@ export function createMemoryStorage(): Storage {
       return review ? copy(review) : null;
     },
 
-    async saveReview(ownerId, sessionId, review, expectedVersion) {
+    async saveReview(ownerId, sessionId, review, expectedVersion, messages) {
       checkReviewSave(sessionId, review);
-      return saveReviewOn(owned(ownerId, sessionId), copy(review), expectedVersion);
+      const saved = saveReviewOn(owned(ownerId, sessionId), copy(review), expectedVersion);
+      if (saved && messages) outbox.add(copy(messages));
+      return saved;
+    },
+
+    async claimOutbox(claim) {
+      return outbox.claim(claim);
+    },
+
+    async recordDelivery(messageId, leaseId, attempt, outcome) {
+      return outbox.record(messageId, leaseId, attempt, outcome);
+    },
+
+    async listOutbox(ownerId, sessionId) {
+      return outbox.list(ownerId, sessionId);
     },
 
     async listReviewsFor(userId, page) {

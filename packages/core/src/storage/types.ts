@@ -1,3 +1,11 @@
+import type {
+  DeliveryAttempt,
+  DeliveryOutcome,
+  OutboxClaim,
+  OutboxMessage,
+  OutboxRecord,
+} from './outbox-types';
+
 /**
  * The persistence plug point, in domain words. Every method that touches a user's data takes
  * the owner's id and never reads or writes another owner's rows: a session of another owner
@@ -59,7 +67,7 @@ export interface Storage {
    * `version + 1`, lease cleared), the stage results it changed, the turn, its LLM calls
    * (which also add to the session's usage totals) and, when keyed, the idempotent response.
    * Returns false, writing nothing, when the session is no longer at `expectedVersion` or the
-   * lease is not `leaseId` anymore.
+   * lease is not `leaseId` anymore. Its `outbox` messages are written in the same transaction.
    */
   commitTurn(ownerId: string, sessionId: string, commit: TurnCommit): Promise<boolean>;
   /** The transcript in commit order; only the given stage's turns when `stageId` is set. */
@@ -102,13 +110,15 @@ export interface Storage {
    * `expectedVersion` (false when it moved on). `review.version` is the new version, stored
    * as given. False, changing nothing, when the session is missing or not the owner's.
    * `review.sessionId` other than `sessionId` is `validation_failed`, judged from the arguments
-   * before the session is looked at. Deleting the session deletes its review.
+   * before the session is looked at. Deleting the session deletes its review. The `outbox`
+   * messages (webhooks of the change) are written in the same transaction, and only when it saves.
    */
   saveReview(
     ownerId: string,
     sessionId: string,
     review: ReviewRecord,
     expectedVersion: number | null,
+    outbox?: OutboxMessage[],
   ): Promise<boolean>;
   /**
    * The reviews whose current round names `userId` as a reviewer, of sessions the user may
@@ -149,6 +159,28 @@ export interface Storage {
   sweep(now: string): Promise<number>;
   /** Forgets an in-flight key after a failed request, so it can be retried. */
   abandonIdempotent(ownerId: string, key: string): Promise<void>;
+
+  /**
+   * The webhook dispatcher's, not a user's: leases up to `limit` pending outbox messages of
+   * every owner whose `nextAttemptAt` is at or before `now`, oldest first, to `leaseId` until
+   * `leaseUntil` (their `nextAttemptAt` moves there, so a dispatcher that dies lets them come
+   * due again), and returns them. Two dispatchers never lease the same message at once.
+   * Optional, with `recordDelivery` and `listOutbox`: a storage without them cannot host
+   * webhooks (and may ignore `TurnCommit.outbox`).
+   */
+  claimOutbox?(claim: OutboxClaim): Promise<OutboxRecord[]>;
+  /**
+   * Appends an attempt to a leased message and settles it or sets its next attempt, clearing
+   * the lease. False, changing nothing, when the message is not leased to `leaseId` anymore.
+   */
+  recordDelivery?(
+    messageId: string,
+    leaseId: string,
+    attempt: DeliveryAttempt,
+    outcome: DeliveryOutcome,
+  ): Promise<boolean>;
+  /** The outbox messages of the owner's session with their attempts, oldest first; [] otherwise. */
+  listOutbox?(ownerId: string, sessionId: string): Promise<OutboxRecord[]>;
 
   /** Stores a new user; throws `UaipError('conflict')` when the email (any case) is taken. */
   createUser(user: UserRecord): Promise<void>;
@@ -522,6 +554,8 @@ export interface TurnCommit {
   history?: HistoryRecord[];
   /** The keyed request this turn answers: stored completed, replacing its in-flight entry. */
   idempotency?: { key: string; requestHash: string; expiresAt: string; response: unknown };
+  /** Webhooks of what this turn completed, written only when the turn commits. */
+  outbox?: OutboxMessage[];
 }
 
 /** One LLM attempt, failed or not: the usage ledger's row. */

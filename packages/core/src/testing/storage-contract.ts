@@ -3,6 +3,7 @@ import type { Storage } from '../storage/types';
 import { idempotencyCases } from './storage-contract-idempotency';
 import { isolationCases } from './storage-contract-isolation';
 import { memberCases } from './storage-contract-members';
+import { outboxCases } from './storage-contract-outbox';
 import { reviewCases } from './storage-contract-reviews';
 import { revisionCases } from './storage-contract-revisions';
 import { sessionCases } from './storage-contract-sessions';
@@ -57,5 +58,6 @@ export function storageContract(
     revisionCases(storage);
     memberCases(storage);
     reviewCases(storage);
+    outboxCases(storage);
   });
 }
