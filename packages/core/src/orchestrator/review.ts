@@ -15,7 +15,7 @@ import { loadFor, ownedSession } from './access';
 import type { SessionEvent } from './events';
 import { listSessionsInput, parseInput } from './inputs';
 import { castVote, closeRound, newRound, tally, withNewRound } from './review-rounds';
-import { type AccountName, withOwners } from './sharing';
+import { type AccountName, accountName, withOwners } from './sharing';
 import type { Review, ReviewRound, Session } from './view-types';
 
 /** The most reviewers a round can name. */
@@ -123,16 +123,15 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
     const ids = new Set(
       [record.current, ...record.earlier].flatMap((round) => round.reviewers.map((r) => r.userId)),
     );
-    const users = new Map(
-      await Promise.all([...ids].map(async (id) => [id, await storage.getUser(id)] as const)),
+    const names = new Map(
+      await Promise.all([...ids].map(async (id) => [id, await accountName(storage, id)] as const)),
     );
     const round = (stored: ReviewRoundRecord): ReviewRound => ({
       ...stored,
       ...tally(stored),
       reviewers: stored.reviewers.map((reviewer) => ({
         ...reviewer,
-        email: users.get(reviewer.userId)?.email ?? null,
-        name: users.get(reviewer.userId)?.name ?? null,
+        ...names.get(reviewer.userId)!,
       })),
     });
     return {
