@@ -6,6 +6,7 @@ import koaJwt from 'koa-jwt';
 import { errorMiddleware } from './error-middleware';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './json-body';
 import type { HttpLogger } from './logging';
+import { type McpEndpoint, mcpHandler } from './mcp-route';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits';
 import { requestId } from './request-id';
 import { onlyKnownQuery, type RouteSpec } from './route-spec';
@@ -30,6 +31,12 @@ export interface UaipRouterOptions {
   /** Interval of the `: ping` comment on event streams. @default 15000 */
   heartbeatMs?: number;
   logger?: HttpLogger;
+  /**
+   * An MCP endpoint to serve at `<prefix>/mcp` (POST, GET, DELETE), behind the same bearer
+   * tokens and rate limits as the rest of the API. Not in the OpenAPI document: MCP clients
+   * discover its tools themselves. @default none
+   */
+  mcp?: McpEndpoint;
 }
 
 /** The API as one Koa middleware, plus its route table. */
@@ -91,6 +98,28 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
     ];
     router[spec.method](spec.path, compose(chain) as never);
   }
+  const mcp = options.mcp;
+  if (mcp) {
+    const route = async (ctx: Context, next: () => Promise<unknown>) => {
+      ctx.state.route = `${ctx.method} ${prefix}/mcp`;
+      await next();
+    };
+    // Authenticated before its body is read; whether it spends LLM tokens is known only from
+    // the body (a tool call that scores an answer), so it is counted after.
+    const limit: Middleware = async (ctx, next) => {
+      const spends = mcp.spendsLlm?.((ctx.request as { body?: unknown }).body) ?? false;
+      await rateLimits.signedIn(ctx, spends);
+      await next();
+    };
+    const chain = compose([
+      route,
+      authenticatedOnly(authenticate, rateLimits),
+      body,
+      limit,
+      mcpHandler(mcp),
+    ]);
+    for (const method of ['get', 'post', 'delete'] as const) router[method]('/mcp', chain as never);
+  }
 
   const handle = compose([
     requestIdIfMissing,
@@ -140,6 +169,17 @@ function signedInOnly(
   rateLimits: RateLimits,
   spendsLlm: boolean,
 ): Middleware {
+  return compose([
+    authenticatedOnly(authenticate, rateLimits),
+    async (ctx, next) => {
+      await rateLimits.signedIn(ctx, spendsLlm);
+      await next();
+    },
+  ]);
+}
+
+/** Authenticates; a refused request counts against its address's anonymous limit. */
+function authenticatedOnly(authenticate: Authenticate, rateLimits: RateLimits): Middleware {
   return async (ctx, next) => {
     try {
       await authenticate(ctx);
@@ -147,7 +187,6 @@ function signedInOnly(
       if (isUnauthorized(error)) await rateLimits.anonymous(ctx);
       throw error;
     }
-    await rateLimits.signedIn(ctx, spendsLlm);
     await next();
   };
 }

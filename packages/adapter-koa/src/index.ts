@@ -10,6 +10,7 @@ export type { HttpServerOptions } from './http-server';
 export { createHttpServer, HTTP_SERVER_DEFAULTS } from './http-server';
 export type { HttpLogger } from './logging';
 export { createLogger } from './logging';
+export type { McpEndpoint } from './mcp-route';
 export type { Metrics } from './metrics';
 export { createMetrics } from './metrics';
 export type { OpenApiOptions } from './open-api-document';

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createKoaApp } from '@uaip/adapter-koa';
+import {
+  createMemoryStorage,
+  createOrchestrator,
+  createPasswordAuth,
+  demoProvider,
+  type LlmProvider,
+  type Orchestrator,
+} from '@uaip/core';
+import { uaipWorkflow } from '@uaip/core/uaip';
+import { createUaipMcpEndpoint } from './http-endpoint';
+
+export interface TestServer {
+  url: string;
+  /** The MCP endpoint the Koa app mounts. */
+  mcpUrl: URL;
+  orchestrator: Orchestrator;
+  /** Registers and logs in a new user: their bearer token and id. */
+  user(email?: string): Promise<{ token: string; userId: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The reference app's pieces on loopback: memory storage, password accounts, the demo
+ * provider (offline and deterministic: a vague answer gets a follow-up, a specific one
+ * passes), and the MCP endpoint mounted by the Koa adapter at /api/v1/mcp.
+ */
+export async function startTestServer(options: { llm?: LlmProvider } = {}): Promise<TestServer> {
+  const storage = createMemoryStorage();
+  const accounts = createPasswordAuth({
+    storage,
+    secret: 'test-secret-for-the-mcp-tests-32-bytes!',
+    bcryptCost: 10,
+  });
+  const orchestrator = createOrchestrator({
+    storage,
+    llm: options.llm ?? demoProvider(),
+    workflows: [uaipWorkflow],
+  });
+  const mcp = createUaipMcpEndpoint({ orchestrator });
+  const { app } = createKoaApp({
+    orchestrator,
+    accounts,
+    mcp,
+    logger: { info() {}, warn() {}, error() {} },
+    rateLimits: { registrationsPerAddressPerHour: 100_000, anonymousPerAddressPerHour: 100_000 },
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let users = 0;
+  return {
+    url,
+    mcpUrl: new URL('/api/v1/mcp', url),
+    orchestrator,
+    async user(email = `user${++users}@example.com`) {
+      const password = 'correct horse battery';
+      await accounts.register({ email, password });
+      const { accessToken, user } = await accounts.login({ email, password });
+      return { token: accessToken, userId: user.id };
+    },
+    async close() {
+      await mcp.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The SDK's client over streamable HTTP with a bearer token; closed by the caller. */
+export async function httpClient(url: URL, token: string): Promise<Client> {
+  const client = new Client({ name: 'uaip-mcp-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(url, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
+  return client;
+}
+
+/**
+ * Answers that pass every gate on the demo provider: examples/embed/answers.txt, `key: answer`
+ * lines keyed by topic id, and `gap:<stage id>` for a stage's gap question.
+ */
+export const ANSWERS: ReadonlyMap<string, string> = new Map(
+  readFileSync(new URL('../../../examples/embed/answers.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => /^([\w:+-]+):\s*(.+)$/.exec(line.trim()))
+    .filter((match) => match !== null)
+    .map((match) => [match[1]!, match[2]!]),
+);
