@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@koa/cors';
+import type { Tracer } from '@opentelemetry/api';
 import { UaipError } from '@uaip/core';
 import Koa, { type Context, type Middleware } from 'koa';
 import { createUaipRouter, type UaipRouter, type UaipRouterOptions } from './create-router';
@@ -10,6 +11,7 @@ import type { Metrics } from './metrics';
 import { openApiDocument } from './open-api-document';
 import { requestId } from './request-id';
 import { securityHeaders } from './security-headers';
+import { requestSpans } from './tracing';
 
 /** Options of {@link createKoaApp}: the router's, plus the operational parts. */
 export interface KoaAppOptions extends UaipRouterOptions {
@@ -29,6 +31,12 @@ export interface KoaAppOptions extends UaipRouterOptions {
   pages?: Middleware;
   /** Title and version in `/openapi.json`. */
   apiInfo?: { title?: string; version?: string };
+  /**
+   * An OpenTelemetry tracer (from the host's SDK; `@opentelemetry/api` is an optional peer):
+   * a SERVER span per request, `{method} {route}`, the parent of the orchestrator's turn spans.
+   * Give the orchestrator the same tracer (`tracing`). @default no spans
+   */
+  tracer?: Tracer;
 }
 
 /** A Koa app serving the API with request ids, logs, security headers, CORS, health, metrics, OpenAPI. */
@@ -59,6 +67,7 @@ export function createKoaApp(options: KoaAppOptions): KoaApp {
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
 
+  if (options.tracer) app.use(requestSpans(options.tracer));
   app.use(requestId());
   app.use(securityHeaders());
   app.use(requestLog(logger));

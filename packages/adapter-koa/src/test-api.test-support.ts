@@ -81,12 +81,14 @@ export const NO_RATE_LIMITS = {
  * demo provider, metrics and health.
  */
 export async function startTestApi(
-  overrides: Partial<KoaAppOptions> & {
+  overrides: Partial<Omit<KoaAppOptions, 'orchestrator'>> & {
     llm?: LlmProvider;
     orchestrator?: Partial<OrchestratorOptions>;
     storage?: Storage;
   } = {},
 ): Promise<TestApi> {
+  // The orchestrator's options are its own, not the app's (whose `orchestrator` is the engine).
+  const { llm: _llm, orchestrator: _orchestrator, storage: _storage, ...appOverrides } = overrides;
   const claude = await startFakeAnthropic();
   const ollama = await startFakeOllama();
   claude.respond(demoResponder('anthropic'));
@@ -133,7 +135,7 @@ export async function startTestApi(
     // Tests register and log in many users from one address: unless a test sets its own
     // limits, those from one address are raised out of the way.
     rateLimits: { registrationsPerAddressPerHour: 100_000, anonymousPerAddressPerHour: 100_000 },
-    ...overrides,
+    ...appOverrides,
   });
   const server: Server = app.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
