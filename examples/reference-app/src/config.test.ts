@@ -82,3 +82,30 @@ describe('readConfig: the connection limits', () => {
     );
   });
 });
+
+describe('readConfig: OpenTelemetry traces', () => {
+  it('are off without an OTLP endpoint, and on with one, as the service "uaip" unless named', () => {
+    expect(readConfig({}).tracing).toBeUndefined();
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({
+      serviceName: 'uaip',
+    });
+    expect(
+      readConfig({
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces',
+        OTEL_SERVICE_NAME: 'charters',
+      }).tracing,
+    ).toEqual({ serviceName: 'charters' });
+  });
+
+  it('stay off with OTEL_SDK_DISABLED=true, and refuse an endpoint that is no http(s) URL', () => {
+    expect(
+      readConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        OTEL_SDK_DISABLED: 'true',
+      }).tracing,
+    ).toBeUndefined();
+    expect(() => readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL/,
+    );
+  });
+});

@@ -41,6 +41,12 @@ export interface AppConfig {
   metricsToken: string | undefined;
   logLevel: string;
   production: boolean;
+  /**
+   * OpenTelemetry traces, exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; the exporter reads its other `OTEL_EXPORTER_OTLP_*`
+   * variables itself. Off with `OTEL_SDK_DISABLED=true`.
+   */
+  tracing: { serviceName: string } | undefined;
   /** TEST-ONLY (`UAIP_CRASH_AT`): where the crash tests make the app kill itself; see crash-hook.ts. */
   crashAt: CrashPoint | undefined;
 }
@@ -110,6 +116,7 @@ export function readConfig(env: Env): AppConfig {
     );
   }
   const sessionUsd = dollars('BUDGET_SESSION_USD');
+  const tracing = tracingOf(env, flag('OTEL_SDK_DISABLED'));
   const userDayUsd = dollars('BUDGET_USER_DAY_USD');
   return {
     port: number('PORT', 3000, 0, 65_535),
@@ -153,5 +160,20 @@ export function readConfig(env: Env): AppConfig {
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     production: env.NODE_ENV === 'production',
     crashAt: crashAt as CrashPoint | undefined,
+    tracing,
   };
+}
+
+/** Tracing is on once an OTLP endpoint is set; a malformed one stops the start, not the spans. */
+function tracingOf(env: Env, disabled: boolean): AppConfig['tracing'] {
+  const endpoints = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const set = endpoints.filter((name) => env[name]?.trim());
+  if (disabled || set.length === 0) return undefined;
+  for (const name of set) {
+    const raw = env[name]!.trim();
+    if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+      throw new ConfigError(`${name} must be an http:// or https:// URL, not "${raw}"`);
+    }
+  }
+  return { serviceName: env.OTEL_SERVICE_NAME?.trim() || 'uaip' };
 }

@@ -8,6 +8,7 @@ import { demoPage } from './demo-page';
 import { trackRequests } from './lifecycle';
 import { jwtSecret } from './secret';
 import { openPersistence } from './storage';
+import { startTracing } from './tracing';
 
 const HOW_TO_CONFIGURE =
   'To configure a model: set ANTHROPIC_API_KEY for Claude, run Ollama (OLLAMA_HOST, OLLAMA_MODEL), or set LLM_PROVIDERS=demo to try it offline.';
@@ -15,6 +16,8 @@ const HOW_TO_CONFIGURE =
 async function main() {
   const config = readConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
+  // Before anything that makes spans: the request's span must be there for the turn's.
+  const tracing = config.tracing ? startTracing(config.tracing) : undefined;
   const { secret } = await jwtSecret(config.jwtSecret, config.dataDir, config.production);
   const persistence = await openPersistence(config, (error) =>
     logger.warn({ err: error }, 'background error'),
@@ -44,6 +47,7 @@ async function main() {
     // Tells the operator what to do when no model at all answers.
     llmUnavailableHint: () =>
       [...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE,
+    ...(tracing ? { tracing: { tracer: tracing.tracer } } : {}),
   });
   const accounts = createPasswordAuth({
     storage: persistence.storage,
@@ -68,6 +72,7 @@ async function main() {
     trustProxy: config.trustProxy,
     rateLimits: { store: persistence.rateLimitStore, ...config.rateLimits },
     pages: demoPage({ demo: llm.providers.some((provider) => provider.demo) }),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
   });
   app.middleware.unshift(requests.middleware);
 
@@ -122,6 +127,10 @@ async function main() {
     await requests.drained(90_000);
     server.closeAllConnections();
     await persistence.close();
+    // The last batch of spans, with the requests that just finished.
+    await tracing?.shutdown().catch((error: unknown) => {
+      logger.warn({ err: error }, 'exporting the last spans failed');
+    });
     logger.info({}, 'stopped');
     process.exit(0);
   };
