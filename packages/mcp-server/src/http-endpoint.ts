@@ -1,4 +1,9 @@
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  localhostAllowedHostnames,
+  originValidationResponse,
+} from '@modelcontextprotocol/server';
 import type { Orchestrator, Principal } from '@uaip/core';
 import { createUaipMcpServer } from './server';
 
@@ -7,7 +12,22 @@ export interface UaipMcpEndpointOptions {
   orchestrator: Orchestrator;
   /** Errors that are not refusals of uaip; the client gets a generic message. */
   onError?: (error: unknown) => void;
+  /**
+   * The hostnames the `Host` header may name (no ports), e.g. {@link LOCALHOST_HOSTNAMES} for
+   * a server on loopback: any other is refused with 403, which defeats DNS rebinding (a page
+   * on another site whose name was pointed at this address). @default any host
+   */
+  allowedHostnames?: string[];
+  /**
+   * The hostnames of the web origins whose pages may call the endpoint from a browser (a
+   * request with another `Origin` header is refused with 403; one without, from a program,
+   * is not). @default the allowed hostnames, else the request's own host
+   */
+  allowedOriginHostnames?: string[];
 }
+
+/** The names of this machine's loopback interface, for {@link UaipMcpEndpointOptions.allowedHostnames}. */
+export const LOCALHOST_HOSTNAMES: readonly string[] = localhostAllowedHostnames();
 
 /**
  * The streamable HTTP face of the MCP server, web-standard: `fetch(request, principal)`
@@ -50,12 +70,19 @@ export function createUaipMcpEndpoint(options: UaipMcpEndpointOptions): UaipMcpE
     },
     { onerror: onError },
   );
+  const hosts = options.allowedHostnames;
+  const origins = options.allowedOriginHostnames ?? hosts;
   return {
-    fetch: (request, principal) =>
-      handler.fetch(request, {
+    async fetch(request, principal) {
+      const refused =
+        (hosts && hostHeaderValidationResponse(request, hosts)) ||
+        originValidationResponse(request, origins ?? [new URL(request.url).hostname]);
+      if (refused) return refused;
+      return handler.fetch(request, {
         // Only the principal is passed on: the token was checked by the host already.
         authInfo: { token: '', clientId: principal.userId, scopes: [], extra: { principal } },
-      }),
+      });
+    },
     spendsLlm: (body) =>
       (Array.isArray(body) ? body : [body]).some(
         (message) =>

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createKoaApp } from '@uaip/adapter-koa';
+import { createKoaApp, type RateLimitOptions } from '@uaip/adapter-koa';
 import {
   createMemoryStorage,
   createOrchestrator,
@@ -12,7 +12,7 @@ import {
   type Orchestrator,
 } from '@uaip/core';
 import { uaipWorkflow } from '@uaip/core/uaip';
-import { createUaipMcpEndpoint } from './http-endpoint';
+import { createUaipMcpEndpoint, LOCALHOST_HOSTNAMES } from './http-endpoint';
 
 export interface TestServer {
   url: string;
@@ -29,7 +29,9 @@ export interface TestServer {
  * provider (offline and deterministic: a vague answer gets a follow-up, a specific one
  * passes), and the MCP endpoint mounted by the Koa adapter at /api/v1/mcp.
  */
-export async function startTestServer(options: { llm?: LlmProvider } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { llm?: LlmProvider; rateLimits?: RateLimitOptions } = {},
+): Promise<TestServer> {
   const storage = createMemoryStorage();
   const accounts = createPasswordAuth({
     storage,
@@ -41,13 +43,18 @@ export async function startTestServer(options: { llm?: LlmProvider } = {}): Prom
     llm: options.llm ?? demoProvider(),
     workflows: [uaipWorkflow],
   });
-  const mcp = createUaipMcpEndpoint({ orchestrator });
+  // As the reference app on loopback: only loopback names in Host (DNS rebinding).
+  const mcp = createUaipMcpEndpoint({ orchestrator, allowedHostnames: [...LOCALHOST_HOSTNAMES] });
   const { app } = createKoaApp({
     orchestrator,
     accounts,
     mcp,
     logger: { info() {}, warn() {}, error() {} },
-    rateLimits: { registrationsPerAddressPerHour: 100_000, anonymousPerAddressPerHour: 100_000 },
+    rateLimits: {
+      registrationsPerAddressPerHour: 100_000,
+      anonymousPerAddressPerHour: 100_000,
+      ...options.rateLimits,
+    },
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
