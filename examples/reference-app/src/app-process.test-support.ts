@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 const appRoot = join(import.meta.dirname, '..');
 
@@ -113,4 +115,52 @@ export async function signIn(
   const login = await app.call('POST', '/api/v1/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login failed: ${login.text}`);
   return login.json.accessToken;
+}
+
+/** Registers and signs in an account named after `name`; its token, id and email. */
+export async function account(app: AppProcess, name: string) {
+  const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
+  const token = await signIn(app, email);
+  const me = await app.call('GET', '/api/v1/auth/me', { token });
+  return { token, email, id: me.json.user.id as string };
+}
+
+/** An event of a session's event stream: its data. */
+export type SessionEvent = { type: string; [key: string]: unknown };
+
+/**
+ * Reads the session's event stream from now (once connected) until `done` says so of an event;
+ * resolves with the events' data. `(event) => event.type === name` stops at an event type.
+ */
+export async function followEvents(
+  app: AppProcess,
+  token: string,
+  sessionId: string,
+  done: (event: SessionEvent) => boolean,
+) {
+  const abort = new AbortController();
+  const response = await fetch(`${app.url}/api/v1/sessions/${sessionId}/events`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: abort.signal,
+  });
+  expect(response.status).toBe(200);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
+  // Only whole lines: a chunk may end inside an event's data.
+  const events = () =>
+    text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as SessionEvent);
+  return (async () => {
+    while (!events().some(done)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += value;
+    }
+    abort.abort();
+    return events();
+  })();
 }

@@ -1,78 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, startApp, tempDataDir } from './app-process.test-support';
-import { bundlePath } from './demo-page';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startApp, tempDataDir } from './app-process.test-support';
+import {
+  chromiumOrSkip,
+  demoInChromium,
+  isFocusedInShadow,
+  pageText,
+  screenshotsDir,
+} from './browser-page.test-support';
 
 // The whole product as a person uses it: the reference app, the demo page, real Chromium, found
 // only by the accessible names the web component promises. Screenshots go to a temporary
 // folder, or to UAIP_SCREENSHOTS_DIR (e.g. docs/images, to refresh the README's pictures), so an
 // ordinary test run leaves the repository's images alone.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
-if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error(
-    `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
-  );
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!hasChromium) {
-  console.warn(
-    `Skipped: the browser tests, which need Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
-  );
-}
-const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
+const hasChromium = chromiumOrSkip('the browser tests');
+const images = screenshotsDir();
 const RICH =
   'Retention agents at Acme Telecom will call the 2,000 prepaid customers most likely to churn each week; churn is 8% per month today and should reach 5% by September 2027, measured from billing deactivations, worth 2.4 million EUR a year.';
 
 describe.skipIf(!hasChromium)(
   'the demo page in Chromium (needs Chromium: apt-get install chromium, or set CHROMIUM_PATH)',
   () => {
-    let claude: FakeLlmServer;
-    let app: AppProcess;
-    let browser: Browser;
-    let data: { dir: string; remove(): Promise<void> };
-
-    beforeAll(async () => {
-      if (!existsSync(bundlePath())) {
-        execFileSync(process.execPath, ['scripts/build-standalone.mjs'], {
-          cwd: join(import.meta.dirname, '../../../packages/web-component'),
-        });
-      }
-      claude = await startFakeAnthropic();
-      claude.respond(demoResponder('anthropic'));
-      data = await tempDataDir();
-      app = await startApp({
-        DATA_DIR: data.dir,
-        LLM_PROVIDERS: 'anthropic',
-        ANTHROPIC_API_KEY: 'sk-test',
-        ANTHROPIC_BASE_URL: claude.url,
-      });
-      browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
-      });
-    }, 120_000);
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop('SIGKILL');
-      await claude?.close();
-      await data?.remove();
-    });
+    const demo = demoInChromium({ rebuildBundle: false });
 
     async function answer(page: Page, text: string) {
       const box = page.getByRole('textbox', { name: 'Your answer' });
@@ -92,26 +43,13 @@ describe.skipIf(!hasChromium)(
       });
     }
 
-    /** Text of the whole page, shadow roots included, whitespace squashed. */
-    const pageText = (page: Page) =>
-      page.evaluate(() => {
-        const walk = (node: Node): string => {
-          let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-          if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-          if (node instanceof HTMLTextAreaElement) return text;
-          for (const child of node.childNodes) text += walk(child);
-          return text;
-        };
-        return walk(document.body).replace(/\s+/g, ' ');
-      });
-
     it('takes a person from a new account to a downloaded charter, and back to the same question after a reload', async () => {
-      const context = await browser.newContext({
+      const context = await demo.browser.newContext({
         acceptDownloads: true,
         viewport: { width: 1280, height: 900 },
       });
       const page = await context.newPage();
-      await page.goto(app.url);
+      await page.goto(demo.app.url);
       await page.screenshot({ path: join(images, 'sign-in.png') });
 
       // Create an account, then sign in.
@@ -133,13 +71,7 @@ describe.skipIf(!hasChromium)(
       await page.getByRole('button', { name: 'Start session' }).click();
       const box = page.getByRole('textbox', { name: 'Your answer' });
       await expect.poll(() => box.isVisible(), { timeout: 10_000 }).toBe(true);
-      await expect
-        .poll(() =>
-          box.evaluate(
-            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(() => isFocusedInShadow(box)).toBe(true);
       expect(await page.locator('[aria-current="step"]').textContent()).toContain(
         'Business Translation',
       );
@@ -272,7 +204,7 @@ describe.skipIf(!hasChromium)(
         OLLAMA_HOST: 'http://127.0.0.1:9',
       });
       try {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+        const context = await demo.browser.newContext({ viewport: { width: 1280, height: 720 } });
         const page = await context.newPage();
         await page.goto(offline.url);
         const banner = page.locator('[part~="health-banner"]');

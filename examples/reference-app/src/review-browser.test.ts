@@ -1,11 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, startApp, tempDataDir } from './app-process.test-support';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  chromiumOrSkip,
+  demoInChromium,
+  isFocusedInShadow,
+  namedAccount,
+  pageText,
+  screenshotsDir,
+  signedIn,
+} from './browser-page.test-support';
 import { completeSession, HALT_ANSWERS } from './scoping-answers.test-support';
 
 // The committee review as people do it (issue 23): the reference app, the demo page (its
@@ -14,102 +18,14 @@ import { completeSession, HALT_ANSWERS } from './scoping-answers.test-support';
 // first), Bob finds it under "Awaiting your review" and approves with a comment, Ada's open
 // page follows the votes live and its charter shows the decided review. The session itself is
 // answered over HTTP. Screenshots go to UAIP_SCREENSHOTS_DIR (e.g. docs/images) or a temporary
-// folder, as in sharing-browser.test.ts, whose setup this copies.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
-if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error(
-    `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
-  );
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!hasChromium) {
-  console.warn(
-    `Skipped: the review browser test, which needs Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
-  );
-}
-const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
-const PASSWORD = 'correct horse battery';
+// folder (browser-page.test-support.ts).
+const hasChromium = chromiumOrSkip('the review browser test');
+const images = screenshotsDir();
 
 describe.skipIf(!hasChromium)(
   'a committee review in Chromium (needs Chromium: apt-get install chromium, or set CHROMIUM_PATH)',
   () => {
-    let claude: FakeLlmServer;
-    let app: AppProcess;
-    let browser: Browser;
-    let data: { dir: string; remove(): Promise<void> };
-
-    beforeAll(async () => {
-      // Built every time: the bundle the page loads must hold this checkout's component.
-      execFileSync(process.execPath, ['scripts/build-standalone.mjs'], {
-        cwd: join(import.meta.dirname, '../../../packages/web-component'),
-      });
-      claude = await startFakeAnthropic();
-      claude.respond(demoResponder('anthropic'));
-      data = await tempDataDir();
-      app = await startApp({
-        DATA_DIR: data.dir,
-        LLM_PROVIDERS: 'anthropic',
-        ANTHROPIC_API_KEY: 'sk-test',
-        ANTHROPIC_BASE_URL: claude.url,
-      });
-      browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
-      });
-    }, 120_000);
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop('SIGKILL');
-      await claude?.close();
-      await data?.remove();
-    });
-
-    /** Creates an account with a name; its token. */
-    async function account(email: string, name: string): Promise<string> {
-      const registered = await app.call('POST', '/api/v1/auth/register', {
-        body: { email, password: PASSWORD, name },
-      });
-      expect(registered.status, registered.text).toBe(201);
-      const login = await app.call('POST', '/api/v1/auth/login', {
-        body: { email, password: PASSWORD },
-      });
-      return login.json.accessToken;
-    }
-
-    /** A page of the demo app signed in with `token` (as `<uaip-app>` keeps it). */
-    async function signedIn(
-      token: string,
-      hash = '',
-    ): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addInitScript((value) => sessionStorage.setItem('uaip:token', value), token);
-      const page = await context.newPage();
-      await page.goto(`${app.url}/${hash}`);
-      return { context, page };
-    }
-
-    /** Text of the whole page, shadow roots included, whitespace squashed. */
-    const pageText = (page: Page) =>
-      page.evaluate(() => {
-        const walk = (node: Node): string => {
-          let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-          if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-          if (node instanceof HTMLTextAreaElement || node instanceof HTMLInputElement) return text;
-          for (const child of node.childNodes) text += walk(child);
-          return text;
-        };
-        return walk(document.body).replace(/\s+/g, ' ');
-      });
+    const demo = demoInChromium({ rebuildBundle: true });
 
     /** Whether the page fetched the review UI's chunk (served beside the bundle). */
     const reviewChunkLoaded = (page: Page) =>
@@ -122,13 +38,16 @@ describe.skipIf(!hasChromium)(
       );
 
     it('Ada asks Bob and Cy from the dialog; Bob approves from "Awaiting your review"; Ada sees it live and in the charter', async () => {
-      const ada = await account('ada@example.com', 'Ada Lovelace');
-      const bob = await account('bob@example.com', 'Bob Builder');
-      const cy = await account('cy@example.com', 'Cy Young');
+      const { app } = demo;
+      const ada = await namedAccount(app, 'ada@example.com', 'Ada Lovelace');
+      const bob = await namedAccount(app, 'bob@example.com', 'Bob Builder');
+      const cy = await namedAccount(app, 'cy@example.com', 'Cy Young');
       const session = await completeSession(app, ada, HALT_ANSWERS);
 
       // Ada: the charter's decision calls for the committee, so the review UI is loaded.
-      const owner = await signedIn(ada, `#session=${encodeURIComponent(session.id)}`);
+      const owner = await signedIn(demo, ada, {
+        hash: `#session=${encodeURIComponent(session.id)}`,
+      });
       const ask = owner.page.getByRole('button', { name: 'Request committee review' });
       await expect.poll(() => ask.isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await reviewChunkLoaded(owner.page)).toBe(true);
@@ -136,13 +55,7 @@ describe.skipIf(!hasChromium)(
       const dialog = owner.page.getByRole('dialog', { name: /^Request a committee review of "/ });
       await expect.poll(() => dialog.isVisible()).toBe(true);
       const row = (n: number) => owner.page.getByLabel(`Reviewer ${n}`, { exact: true });
-      await expect
-        .poll(() =>
-          row(1).evaluate(
-            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(() => isFocusedInShadow(row(1))).toBe(true);
       await row(1).fill('bob@example.com');
       await owner.page.getByRole('button', { name: 'Add another reviewer' }).click();
       await row(2).fill('nobody@example.com');
@@ -168,7 +81,7 @@ describe.skipIf(!hasChromium)(
       expect(await pageText(owner.page)).toContain('Round 1: open: 0 of 2 approvals needed');
 
       // Bob: the session under "Awaiting your review"; he approves with a comment.
-      const reviewer = await signedIn(bob);
+      const reviewer = await signedIn(demo, bob);
       const awaiting = reviewer.page.locator('ul[part~="reviews"] > li');
       await expect.poll(() => awaiting.count(), { timeout: 10_000 }).toBe(1);
       // The list does not need the review UI: its chunk is fetched once a session needs it.

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import { type AppProcess, signIn } from './app-process.test-support';
+import { account, followEvents } from './app-process.test-support';
 import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
 import { completeSession, HALT_ANSWERS } from './scoping-answers.test-support';
 
@@ -9,39 +8,6 @@ import { completeSession, HALT_ANSWERS } from './scoping-answers.test-support';
 // like the demo provider. A session whose charter says Halt, which goes to the committee; the owner names two
 // reviewers, who approve; the charter records the review and signs the committee's line. The
 // owner, an editor, a viewer, a reviewer and a stranger try every review route on the way.
-
-/** Registers and signs in an account; its token, id and email. */
-async function account(app: AppProcess, name: string) {
-  const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
-  const token = await signIn(app, email);
-  const me = await app.call('GET', '/api/v1/auth/me', { token });
-  return { token, email, id: me.json.user.id as string };
-}
-
-/** The session's events from now until one of type `last`; resolves with their data. */
-async function followEvents(app: AppProcess, token: string, sessionId: string, last: string) {
-  const abort = new AbortController();
-  const response = await fetch(`${app.url}/api/v1/sessions/${sessionId}/events`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = '';
-  while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
-  return (async () => {
-    while (!text.includes(`event: ${last}\n`)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    abort.abort();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith('data: '))
-      .map((line) => JSON.parse(line.slice(6)) as { type: string; [key: string]: unknown });
-  })();
-}
 
 async function reviewToOutcome({ app }: RunningApp) {
   const owner = await account(app, 'owner');
@@ -69,7 +35,12 @@ async function reviewToOutcome({ app }: RunningApp) {
     });
     expect(shared.status, shared.text).toBe(201);
   }
-  const events = followEvents(app, owner.token, session.id, 'review.decided');
+  const events = followEvents(
+    app,
+    owner.token,
+    session.id,
+    (event) => event.type === 'review.decided',
+  );
 
   // Before the request: no review, and a stranger learns nothing.
   expect((await app.call('GET', path('/review'), { token: viewer.token })).json).toEqual({
@@ -193,7 +164,12 @@ async function reviewToOutcome({ app }: RunningApp) {
   const risks = turns.find(
     (turn: { topicId: string; accepted: boolean }) => turn.topicId === 'risks' && turn.accepted,
   );
-  const reopened = followEvents(app, owner.token, session.id, 'review.reopened');
+  const reopened = followEvents(
+    app,
+    owner.token,
+    session.id,
+    (event) => event.type === 'review.reopened',
+  );
   const revised = await app.call('POST', path(`/turns/${risks.id}/revisions`), {
     token: editor.token,
     body: { answer: `${HALT_ANSWERS.risks} Reviewed again in December.` },

@@ -1,11 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, signIn, startApp, tempDataDir } from './app-process.test-support';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { signIn } from './app-process.test-support';
+import {
+  chromiumOrSkip,
+  demoInChromium,
+  isFocusedInShadow,
+  pageText,
+  screenshotsDir,
+  signedIn,
+} from './browser-page.test-support';
+import {
+  ANSWERS,
+  completeSession,
+  LATE_INPUTS,
+  lateInputsAnswer,
+} from './scoping-answers.test-support';
 
 // Editing an earlier answer as a person does it (issue 22): the reference app, the demo page and
 // real Chromium. The session is answered over HTTP (the answer-by-answer path is browser.test.ts),
@@ -13,69 +23,9 @@ import { type AppProcess, signIn, startApp, tempDataDir } from './app-process.te
 // charter's decision is capped at Revise; then the answer is edited in the page: first vaguely
 // (the follow-up waits, the stages built on it marked "being rebuilt"), then properly, and the
 // charter says what changed. Screenshots go to UAIP_SCREENSHOTS_DIR (e.g. docs/images) or a
-// temporary folder, as in browser.test.ts, whose setup this copies.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
-if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error(
-    `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
-  );
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!hasChromium) {
-  console.warn(
-    `Skipped: the revision browser test, which needs Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
-  );
-}
-const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
-
-/** An answer per topic that passes every gate with the demo provider (as in revision.test.ts). */
-const ANSWERS: Record<string, string> = {
-  objective:
-    'Reduce voluntary churn of prepaid customers from 8% to 5% per month by September 2027, worth 2.4 million EUR a year, measured from billing deactivations.',
-  'why-ml':
-    'Analyst rules caught only 30% of churners in 2025 because 40 usage signals interact; a quarterly report came too late, so a model that scores every customer nightly is needed.',
-  'inputs-outputs':
-    'Predict whether each customer churns in the next 30 days, a yes or no classification with a probability. Inputs: top-up history and data usage from the billing warehouse, and support tickets from the CRM, all available every night before scoring.',
-  scope:
-    'Postpaid customers are out of scope; the budget is 150,000 EUR over 6 months, GDPR applies, and we assume the CRM remains the system of record for customer contacts.',
-  kpis: 'Monthly churn rate: baseline 8%, target 5% by September 2027, measured from billing deactivations. Retention cost per saved customer: baseline 40 EUR, target 30 EUR by September 2027.',
-  'model-metrics':
-    'Recall of at least 0.70 and precision of at least 0.40 on a 3 month holdout set, measured every month by the data team.',
-  'causal-pathway':
-    'Higher recall means more at-risk customers get a retention call; calls save about 25% of contacted churners, which lowers the monthly churn rate, assuming agents have capacity for 2,000 calls a week.',
-  actionability:
-    'Retention agents call within 72 hours of a score; scores are ready 6 hours after the nightly data load at 02:00.',
-  sources:
-    'The billing warehouse holds 12 million rows over 3 years, updated nightly, access through the data team; the CRM holds 400,000 tickets, updated hourly, access through the CRM admins.',
-  quality:
-    'Accuracy 8, consistency 7, completeness 7, timeliness 9, validity 8 and integrity 7 out of 10, based on the data audit of March 2026.',
-  labels:
-    'Labels come from deactivation records in billing at no extra cost, 2 weeks to build, checked against 500 manually reviewed cases by two analysts.',
-  'fair-infrastructure':
-    'The data is findable in the data catalogue. It is accessible through the warehouse. It is interoperable as standard SQL tables. It is reusable by other teams. There is no feature store yet.',
-  personas:
-    'Retention agents, about 40 people with intermediate skills, use the scores daily and may offer discounts up to 20%; we interviewed 12 agents in October 2026 about their call queue.',
-  journey:
-    'Before: agents open the call queue in the CRM at 09:00. During: they see the churn probability and the top 3 reasons, then decide whom to call first. After: they log the outcome of each call; a wrong score wastes about 10 minutes of an agent.',
-  interpretability:
-    "The decisions are low stakes marketing offers, GDPR applies to the personal data, and agents need the top 3 reasons for each customer's score, shown next to the score.",
-  feedback:
-    'Agents flag wrong scores with one click in the CRM; we retrain every quarter, or sooner when recall on the last month drops below 0.60.',
-  risks:
-    'Fairness: older customers may get fewer offers, severity 2, likelihood 2. Privacy: usage data could be exposed, severity 2, likelihood 1. Transparency: agents may not understand scores, severity 1, likelihood 2. Safety: a scoring outage leaves queues empty, severity 1, likelihood 2. Human agency: agents may over-trust scores, severity 2, likelihood 2.',
-  mitigations:
-    'A monthly fairness audit by age band removes about 50% of the fairness risk; access controls remove 60% of the privacy risk; reason codes remove 50% of the transparency risk; a fallback queue removes 70% of the outage risk; training removes 40% of the over-trust risk.',
-  'residual-monitoring':
-    'The head of customer care accepts the residual risk and signs it off every quarter; a weekly dashboard tracks recall, offer rates by age band and complaints from 2,000 weekly calls.',
-  escalation:
-    'We escalate when offer rates differ by more than 10 points between age bands, and shut scoring down when recall stays below 0.40 for 2 weeks; the product owner decides within 1 working day.',
-};
-/** Stage 1's inputs as first given: the exit survey exists only once the customer left. */
-const LATE_INPUTS =
-  'Predict whether each customer churns in the next 30 days, a yes or no classification. Inputs: answers to the exit survey in the CRM, which are not available until the customer has already left.';
-const GAP =
-  'The exit survey asks customers why they leave; retention agents read it every Monday in the CRM and we keep 3 years of answers.';
+// temporary folder (browser-page.test-support.ts).
+const hasChromium = chromiumOrSkip('the revision browser test');
+const images = screenshotsDir();
 const STAGE_TITLES = [
   'Business Translation',
   'Value Quantification',
@@ -87,84 +37,7 @@ const STAGE_TITLES = [
 describe.skipIf(!hasChromium)(
   'editing an earlier answer in Chromium (needs Chromium: apt-get install chromium, or set CHROMIUM_PATH)',
   () => {
-    let claude: FakeLlmServer;
-    let app: AppProcess;
-    let browser: Browser;
-    let data: { dir: string; remove(): Promise<void> };
-
-    beforeAll(async () => {
-      // Built every time: the bundle the page loads must hold this checkout's component.
-      execFileSync(process.execPath, ['scripts/build-standalone.mjs'], {
-        cwd: join(import.meta.dirname, '../../../packages/web-component'),
-      });
-      claude = await startFakeAnthropic();
-      claude.respond(demoResponder('anthropic'));
-      data = await tempDataDir();
-      app = await startApp({
-        DATA_DIR: data.dir,
-        LLM_PROVIDERS: 'anthropic',
-        ANTHROPIC_API_KEY: 'sk-test',
-        ANTHROPIC_BASE_URL: claude.url,
-      });
-      browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
-      });
-    }, 120_000);
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop('SIGKILL');
-      await claude?.close();
-      await data?.remove();
-    });
-
-    /** A completed session over HTTP whose stage 1 gate failed (decision capped at Revise). */
-    async function completedSession(token: string): Promise<string> {
-      const created = await app.call('POST', '/api/v1/sessions', {
-        token,
-        body: { idea: 'Predict which prepaid mobile customers will churn next month' },
-      });
-      let session = created.json;
-      for (let turn = 0; turn < 40 && session.pendingQuestion; turn++) {
-        const pending = session.pendingQuestion;
-        const answer =
-          pending.kind === 'gap'
-            ? GAP
-            : pending.topicId === 'inputs-outputs'
-              ? LATE_INPUTS
-              : ANSWERS[pending.topicId]!;
-        const answered = await app.call('POST', `/api/v1/sessions/${session.id}/answers`, {
-          token,
-          body: { questionId: pending.id, answer },
-        });
-        expect(answered.status, answered.text).toBe(200);
-        session = answered.json.session;
-      }
-      expect(session.status).toBe('completed');
-      return session.id;
-    }
-
-    /** Text of the whole page, shadow roots included, whitespace squashed. */
-    const pageText = (page: Page) =>
-      page.evaluate(() => {
-        const walk = (node: Node): string => {
-          let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-          if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-          if (node instanceof HTMLTextAreaElement) return text;
-          for (const child of node.childNodes) text += walk(child);
-          return text;
-        };
-        return walk(document.body).replace(/\s+/g, ' ');
-      });
+    const demo = demoInChromium({ rebuildBundle: true });
 
     const stageStatuses = (page: Page) =>
       page
@@ -172,13 +45,13 @@ describe.skipIf(!hasChromium)(
         .evaluateAll((items) => items.map((item) => item.textContent!.replace(/\s+/g, ' ').trim()));
 
     it('edits a stage 1 answer: the preview, a vague try left waiting as stale stages, then the rebuilt charter and what changed', async () => {
-      const token = await signIn(app);
-      const sessionId = await completedSession(token);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-      // Signed in as <uaip-app> keeps it: the token in sessionStorage.
-      await context.addInitScript((value) => sessionStorage.setItem('uaip:token', value), token);
-      const page = await context.newPage();
-      await page.goto(`${app.url}/#session=${encodeURIComponent(sessionId)}`);
+      const token = await signIn(demo.app);
+      // A completed session over HTTP whose stage 1 gate failed (decision capped at Revise).
+      const session = await completeSession(demo.app, token, lateInputsAnswer);
+      const { context, page } = await signedIn(demo, token, {
+        hash: `#session=${encodeURIComponent(session.id)}`,
+        height: 1000,
+      });
       await expect
         .poll(() => page.getByText('Session completed: the AI Project Charter').isVisible(), {
           timeout: 10_000,
@@ -192,13 +65,7 @@ describe.skipIf(!hasChromium)(
       await edit.click();
       const box = page.getByRole('textbox', { name: 'New answer' });
       await expect.poll(() => box.inputValue()).toBe(LATE_INPUTS);
-      await expect
-        .poll(() =>
-          box.evaluate(
-            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(() => isFocusedInShadow(box)).toBe(true);
       expect(await page.locator('[part~="preview"]').textContent()).toBe(
         `Saving will re-check this answer, then rebuild: ${STAGE_TITLES.join(', ')} and the charter (its decision may change). No question is asked again unless a rebuilt stage now misses something.`,
       );
@@ -236,13 +103,7 @@ describe.skipIf(!hasChromium)(
       ]);
       expect(await pageText(page)).toContain('Follow-up');
       const answerBox = page.getByRole('textbox', { name: 'Your answer' });
-      await expect
-        .poll(() =>
-          answerBox.evaluate(
-            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(() => isFocusedInShadow(answerBox)).toBe(true);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(images, 'revision-stale.png') });
 

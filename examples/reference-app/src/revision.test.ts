@@ -1,8 +1,13 @@
 import type { RecordedRequest } from '@uaip/core/testing';
 import { describe, expect } from 'vitest';
-import { type AppProcess, signIn } from './app-process.test-support';
+import { followEvents, signIn } from './app-process.test-support';
 import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
-import { ANSWERS } from './scoping-answers.test-support';
+import {
+  ANSWERS,
+  completeSession,
+  LATE_INPUTS,
+  lateInputsAnswer,
+} from './scoping-answers.test-support';
 
 // Time travel end to end (issue 22): the reference app as `npm start` runs it (on embedded
 // storage, and on PostgreSQL when there is one), the real Claude client against a fake Claude that answers like the demo
@@ -10,12 +15,6 @@ import { ANSWERS } from './scoping-answers.test-support';
 // customer left (its gate fails, and the charter's decision is capped at Revise), then the
 // revision of that answer: everything built on it is rebuilt, the decision is decided again.
 
-/** The first answer to stage 1's inputs: the exit survey exists only once the customer left. */
-const LATE_INPUTS =
-  'Predict whether each customer churns in the next 30 days, a yes or no classification. Inputs: answers to the exit survey in the CRM, which are not available until the customer has already left.';
-/** A gap answer that does not make the exit survey available any sooner. */
-const GAP =
-  'The exit survey asks customers why they leave; retention agents read it every Monday in the CRM and we keep 3 years of answers.';
 const STAGES = [
   'business-translation',
   'value-quantification',
@@ -33,31 +32,6 @@ function askedFor(request: RecordedRequest): string {
 }
 const SCORING = 'followUp,issues,score';
 
-/** Reads the session's event stream, from now until `last`; resolves with the events' data. */
-async function followEvents(app: AppProcess, token: string, sessionId: string, last: string) {
-  const abort = new AbortController();
-  const response = await fetch(`${app.url}/api/v1/sessions/${sessionId}/events`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = '';
-  while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
-  return (async () => {
-    while (!text.includes(`event: ${last}\n`)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    abort.abort();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith('data: '))
-      .map((line) => JSON.parse(line.slice(6)) as { type: string; [key: string]: unknown });
-  })();
-}
-
 /**
  * A whole session whose stage 1 gate fails, then the revision of the answer that failed it:
  * the charter is rebuilt on the new answer and decided again, the old one kept.
@@ -65,27 +39,7 @@ async function followEvents(app: AppProcess, token: string, sessionId: string, l
 async function reviseStageOne({ app, claude }: RunningApp) {
   const token = await signIn(app);
   // A whole session; stage 1 names an input that does not exist at prediction time.
-  const created = await app.call('POST', '/api/v1/sessions', {
-    token,
-    body: { idea: 'Predict which prepaid mobile customers will churn next month' },
-  });
-  let session = created.json;
-  for (let turn = 0; turn < 40 && session.pendingQuestion; turn++) {
-    const pending = session.pendingQuestion;
-    const answer =
-      pending.kind === 'gap'
-        ? GAP
-        : pending.topicId === 'inputs-outputs'
-          ? LATE_INPUTS
-          : ANSWERS[pending.topicId]!;
-    const answered = await app.call('POST', `/api/v1/sessions/${session.id}/answers`, {
-      token,
-      body: { questionId: pending.id, answer },
-    });
-    expect(answered.status, answered.text).toBe(200);
-    session = answered.json.session;
-  }
-  expect(session.status).toBe('completed');
+  const session = await completeSession(app, token, lateInputsAnswer);
   const charterPath = `/api/v1/sessions/${session.id}/charter?format=json`;
   const before = (await app.call('GET', charterPath, { token })).json;
   expect(before.decision).toMatchObject({
@@ -105,7 +59,12 @@ async function reviseStageOne({ app, claude }: RunningApp) {
     (turn: { topicId: string; accepted: boolean }) =>
       turn.topicId === 'inputs-outputs' && turn.accepted,
   );
-  const events = followEvents(app, token, session.id, 'revision.completed');
+  const events = followEvents(
+    app,
+    token,
+    session.id,
+    (event) => event.type === 'revision.completed',
+  );
   const seen = claude.generationRequests().length;
   const revised = await app.call(
     'POST',

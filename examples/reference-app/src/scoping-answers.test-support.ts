@@ -57,24 +57,54 @@ export const HALT_ANSWERS: Record<string, string> = {
   mitigations: 'Nothing is mitigated: 0% of every risk is removed.',
 };
 
-/** Starts a session as `token` and answers every question from `answers`; the completed session. */
+/** Stage 1's inputs as first given: the exit survey exists only once the customer left. */
+export const LATE_INPUTS =
+  'Predict whether each customer churns in the next 30 days, a yes or no classification. Inputs: answers to the exit survey in the CRM, which are not available until the customer has already left.';
+/** A gap answer that does not make the exit survey available any sooner. */
+export const GAP =
+  'The exit survey asks customers why they leave; retention agents read it every Monday in the CRM and we keep 3 years of answers.';
+
+/** A question a session waits on, as the API gives it. */
+export interface PendingQuestion {
+  id: string;
+  kind: string;
+  topicId: string;
+}
+
+/**
+ * The answers of a session whose stage 1 names an input that does not exist at prediction
+ * time (LATE_INPUTS, and GAP to every gap question): its gate fails, and the charter's
+ * decision is capped at Revise. Every other topic from ANSWERS.
+ */
+export const lateInputsAnswer = (pending: PendingQuestion): string =>
+  pending.kind === 'gap'
+    ? GAP
+    : pending.topicId === 'inputs-outputs'
+      ? LATE_INPUTS
+      : ANSWERS[pending.topicId]!;
+
+/**
+ * Starts a session as `token` and answers every question from `answers` (by topic, or as the
+ * function says); the completed session.
+ */
 export async function completeSession(
   app: AppProcess,
   token: string,
-  answers: Record<string, string>,
+  answers: Record<string, string> | ((pending: PendingQuestion) => string),
   idea = 'Predict which prepaid mobile customers will churn next month',
 ) {
   const created = await app.call('POST', '/api/v1/sessions', { token, body: { idea } });
   expect(created.status, created.text).toBe(201);
   let session = created.json;
   for (let turn = 0; turn < 40 && session.pendingQuestion; turn++) {
-    const pending = session.pendingQuestion;
+    const pending: PendingQuestion = session.pendingQuestion;
+    const answer =
+      typeof answers === 'function'
+        ? answers(pending)
+        : (answers[pending.topicId] ?? 'Nothing to add to what was said before.');
     const answered = await app.call('POST', `/api/v1/sessions/${session.id}/answers`, {
       token,
-      body: {
-        questionId: pending.id,
-        answer: answers[pending.topicId] ?? 'Nothing to add to what was said before.',
-      },
+      body: { questionId: pending.id, answer },
     });
     expect(answered.status, answered.text).toBe(200);
     session = answered.json.session;

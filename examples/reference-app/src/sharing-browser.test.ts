@@ -1,169 +1,76 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoResponder, type FakeLlmServer, startFakeAnthropic } from '@uaip/core/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, startApp, tempDataDir } from './app-process.test-support';
+import { describe, expect, it } from 'vitest';
+import type { AppProcess } from './app-process.test-support';
+import {
+  chromiumOrSkip,
+  demoInChromium,
+  isFocusedInShadow,
+  namedAccount,
+  pageText,
+  screenshotsDir,
+  signedIn,
+} from './browser-page.test-support';
+import { ANSWERS } from './scoping-answers.test-support';
 
 // Sharing a session as people do it (issue 23): the reference app, the demo page and real
 // Chromium. Ada shares her sessions from the "Share" dialog, Bob finds them under "Shared with
 // me" and opens one as a viewer (no answer box, no Edit) and one as an editor; a role changed
 // while his page is open reaches it through the event stream, and he leaves a session. The
 // sessions themselves are answered over HTTP. Screenshots go to UAIP_SCREENSHOTS_DIR (e.g.
-// docs/images) or a temporary folder, as in revision-browser.test.ts, whose setup this copies.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
-if (!hasChromium && process.env.UAIP_REQUIRE_SERVICES === '1') {
-  throw new Error(
-    `Chromium not found at ${executablePath}; UAIP_REQUIRE_SERVICES=1 forbids skipping`,
-  );
-}
-// Said in the run's output under this file's name: a skip must never pass unnoticed.
-if (!hasChromium) {
-  console.warn(
-    `Skipped: the sharing browser test, which needs Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH).`,
-  );
-}
-const images = process.env.UAIP_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'uaip-screens-'));
+// docs/images) or a temporary folder (browser-page.test-support.ts).
+const hasChromium = chromiumOrSkip('the sharing browser test');
+const images = screenshotsDir();
 
-/** Answers to Business Translation's topics that pass its gate with the demo provider. */
-const STAGE_1: Record<string, string> = {
-  objective:
-    'Reduce voluntary churn of prepaid customers from 8% to 5% per month by September 2027, worth 2.4 million EUR a year, measured from billing deactivations.',
-  'why-ml':
-    'Analyst rules caught only 30% of churners in 2025 because 40 usage signals interact; a quarterly report came too late, so a model that scores every customer nightly is needed.',
-  'inputs-outputs':
-    'Predict whether each customer churns in the next 30 days, a yes or no classification with a probability. Inputs: top-up history and data usage from the billing warehouse, and support tickets from the CRM, all available every night before scoring.',
-  scope:
-    'Postpaid customers are out of scope; the budget is 150,000 EUR over 6 months, GDPR applies, and we assume the CRM remains the system of record for customer contacts.',
-};
-const PASSWORD = 'correct horse battery';
+/** A session over HTTP, its first stage answered when `answered` (stage 2 then waits). */
+async function session(
+  app: AppProcess,
+  token: string,
+  idea: string,
+  answered: boolean,
+): Promise<string> {
+  const created = await app.call('POST', '/api/v1/sessions', { token, body: { idea } });
+  expect(created.status, created.text).toBe(201);
+  let current = created.json;
+  while (answered && current.pendingQuestion?.stageId === 'business-translation') {
+    const pending = current.pendingQuestion;
+    const answer = await app.call('POST', `/api/v1/sessions/${current.id}/answers`, {
+      token,
+      body: { questionId: pending.id, answer: ANSWERS[pending.topicId]! },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    current = answer.json.session;
+  }
+  return current.id;
+}
 
 describe.skipIf(!hasChromium)(
   'sharing a session in Chromium (needs Chromium: apt-get install chromium, or set CHROMIUM_PATH)',
   () => {
-    let claude: FakeLlmServer;
-    let app: AppProcess;
-    let browser: Browser;
-    let data: { dir: string; remove(): Promise<void> };
-
-    beforeAll(async () => {
-      // Built every time: the bundle the page loads must hold this checkout's component.
-      execFileSync(process.execPath, ['scripts/build-standalone.mjs'], {
-        cwd: join(import.meta.dirname, '../../../packages/web-component'),
-      });
-      claude = await startFakeAnthropic();
-      claude.respond(demoResponder('anthropic'));
-      data = await tempDataDir();
-      app = await startApp({
-        DATA_DIR: data.dir,
-        LLM_PROVIDERS: 'anthropic',
-        ANTHROPIC_API_KEY: 'sk-test',
-        ANTHROPIC_BASE_URL: claude.url,
-      });
-      browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
-      });
-    }, 120_000);
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop('SIGKILL');
-      await claude?.close();
-      await data?.remove();
-    });
-
-    /** Creates an account with a name; its token. */
-    async function account(email: string, name: string): Promise<string> {
-      const registered = await app.call('POST', '/api/v1/auth/register', {
-        body: { email, password: PASSWORD, name },
-      });
-      expect(registered.status, registered.text).toBe(201);
-      const login = await app.call('POST', '/api/v1/auth/login', {
-        body: { email, password: PASSWORD },
-      });
-      return login.json.accessToken;
-    }
-
-    /** A session over HTTP, its first stage answered when `answered` (stage 2 then waits). */
-    async function session(token: string, idea: string, answered: boolean): Promise<string> {
-      const created = await app.call('POST', '/api/v1/sessions', { token, body: { idea } });
-      expect(created.status, created.text).toBe(201);
-      let current = created.json;
-      while (answered && current.pendingQuestion?.stageId === 'business-translation') {
-        const pending = current.pendingQuestion;
-        const answer = await app.call('POST', `/api/v1/sessions/${current.id}/answers`, {
-          token,
-          body: { questionId: pending.id, answer: STAGE_1[pending.topicId]! },
-        });
-        expect(answer.status, answer.text).toBe(200);
-        current = answer.json.session;
-      }
-      return current.id;
-    }
-
-    /** A page of the demo app signed in with `token` (as `<uaip-app>` keeps it). */
-    async function signedIn(
-      token: string,
-      hash = '',
-    ): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addInitScript((value) => sessionStorage.setItem('uaip:token', value), token);
-      const page = await context.newPage();
-      await page.goto(`${app.url}/${hash}`);
-      return { context, page };
-    }
-
-    /** Text of the whole page, shadow roots included, whitespace squashed. */
-    const pageText = (page: Page) =>
-      page.evaluate(() => {
-        const walk = (node: Node): string => {
-          let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-          if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-          if (node instanceof HTMLTextAreaElement || node instanceof HTMLInputElement) return text;
-          for (const child of node.childNodes) text += walk(child);
-          return text;
-        };
-        return walk(document.body).replace(/\s+/g, ' ');
-      });
-
-    const isFocused = (page: Page, label: string) =>
-      page
-        .getByLabel(label, { exact: true })
-        .evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement);
+    const demo = demoInChromium({ rebuildBundle: true });
 
     it('Ada shares from the dialog; Bob finds the sessions under "Shared with me", reads one as a viewer, answers in the other, follows a role change live and leaves', async () => {
-      const ada = await account('ada@example.com', 'Ada Lovelace');
-      const bob = await account('bob@example.com', 'Bob Builder');
-      await account('cy@example.com', 'Cy Young');
+      const { app } = demo;
+      const ada = await namedAccount(app, 'ada@example.com', 'Ada Lovelace');
+      const bob = await namedAccount(app, 'bob@example.com', 'Bob Builder');
+      await namedAccount(app, 'cy@example.com', 'Cy Young');
       const churn = await session(
+        app,
         ada,
         'Predict which prepaid mobile customers will churn next month',
         true,
       );
-      const demand = await session(ada, 'Forecast weekly demand for 40 grocery stores', false);
+      const demand = await session(app, ada, 'Forecast weekly demand for 40 grocery stores', false);
 
       // Ada: "Share" opens the dialog on "Email"; two people added, the errors said in place.
-      const owner = await signedIn(ada, `#session=${encodeURIComponent(churn)}`);
+      const owner = await signedIn(demo, ada, { hash: `#session=${encodeURIComponent(churn)}` });
       const share = owner.page.getByRole('button', { name: 'Share', exact: true });
       await expect.poll(() => share.isVisible(), { timeout: 10_000 }).toBe(true);
       expect(await pageText(owner.page)).toContain('Only you can see it.');
       await share.click();
       const dialog = owner.page.getByRole('dialog', { name: /^Share "/ });
       await expect.poll(() => dialog.isVisible()).toBe(true);
-      await expect.poll(() => isFocused(owner.page, 'Email')).toBe(true);
       const email = owner.page.getByLabel('Email', { exact: true });
+      await expect.poll(() => isFocusedInShadow(email)).toBe(true);
       const add = async (address: string, role: 'viewer' | 'editor') => {
         await email.fill(address);
         await owner.page.getByLabel('Role', { exact: true }).selectOption(role);
@@ -211,13 +118,7 @@ describe.skipIf(!hasChromium)(
       // Escape closes it, the focus back on "Share".
       await owner.page.keyboard.press('Escape');
       await expect.poll(() => dialog.isVisible()).toBe(false);
-      await expect
-        .poll(() =>
-          share.evaluate(
-            (element) => element === (element.getRootNode() as ShadowRoot).activeElement,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(() => isFocusedInShadow(share)).toBe(true);
       expect(await pageText(owner.page)).toContain('Shared with 2 people.');
       // The second session, shared with Bob as an editor, over HTTP.
       const shared = await app.call('POST', `/api/v1/sessions/${demand}/members`, {
@@ -227,7 +128,7 @@ describe.skipIf(!hasChromium)(
       expect(shared.status, shared.text).toBe(201);
 
       // Bob: both sessions under "Shared with me", with his role and where each stands.
-      const member = await signedIn(bob);
+      const member = await signedIn(demo, bob);
       await expect
         .poll(() => pageText(member.page), { timeout: 10_000 })
         .toContain('Shared with me');

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import { type AppProcess, signIn } from './app-process.test-support';
+import { account, followEvents } from './app-process.test-support';
 import { onEveryStorage, type RunningApp } from './on-every-storage.test-support';
+import { ANSWERS } from './scoping-answers.test-support';
 
 // Sharing a session end to end (issue 23): the reference app as `npm start` runs it, on
 // embedded storage and on PostgreSQL when there is one, with the real Claude client against a
@@ -9,50 +9,8 @@ import { onEveryStorage, type RunningApp } from './on-every-storage.test-support
 // editor, the editor answers, the owner makes them a viewer (their next answer is 403), then
 // removes them (the session is 404 for them again).
 
-const OBJECTIVE =
-  'Reduce voluntary churn of prepaid customers from 8% to 5% per month by September 2027, worth 2.4 million EUR a year, measured from billing deactivations.';
-const WHY_ML =
-  'Analyst rules caught only 30% of churners in 2025 because 40 usage signals interact; a quarterly report came too late, so a model that scores every customer nightly is needed.';
-
-/** Registers and signs in an account; its token, id and email. */
-async function account(app: AppProcess, name: string) {
-  const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
-  const token = await signIn(app, email);
-  const me = await app.call('GET', '/api/v1/auth/me', { token });
-  return { token, email, id: me.json.user.id as string };
-}
-
-/** Reads the session's event stream until `done` says so; resolves with the events' data. */
-async function followEvents(
-  app: AppProcess,
-  token: string,
-  sessionId: string,
-  done: (event: { type: string; [key: string]: unknown }) => boolean,
-) {
-  const abort = new AbortController();
-  const response = await fetch(`${app.url}/api/v1/sessions/${sessionId}/events`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = '';
-  while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
-  const events = () =>
-    text
-      .split('\n')
-      .filter((line) => line.startsWith('data: '))
-      .map((line) => JSON.parse(line.slice(6)) as { type: string; [key: string]: unknown });
-  return (async () => {
-    while (!events().some(done)) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      text += value;
-    }
-    abort.abort();
-    return events();
-  })();
-}
+const OBJECTIVE = ANSWERS.objective!;
+const WHY_ML = ANSWERS['why-ml']!;
 
 async function shareEditViewRemove({ app }: RunningApp) {
   const owner = await account(app, 'owner');

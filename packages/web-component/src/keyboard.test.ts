@@ -4,6 +4,7 @@ import { createFakeApi } from './fake-api.test-support';
 import {
   accessibleName,
   cleanUp,
+  focused,
   hasControl,
   mount,
   until,
@@ -11,13 +12,6 @@ import {
 } from './test-helpers.test-support';
 
 afterEach(cleanUp);
-
-/** The focused element, looking through shadow roots. */
-function focused(): Element | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element;
-}
 
 async function tabTo(name: string) {
   for (let presses = 0; presses < 12; presses++) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { ErrorDetail } from './index';
-import { committeeSession, focused, openAs } from './review-support.test-support';
+import { committeeSession, openAs } from './review-support.test-support';
 import {
   accessibleName,
   byName,
@@ -10,6 +10,7 @@ import {
   deepQuery,
   deepQueryAll,
   deepText,
+  focused,
   hasControl,
   paths,
   type,

@@ -1,13 +1,6 @@
 import { expect } from 'vitest';
 import { createFakeApi } from './fake-api.test-support';
-import { mount, until } from './test-helpers.test-support';
-
-/** The focused element, looking through shadow roots. */
-export function focused(): Element | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element;
-}
+import { openSession, until } from './test-helpers.test-support';
 
 /**
  * Ada's completed session whose decision is "Submit to committee"; Bob, Cy and Dan have
@@ -38,8 +31,7 @@ export async function openAs(
   token: string,
   sessionId: string,
 ) {
-  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId });
-  const root = element.shadowRoot!;
+  const { element, root } = await openSession(api, token, sessionId);
   await until(() => expect(root.querySelector('article.charter')).not.toBeNull());
   return { element, root };
 }

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { committeeSession, focused, openAs } from './review-support.test-support';
+import { committeeSession, openAs } from './review-support.test-support';
 import {
   byName,
   cleanUp,
   deepQuery,
   deepQueryAll,
   deepText,
+  focused,
   hasControl,
   paths,
   type,

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeApi } from './fake-api.test-support';
 import type { ErrorDetail, SessionDetail, UaipQuestion } from './index';
 import {
   accessibleName,
+  adaSession,
   byName,
   cleanUp,
   collect,
   deepQuery,
   deepQueryAll,
   deepText,
-  mount,
+  focused,
+  openSession,
   type,
   until,
   untilText,
@@ -20,13 +21,8 @@ afterEach(cleanUp);
 const FIVE = ['one', 'two', 'three', 'four', 'five'].map((word) => `A clear answer ${word}`);
 
 async function open(answers: string[]) {
-  const api = createFakeApi();
-  const token = api.signUp();
-  const { id } = api.createSession(token, 'Reduce churn');
-  for (const answer of answers) await api.advance(id, answer);
-  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId: id });
-  const root = element.shadowRoot!;
-  await until(() => expect(element.session).not.toBeNull());
+  const { api, token, sessionId: id } = await adaSession(answers);
+  const { element, root } = await openSession(api, token, id);
   // "Your answers" is folded: unfold it as a person would.
   if (answers.length > 0) {
     const summary = await until(() => deepQuery(root, '[part~=answers] summary'));
@@ -58,13 +54,6 @@ async function open(answers: string[]) {
     stageStatuses,
     revise,
   };
-}
-
-/** The focused element, looking through shadow roots. */
-function focused(): Element | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element;
 }
 
 describe('editing an earlier answer', () => {

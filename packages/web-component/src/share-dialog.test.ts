@@ -10,7 +10,8 @@ import {
   deepQuery,
   deepQueryAll,
   deepText,
-  mount,
+  focused,
+  openSession,
   paths,
   type,
   until,
@@ -19,13 +20,6 @@ import {
 
 afterEach(cleanUp);
 
-/** The focused element, looking through shadow roots. */
-function focused(): Element | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element;
-}
-
 /** Ada's session open in `<uaip-session>`, Bob and Cy with accounts of their own. */
 async function open() {
   const api = createFakeApi();
@@ -33,8 +27,7 @@ async function open() {
   api.signUp('bob@example.com', 'pw', 'Bob');
   api.signUp('cy@example.com', 'pw', 'Cy');
   const { id } = api.createSession(token, 'Reduce churn');
-  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId: id });
-  const root = element.shadowRoot!;
+  const { element, root } = await openSession(api, token, id);
   await until(() => byName(root, 'Share'));
   const dialog = () => deepQuery<HTMLDialogElement>(root, 'dialog[part~=share-dialog]');
   const email = () => byName<HTMLInputElement>(root, 'Email');

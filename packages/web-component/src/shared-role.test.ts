@@ -10,6 +10,7 @@ import {
   deepText,
   hasControl,
   mount,
+  openSession,
   paths,
   type,
   until,
@@ -30,9 +31,7 @@ async function asMember(role: 'viewer' | 'editor', options: { answers?: number }
   for (let answer = 0; answer < (options.answers ?? 1); answer++)
     await api.advance(id, `A clear answer ${answer + 1}`);
   api.share(id, 'bob@example.com', role);
-  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId: id });
-  const root = element.shadowRoot!;
-  await until(() => expect(element.session).not.toBeNull());
+  const { element, root } = await openSession(api, token, id);
   await element.updateComplete;
   return { api, token, element, root, sessionId: id };
 }

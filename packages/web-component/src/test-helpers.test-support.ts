@@ -1,5 +1,5 @@
 import { expect, vi } from 'vitest';
-import type { FakeApi } from './fake-api.test-support';
+import { createFakeApi, type FakeApi } from './fake-api.test-support';
 import './index';
 
 /** Every element matching `selector` in `root` and all shadow roots below it. */
@@ -130,3 +130,33 @@ export function cleanUp() {
 
 /** The requests of the fake with their paths, for asserting what was sent. */
 export const paths = (api: FakeApi) => api.calls.map((call) => `${call.method} ${call.path}`);
+
+/** The focused element, looking through shadow roots. */
+export function focused(): Element | null {
+  let element = document.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element;
+}
+
+/**
+ * A fake API (with `options`) where Ada is signed up (her token) and has a session "Reduce
+ * churn", `answers` given to it one by one.
+ */
+export async function adaSession(
+  answers: readonly string[] = [],
+  options: Parameters<typeof createFakeApi>[0] = {},
+) {
+  const api = createFakeApi(options);
+  const token = api.signUp();
+  const { id } = api.createSession(token, 'Reduce churn');
+  for (const answer of answers) await api.advance(id, answer);
+  return { api, token, sessionId: id };
+}
+
+/** `sessionId` open in `<uaip-session>` for `token`, once its session has loaded. */
+export async function openSession(api: FakeApi, token: string, sessionId: string) {
+  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId });
+  const root = element.shadowRoot!;
+  await until(() => expect(element.session).not.toBeNull());
+  return { element, root };
+}

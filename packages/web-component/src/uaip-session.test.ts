@@ -3,6 +3,7 @@ import { humanize } from './artifact-view';
 import { createFakeApi } from './fake-api.test-support';
 import type { ErrorDetail, SessionDetail, StageCompletedDetail, UaipQuestion } from './index';
 import {
+  adaSession,
   byName,
   cleanUp,
   collect,
@@ -10,6 +11,7 @@ import {
   deepQueryAll,
   deepText,
   mount,
+  openSession,
   paths,
   type,
   until,
@@ -24,13 +26,11 @@ afterEach(() => {
 async function open(
   options: { stages?: ReadonlyArray<readonly [string, string]>; answers?: string[] } = {},
 ) {
-  const api = createFakeApi(options.stages ? { stages: options.stages } : {});
-  const token = api.signUp();
-  const created = api.createSession(token, 'Reduce churn');
-  for (const answer of options.answers ?? []) await api.advance(created.id, answer);
-  const element = mount('uaip-session', { fetch: api.fetch, token, sessionId: created.id });
-  const root = element.shadowRoot!;
-  await until(() => expect(element.session).not.toBeNull());
+  const { api, token, sessionId } = await adaSession(
+    options.answers,
+    options.stages ? { stages: options.stages } : {},
+  );
+  const { element, root } = await openSession(api, token, sessionId);
   await element.updateComplete;
   const question = () => deepQuery<UaipQuestion>(root, 'uaip-question');
   const answer = async (text: string) => {
@@ -38,7 +38,7 @@ async function open(
     type(byName<HTMLTextAreaElement>(root, 'Your answer'), text);
     byName(root, 'Submit answer').click();
   };
-  return { api, token, element, root, sessionId: created.id, question, answer };
+  return { api, token, element, root, sessionId, question, answer };
 }
 
 const currentStages = (root: ShadowRoot) =>
