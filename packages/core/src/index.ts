@@ -188,6 +188,17 @@ export type {
 export type { BudgetOptions } from './usage/budget';
 export type { ModelPrice, Pricing } from './usage/pricing';
 export { createPricing, DEFAULT_PRICES } from './usage/pricing';
+export type { ResolvedAddress, Resolver } from './webhooks/address-guard';
+export type {
+  WebhookEndpoint,
+  WebhookEventPattern,
+  WebhookEventType,
+  WebhookOptions,
+} from './webhooks/config';
+export { WEBHOOK_EVENT_TYPES } from './webhooks/config';
+export type { WebhookDispatcher, WebhookDispatcherOptions } from './webhooks/dispatcher';
+export { createWebhookDispatcher } from './webhooks/dispatcher';
+export { webhookPayload } from './webhooks/messages';
 export { defineStage, defineTopic, defineWorkflow } from './workflow/define';
 export type {
   ExtractionPromptInput,

@@ -6,6 +6,8 @@ import type { LlmProvider } from '../llm/types';
 import { type Logger, silentLogger } from '../logger';
 import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
 import type { BudgetOptions } from '../usage/budget';
+import type { WebhookOptions } from '../webhooks/config';
+import { createWebhookOutbox } from '../webhooks/messages';
 import type { Workflow } from '../workflow/types';
 import { asOwnerOrMember, loadFor, memberAccess } from './access';
 import { createAgentRegistry } from './agent-registry';
@@ -78,6 +80,12 @@ export interface OrchestratorOptions {
    * unless `recordContent` is set. @default no spans
    */
   tracing?: TracingOptions;
+  /**
+   * Webhooks to the host's endpoints: the events they subscribe to are written to the
+   * storage's outbox with the change they announce, for a `createWebhookDispatcher` given the
+   * same options to send. @default none
+   */
+  webhooks?: WebhookOptions;
 }
 
 /** A report format. */
@@ -205,10 +213,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const sharing = createSharing({ storage, now, publish });
+  const outbox = options.webhooks && createWebhookOutbox(options.webhooks, storage, newId);
   const reviews = createReviews({
     storage,
     now,
     publish,
+    outbox,
     workflowOf: (record) => registry.resolve(record.workflowId, record.workflowVersion),
     view,
   });
@@ -226,6 +236,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     llmUnavailableHint: options.llmUnavailableHint,
     leaseMs,
     tracing: options.tracing,
+    outbox,
   });
 
   async function start(principal: Principal, input: StartSessionInput): Promise<Session> {

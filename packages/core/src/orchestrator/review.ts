@@ -10,6 +10,7 @@ import type {
   Storage,
 } from '../storage/types';
 import { textField } from '../text-field';
+import type { WebhookOutbox } from '../webhooks/messages';
 import type { Workflow } from '../workflow/types';
 import { loadFor, ownedSession } from './access';
 import type { SessionEvent } from './events';
@@ -96,6 +97,8 @@ interface ReviewDependencies {
   storage: Storage;
   now: () => number;
   publish: (event: SessionEvent) => Promise<void> | undefined;
+  /** The webhooks of a save's events, written with it; none when undefined. */
+  outbox: WebhookOutbox | undefined;
   workflowOf: (session: SessionRecord) => Workflow;
   view: (session: SessionRecord) => Session;
 }
@@ -199,17 +202,25 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
     }
   }
 
-  /** Saves what `change` makes of the stored review, again on a concurrent save. */
+  /**
+   * Saves what `change` makes of the stored review, again on a concurrent save, then publishes
+   * the events `announce` makes of the saved review. Their webhooks are written with the save.
+   */
   async function update(
     ownerId: string,
     sessionId: string,
     change: (stored: ReviewRecord | null) => ReviewRecord | null,
+    announce: (after: ReviewRecord) => SessionEvent[],
   ): Promise<{ before: ReviewRecord | null; after: ReviewRecord } | null> {
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
       const before = await storage.getReview(ownerId, sessionId);
       const after = change(before);
       if (!after) return null;
-      if (await storage.saveReview(ownerId, sessionId, after, before?.version ?? null)) {
+      const events = announce(after);
+      const outbox = deps.outbox?.(ownerId, events);
+      const expected = before?.version ?? null;
+      if (await storage.saveReview(ownerId, sessionId, after, expected, outbox)) {
+        for (const event of events) await publish(event);
         return { before, after };
       }
     }
@@ -250,34 +261,35 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
   /** Reopens a review whose round is about an earlier version of a completed session. */
   async function reopenIfRevised(ownerId: string, session: SessionRecord) {
     if (session.status !== 'completed' || session.revision !== null) return null;
-    const saved = await update(ownerId, session.id, (stored) =>
-      stored &&
-      stored.current.sessionVersion !== session.version &&
-      stored.current.status !== 'closed'
-        ? reopen(stored, session, iso())
-        : null,
+    const saved = await update(
+      ownerId,
+      session.id,
+      (stored) =>
+        stored &&
+        stored.current.sessionVersion !== session.version &&
+        stored.current.status !== 'closed'
+          ? reopen(stored, session, iso())
+          : null,
+      (after) => [
+        after.current.status === 'open'
+          ? {
+              type: 'review.reopened',
+              sessionId: session.id,
+              version: session.version,
+              at: after.updatedAt,
+              round: after.current.round,
+            }
+          : {
+              type: 'review.closed',
+              sessionId: session.id,
+              version: session.version,
+              at: after.updatedAt,
+              round: after.current.round,
+              reason: 'revised',
+            },
+      ],
     );
-    if (!saved) return null;
-    const { after } = saved;
-    await publish(
-      after.current.status === 'open'
-        ? {
-            type: 'review.reopened',
-            sessionId: session.id,
-            version: session.version,
-            at: after.updatedAt,
-            round: after.current.round,
-          }
-        : {
-            type: 'review.closed',
-            sessionId: session.id,
-            version: session.version,
-            at: after.updatedAt,
-            round: after.current.round,
-            reason: 'revised',
-          },
-    );
-    return after;
+    return saved?.after ?? null;
   }
 
   return {
@@ -311,18 +323,22 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
         approvalsRequired: parsed.approvalsRequired ?? reviewers.length,
         reviewers,
       };
-      const { after } = (await update(principal.userId, sessionId, (stored) =>
-        withNewRound(stored, sessionId, (n) => newRound(n, start), at),
-      ))!;
-      await publish({
-        type: 'review.requested',
+      const { after } = (await update(
+        principal.userId,
         sessionId,
-        version: session.version,
-        at,
-        round: after.current.round,
-        reviewers,
-        approvalsRequired: start.approvalsRequired,
-      });
+        (stored) => withNewRound(stored, sessionId, (n) => newRound(n, start), at),
+        (saved) => [
+          {
+            type: 'review.requested',
+            sessionId,
+            version: session.version,
+            at,
+            round: saved.current.round,
+            reviewers,
+            approvalsRequired: start.approvalsRequired,
+          },
+        ],
+      ))!;
       return toView(after, session);
     },
 
@@ -354,36 +370,42 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
         );
       }
       const at = iso();
-      const saved = await update(access.ownerId, sessionId, (stored) => {
-        if (!stored) throw new UaipError('not_found', 'Session not found');
-        const current = stored.current;
-        if (!current.reviewers.some((reviewer) => reviewer.userId === principal.userId)) {
-          throw new UaipError('forbidden', 'Only the reviewers of this round can vote');
-        }
-        if (current.status !== 'open') {
-          throw new UaipError('invalid_state', `This review round is ${current.status}`);
-        }
-        if (current.reviewers.find((r) => r.userId === principal.userId)?.vote) {
-          throw new UaipError('conflict', 'You have already voted in this round');
-        }
-        return {
-          ...stored,
-          version: stored.version + 1,
-          current: castVote(current, principal.userId, vote, comment, at),
-          updatedAt: at,
-        };
-      });
-      const { current } = saved!.after;
-      const base = { sessionId, version: session.version, at, round: current.round };
-      await publish({ ...base, type: 'review.voted', userId: principal.userId, vote });
-      if (current.status === 'approved' || current.status === 'rejected') {
-        await publish({
+      const announce = ({ current }: ReviewRecord): SessionEvent[] => {
+        const base = { sessionId, version: session.version, at, round: current.round };
+        const voted: SessionEvent = {
           ...base,
-          type: 'review.decided',
-          outcome: current.status,
-          decidedBy: principal.userId,
-        });
-      }
+          type: 'review.voted',
+          userId: principal.userId,
+          vote,
+        };
+        if (current.status !== 'approved' && current.status !== 'rejected') return [voted];
+        const outcome = current.status;
+        return [voted, { ...base, type: 'review.decided', outcome, decidedBy: principal.userId }];
+      };
+      const saved = await update(
+        access.ownerId,
+        sessionId,
+        (stored) => {
+          if (!stored) throw new UaipError('not_found', 'Session not found');
+          const current = stored.current;
+          if (!current.reviewers.some((reviewer) => reviewer.userId === principal.userId)) {
+            throw new UaipError('forbidden', 'Only the reviewers of this round can vote');
+          }
+          if (current.status !== 'open') {
+            throw new UaipError('invalid_state', `This review round is ${current.status}`);
+          }
+          if (current.reviewers.find((r) => r.userId === principal.userId)?.vote) {
+            throw new UaipError('conflict', 'You have already voted in this round');
+          }
+          return {
+            ...stored,
+            version: stored.version + 1,
+            current: castVote(current, principal.userId, vote, comment, at),
+            updatedAt: at,
+          };
+        },
+        announce,
+      );
       return toView(saved!.after, session);
     },
 

@@ -12,6 +12,7 @@ import type {
 } from '../storage/types';
 import { addToTotals } from '../storage/usage-totals';
 import { type BudgetOptions, checkBudget } from '../usage/budget';
+import type { WebhookOutbox } from '../webhooks/messages';
 import type { Workflow } from '../workflow/types';
 import type { AgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
@@ -27,6 +28,7 @@ import {
 import type { HeldClaim, SessionManager } from './session-manager';
 import { CallLedger, runTurn, type TurnPlan } from './stage-executor';
 import { type TracingOptions, type TurnTrace, traceTurn } from './turn-tracing';
+import { turnWebhookEvents } from './turn-webhooks';
 import type { AnswerResult, RevisionSummary } from './view-types';
 import { toSession, toTurns, toUsageSummary } from './views';
 
@@ -52,6 +54,8 @@ export interface TurnDependencies {
   leaseMs: number;
   /** Spans of turns and their LLM attempts; none when undefined. */
   tracing: TracingOptions | undefined;
+  /** The webhooks of a commit's events, written with it; none when undefined. */
+  outbox?: WebhookOutbox | undefined;
 }
 
 /** An idempotency key begun for a request, carried to the turn's commit. */
@@ -376,6 +380,9 @@ export function createTurnRunner(deps: TurnDependencies): TurnRunner {
       calls: ledger.calls,
     };
     if (history.length > 0) commit.history = history;
+    const events = deps.outbox && turnWebhookEvents(committed, plan.completedStage);
+    const outbox = events && deps.outbox?.(session.ownerId, events);
+    if (outbox && outbox.length > 0) commit.outbox = outbox;
     if (keyed !== undefined) {
       const { key, requestHash, expiresAt } = keyed;
       commit.idempotency = { key, requestHash, expiresAt, response: result };

@@ -1,0 +1,331 @@
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryStorage, type ErrorDetail, type Storage, UaipError } from '../index';
+import { fixedClock, sequentialIds } from '../testing/clock-and-ids';
+import { makeClaim, makeCommit, makeSession } from '../testing/storage-records';
+import type { WebhookEndpoint } from './config';
+import { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
+import { createWebhookOutbox } from './messages';
+import { type ReceivedRequest, startReceiver, type TestReceiver } from './receiver.test-support';
+
+// The dispatcher against a real HTTP receiver on 127.0.0.1 that fails, hangs and recovers.
+// Time is a fixed clock moved by the tests; only the delivery timeout is real (300 ms).
+
+const SECRET = `whsec_${Buffer.from('a secret of thirty-two bytes long').toString('base64')}`;
+const TIMEOUT_MS = 300;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const receivers: TestReceiver[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+});
+
+async function receiver(...args: Parameters<typeof startReceiver>) {
+  const started = await startReceiver(...args);
+  receivers.push(started);
+  return started;
+}
+
+const endpoint = (url: string, id = 'crm'): WebhookEndpoint => ({
+  id,
+  url,
+  secret: SECRET,
+  events: ['session.completed'],
+});
+
+/** Commits a turn that completes a session, with its webhooks for `endpoints`. */
+async function completedSession(storage: Storage, at: string, endpoints: WebhookEndpoint[]) {
+  const session = makeSession();
+  await storage.createSession(session);
+  const claim = makeClaim(session);
+  await storage.claimQuestion(session.ownerId, session.id, claim);
+  const outbox = createWebhookOutbox(
+    { endpoints },
+    storage,
+    sequentialIds(),
+  )(session.ownerId, [{ type: 'session.completed', sessionId: session.id, version: 2, at }]);
+  const commit = makeCommit(session, claim.leaseId, { outbox });
+  expect(await storage.commitTurn(session.ownerId, session.id, commit)).toBe(true);
+  return session;
+}
+
+function setup(overrides: Partial<WebhookDispatcherOptions> & { endpoints: WebhookEndpoint[] }) {
+  const storage = overrides.storage ?? createMemoryStorage();
+  const clock = fixedClock('2026-03-01T10:00:00.000Z');
+  const options: WebhookDispatcherOptions = {
+    storage,
+    clock,
+    timeoutMs: TIMEOUT_MS,
+    allowPrivateNetworks: ['127.0.0.0/8'],
+    random: () => 0.5,
+    ...overrides,
+  };
+  return { storage, clock, options, dispatcher: createWebhookDispatcher(options) };
+}
+
+describe('delivering webhooks', () => {
+  it('retries after a 500 and a hang, delivers on the third attempt, signed', async () => {
+    const signedAt: number[] = [];
+    let clockNow = () => 0;
+    const hooks = await receiver([500, 'hang'], 204, () => signedAt.push(clockNow()));
+    const { storage, clock, dispatcher } = setup({ endpoints: [endpoint(hooks.url)] });
+    clockNow = () => clock.now();
+    const session = await completedSession(storage, new Date(clock.now()).toISOString(), [
+      endpoint(hooks.url),
+    ]);
+    const outbox = () => storage.listOutbox!(session.ownerId, session.id);
+
+    expect(await dispatcher.runOnce()).toBe(1);
+    const [afterFailure] = await outbox();
+    expect(afterFailure).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: '2026-03-01T10:00:05.000Z',
+    });
+    clock.advance(4_999);
+    expect(await dispatcher.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await dispatcher.runOnce()).toBe(1);
+    clock.set((await outbox())[0]!.nextAttemptAt);
+    expect(await dispatcher.runOnce()).toBe(1);
+
+    const [delivered] = await outbox();
+    expect(delivered?.status).toBe('delivered');
+    expect(delivered?.attempts).toEqual([
+      {
+        at: '2026-03-01T10:00:00.000Z',
+        status: 500,
+        error: 'The receiver answered HTTP 500',
+        durationMs: 0,
+      },
+      {
+        at: '2026-03-01T10:00:05.000Z',
+        status: null,
+        error: `No response within ${TIMEOUT_MS} ms`,
+        durationMs: 0,
+      },
+      { at: '2026-03-01T10:00:35.000Z', status: 204, error: null, durationMs: 0 },
+    ]);
+    expect(hooks.requests).toHaveLength(3);
+    expect(hooks.abandoned).toBe(1);
+    // The same message each time, verified as a receiver would, at the time it was sent.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    hooks.requests.forEach((request: ReceivedRequest, index) => {
+      vi.setSystemTime(signedAt[index]!);
+      expect(request.headers['webhook-id']).toBe(delivered!.id);
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(new Webhook(SECRET).verify(request.body, request.headers)).toEqual({
+        type: 'session.completed',
+        timestamp: '2026-03-01T10:00:00.000Z',
+        data: { ownerId: session.ownerId, sessionId: session.id, version: 2 },
+      });
+    });
+    // Another secret does not verify it.
+    const other = `whsec_${Buffer.from('another secret, thirty-two bytes').toString('base64')}`;
+    expect(() =>
+      new Webhook(other).verify(hooks.requests[2]!.body, hooks.requests[2]!.headers),
+    ).toThrow();
+  });
+
+  it('leaves nothing behind across a restart: a new dispatcher delivers what was pending', async () => {
+    const hooks = await receiver([503]);
+    const first = setup({ endpoints: [endpoint(hooks.url)] });
+    const session = await completedSession(first.storage, '2026-03-01T10:00:00.000Z', [
+      endpoint(hooks.url),
+    ]);
+    first.dispatcher.start();
+    await first.dispatcher.stop();
+    expect(hooks.requests).toHaveLength(1);
+
+    // A dispatcher that died holding a lease: its messages wait for the lease to end.
+    const { storage, clock } = first;
+    clock.advance(5_000);
+    await storage.claimOutbox!({
+      now: new Date(clock.now()).toISOString(),
+      leaseId: 'crashed',
+      leaseUntil: new Date(clock.now() + 70_000).toISOString(),
+      limit: 10,
+    });
+    const second = createWebhookDispatcher({ ...first.options });
+    expect(await second.runOnce()).toBe(0);
+    clock.advance(70_000);
+    expect(await second.runOnce()).toBe(1);
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record?.status).toBe('delivered');
+    expect(record?.attempts.map((attempt) => attempt.status)).toEqual([503, 200]);
+    expect(hooks.requests).toHaveLength(2);
+  });
+
+  it('gives a message up 24 hours after its event, having kept every attempt', async () => {
+    const hooks = await receiver([], 500);
+    const { storage, clock, dispatcher } = setup({ endpoints: [endpoint(hooks.url)] });
+    const createdAt = new Date(clock.now()).toISOString();
+    const session = await completedSession(storage, createdAt, [endpoint(hooks.url)]);
+    for (let round = 0; round < 50; round += 1) {
+      const [record] = await storage.listOutbox!(session.ownerId, session.id);
+      if (record?.status !== 'pending') break;
+      clock.set(Math.max(clock.now(), Date.parse(record.nextAttemptAt)));
+      await dispatcher.runOnce();
+    }
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record?.status).toBe('failed');
+    // 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 6 h, 6 h, then the last try at 24 h.
+    expect(record?.attempts.map((attempt) => attempt.at)).toEqual(
+      [0, 5, 35, 155, 755, 2555, 6155, 13_355, 27_755, 49_355, 70_955, 86_400].map((s) =>
+        new Date(Date.parse(createdAt) + s * 1000).toISOString(),
+      ),
+    );
+    expect(record?.settledAt).toBe(new Date(Date.parse(createdAt) + DAY_MS).toISOString());
+    expect(hooks.requests).toHaveLength(12);
+  });
+
+  it('lets a hung receiver hold only its own message', async () => {
+    const slow = await receiver(['hang']);
+    let slowGaveUp: number | null = null;
+    const fast = await receiver([], 200, () => {
+      slowGaveUp = slow.abandoned;
+    });
+    const endpoints = [endpoint(slow.url, 'slow'), endpoint(fast.url, 'fast')];
+    const { storage, dispatcher } = setup({ endpoints });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', endpoints);
+    expect(await dispatcher.runOnce()).toBe(2);
+    expect(slowGaveUp).toBe(0);
+    const records = await storage.listOutbox!(session.ownerId, session.id);
+    expect(records.map((record) => [record.endpointId, record.status])).toEqual([
+      ['slow', 'pending'],
+      ['fast', 'delivered'],
+    ]);
+  });
+
+  it('gives up a message whose endpoint is no longer configured', async () => {
+    const hooks = await receiver();
+    const { storage, options } = setup({ endpoints: [endpoint(hooks.url)] });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', [
+      endpoint(hooks.url),
+    ]);
+    const renamed = createWebhookDispatcher({
+      ...options,
+      endpoints: [endpoint(hooks.url, 'erp')],
+    });
+    await renamed.runOnce();
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record).toMatchObject({ status: 'failed' });
+    expect(record?.attempts[0]?.error).toBe('The endpoint "crm" is no longer configured');
+    expect(hooks.requests).toEqual([]);
+  });
+});
+
+describe('refusing addresses the host did not allow (SSRF)', () => {
+  async function refused(url: string, overrides: Partial<WebhookDispatcherOptions> = {}) {
+    const { storage, dispatcher } = setup({
+      endpoints: [endpoint(url)],
+      allowPrivateNetworks: false,
+      ...overrides,
+    });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', [endpoint(url)]);
+    await dispatcher.runOnce();
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record?.status).toBe('failed');
+    expect(record?.attempts).toHaveLength(1);
+    expect(record?.attempts[0]?.status).toBeNull();
+    return record!.attempts[0]!.error;
+  }
+
+  it('refuses the loopback receiver, by address and by name, sending it nothing', async () => {
+    const hooks = await receiver();
+    expect(await refused(hooks.url)).toBe(
+      'Refused: 127.0.0.1 is a private or reserved address (allow it with allowPrivateNetworks)',
+    );
+    expect(await refused(`http://localhost:${hooks.port}/hooks`)).toMatch(
+      /^Refused: localhost resolves to (127\.0\.0\.1|::1), which is a private or reserved address/,
+    );
+    // The same address in other spellings.
+    expect(await refused(`http://[::ffff:127.0.0.1]:${hooks.port}/`)).toMatch(/^Refused/);
+    expect(await refused(`http://2130706433:${hooks.port}/`)).toMatch(/^Refused: 127\.0\.0\.1/);
+    expect(await refused(`http://[::1]:${hooks.port}/`)).toMatch(/^Refused: ::1/);
+    expect(hooks.requests).toEqual([]);
+  });
+
+  it('refuses the cloud metadata address and names resolving to private networks', async () => {
+    expect(await refused('http://169.254.169.254/latest/meta-data')).toMatch(
+      /^Refused: 169\.254\.169\.254 is a private/,
+    );
+    const resolve = async (hostname: string) =>
+      hostname === 'hooks.internal.example'
+        ? [
+            { address: '203.0.114.7', family: 4 as const },
+            { address: '10.1.2.3', family: 4 as const },
+          ]
+        : [];
+    expect(await refused('https://hooks.internal.example/in', { resolve })).toBe(
+      'Refused: hooks.internal.example resolves to 10.1.2.3, which is a private or reserved ' +
+        'address (allow it with allowPrivateNetworks)',
+    );
+    expect(await refused('http://100.64.0.1/', {})).toMatch(/^Refused/);
+    expect(await refused('http://[fd12::1]/', {})).toMatch(/^Refused/);
+  });
+
+  it('connects to the address it vetted, whatever the name resolves to later', async () => {
+    const hooks = await receiver();
+    // A name that exists only in this resolver: the request can only have used its answer.
+    let lookups = 0;
+    const resolve = async () => {
+      lookups += 1;
+      return [{ address: '127.0.0.1', family: 4 as const }];
+    };
+    const url = `http://hooks.uaip.invalid:${hooks.port}/in`;
+    const { storage, dispatcher } = setup({
+      endpoints: [endpoint(url)],
+      allowPrivateNetworks: ['hooks.uaip.invalid'],
+      resolve,
+    });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', [endpoint(url)]);
+    await dispatcher.runOnce();
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record?.status).toBe('delivered');
+    expect(lookups).toBe(1);
+    expect(hooks.requests[0]?.headers.host).toBe(`hooks.uaip.invalid:${hooks.port}`);
+  });
+});
+
+describe('webhook options', () => {
+  const bad = (endpoints: unknown[], extra = {}): ErrorDetail | undefined | 'accepted' => {
+    try {
+      createWebhookDispatcher({
+        storage: createMemoryStorage(),
+        endpoints: endpoints as WebhookEndpoint[],
+        ...extra,
+      });
+    } catch (error) {
+      if (UaipError.isInstance(error)) return error.details?.[0];
+      throw error;
+    }
+    return 'accepted';
+  };
+  const pathOf = (endpoints: unknown[], extra = {}) => {
+    const detail = bad(endpoints, extra);
+    return typeof detail === 'string' ? detail : detail?.path;
+  };
+  const good = endpoint('https://hooks.example.com/in');
+
+  it('refuses what would fail at the first delivery, naming the field and never the secret', () => {
+    expect(pathOf([{ ...good, url: 'ftp://hooks.example.com' }])).toBe('endpoints.0.url');
+    expect(pathOf([{ ...good, url: 'https://user:pw@hooks.example.com' }])).toBe('endpoints.0.url');
+    expect(bad([good, { ...good, id: 'erp', secret: 'hunter2' }])).toEqual({
+      path: 'endpoints.1.secret',
+      message: 'Give a Standard Webhooks secret: whsec_ followed by base64',
+    });
+    expect(pathOf([{ ...good, events: ['session.started'] }])).toBe('endpoints.0.events');
+    expect(pathOf([{ ...good, events: [] }])).toBe('endpoints.0.events');
+    expect(pathOf([good, good])).toBe('endpoints.1.id');
+    expect(pathOf([good], { timeoutMs: 0 })).toBe('timeoutMs');
+    expect(bad([{ ...good, events: ['review.*', 'stage.completed'] }])).toBe('accepted');
+  });
+
+  it('needs a storage with an outbox', () => {
+    const { claimOutbox: _claim, ...withoutOutbox } = createMemoryStorage();
+    expect(() =>
+      createWebhookDispatcher({ storage: withoutOutbox as Storage, endpoints: [good] }),
+    ).toThrow(/outbox/);
+  });
+});
