@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { createHttpServer, createKoaApp, createLogger, createMetrics } from '@uaip/adapter-koa';
-import { createOrchestrator, createPasswordAuth, providersFromEnv, tapEventBus } from '@uaip/core';
+import {
+  createOrchestrator,
+  createPasswordAuth,
+  createWebhookDispatcher,
+  providersFromEnv,
+  tapEventBus,
+} from '@uaip/core';
 import { uaipWorkflow } from '@uaip/core/uaip';
+import { createUaipMcpEndpoint, LOCALHOST_HOSTNAMES } from '@uaip/mcp-server';
 import { ConfigError, readConfig } from './config';
 import { withCrashHook } from './crash-hook';
 import { demoPage } from './demo-page';
@@ -48,7 +55,13 @@ async function main() {
     llmUnavailableHint: () =>
       [...reachable.values()].some(Boolean) ? undefined : HOW_TO_CONFIGURE,
     ...(tracing ? { tracing: { tracer: tracing.tracer } } : {}),
+    ...(config.webhooks ? { webhooks: config.webhooks } : {}),
   });
+  // Sends what the orchestrator wrote to the outbox, retrying for a day; its state is in the
+  // storage, so deliveries left by a stop or crash go out after the next start.
+  const webhooks =
+    config.webhooks &&
+    createWebhookDispatcher({ storage: persistence.storage, ...config.webhooks, logger });
   const accounts = createPasswordAuth({
     storage: persistence.storage,
     secret,
@@ -57,6 +70,14 @@ async function main() {
     tokenTtlSeconds: config.jwtTtlSeconds,
   });
   const requests = trackRequests();
+  // Agents (Claude Desktop, Claude Code...) run sessions at /api/v1/mcp with the same tokens.
+  // On loopback only loopback names may reach it (a DNS-rebinding page cannot); elsewhere the
+  // bearer token is the guard.
+  const mcp = createUaipMcpEndpoint({
+    orchestrator,
+    onError: (error) => logger.error({ err: error }, 'MCP tool failed'),
+    ...(isLoopback(config.host) ? { allowedHostnames: [...LOCALHOST_HOSTNAMES] } : {}),
+  });
   const { app } = createKoaApp({
     orchestrator,
     accounts,
@@ -73,6 +94,7 @@ async function main() {
     rateLimits: { store: persistence.rateLimitStore, ...config.rateLimits },
     pages: demoPage({ demo: llm.providers.some((provider) => provider.demo) }),
     ...(tracing ? { tracer: tracing.tracer } : {}),
+    mcp,
   });
   app.middleware.unshift(requests.middleware);
 
@@ -90,6 +112,7 @@ async function main() {
       .catch((error: unknown) => logger.warn({ err: error }, 'sweeping idempotency keys failed'));
   const sweeping = setInterval(() => void sweep(), 10 * 60 * 1000);
   sweeping.unref();
+  webhooks?.start();
   // Timeouts and a connection cap, so slow or idle clients cannot hold connections open.
   const server = createHttpServer(app, config.connections);
   server.listen(config.port, config.host);
@@ -125,7 +148,10 @@ async function main() {
     server.closeIdleConnections();
     requests.endStreams();
     await requests.drained(90_000);
+    await mcp.close();
     server.closeAllConnections();
+    // Deliveries under way finish (or time out) before the storage they are recorded in closes.
+    await webhooks?.stop();
     await persistence.close();
     // The last batch of spans, with the requests that just finished.
     await tracing?.shutdown().catch((error: unknown) => {
@@ -136,6 +162,10 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 main().catch((error: unknown) => {

@@ -41,7 +41,8 @@ describe('on a working server', () => {
       });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
-      expect((await response.json()).error.code).toBe('unauthorized');
+      const body = (await response.json()) as { error: { code: string } };
+      expect(body.error.code).toBe('unauthorized');
     }
     await expect(httpClient(server.mcpUrl, 'not-a-token')).rejects.toThrow();
   });
