@@ -15,7 +15,6 @@ import { demoPage } from './demo-page';
 import { trackRequests } from './lifecycle';
 import { jwtSecret } from './secret';
 import { openPersistence } from './storage';
-import { startTracing } from './tracing';
 
 const HOW_TO_CONFIGURE =
   'To configure a model: set ANTHROPIC_API_KEY for Claude, run Ollama (OLLAMA_HOST, OLLAMA_MODEL), or set LLM_PROVIDERS=demo to try it offline.';
@@ -23,8 +22,10 @@ const HOW_TO_CONFIGURE =
 async function main() {
   const config = readConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
-  // Before anything that makes spans: the request's span must be there for the turn's.
-  const tracing = config.tracing ? startTracing(config.tracing) : undefined;
+  // Before anything that makes spans. Loaded only when on: the SDK adds to the start time.
+  const tracing = config.tracing
+    ? (await import('./tracing')).startTracing(config.tracing)
+    : undefined;
   const { secret } = await jwtSecret(config.jwtSecret, config.dataDir, config.production);
   const persistence = await openPersistence(config, (error) =>
     logger.warn({ err: error }, 'background error'),
