@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { answerUntilCompleted, call } from './conversation.test-support';
-import { httpClient, startTestServer, type TestServer } from './test-server.test-support';
+import { type Era, httpClient, startTestServer, type TestServer } from './test-server.test-support';
 
 // The `uaip-mcp` command as an MCP client starts it: a child process on stdio (here from the
 // TypeScript source through tsx), talking to a uaip server over its HTTP API with a token.
@@ -22,8 +22,11 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** Starts `uaip-mcp` with this environment and connects the SDK's client to it. */
-async function stdioClient(env: Record<string, string>): Promise<Client> {
-  const client = new Client({ name: 'uaip-mcp-test', version: '1.0.0' });
+async function stdioClient(env: Record<string, string>, era: Era = 'legacy'): Promise<Client> {
+  const client = new Client(
+    { name: 'uaip-mcp-test', version: '1.0.0' },
+    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
@@ -46,6 +49,7 @@ test('a session started in one uaip-mcp process is picked up by another, and see
       idea: 'Predict which prepaid mobile customers will churn next month',
     });
     expect(started.isError, started.text).toBe(false);
+    expect(first.getNegotiatedProtocolVersion()).toBe('2025-11-25');
     sessionId = started.structured.sessionId;
     const vague = await call(first, 'answer_question', {
       sessionId,
@@ -58,9 +62,11 @@ test('a session started in one uaip-mcp process is picked up by another, and see
     await first.close();
   }
 
-  // A new process (another conversation, or after a restart): the state is in uaip.
-  const second = await stdioClient(env);
+  // A new process (another conversation, or after a restart; this one on the 2026-07-28
+  // revision): the state is in uaip.
+  const second = await stdioClient(env, 'modern');
   try {
+    expect(second.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     const pending = await call(second, 'get_pending_question', { sessionId });
     expect(pending.structured.question).toMatchObject({ id: followUpId, kind: 'follow_up' });
     await answerUntilCompleted(second, sessionId);

@@ -78,9 +78,18 @@ export async function startTestServer(
   };
 }
 
-/** The SDK's client over streamable HTTP with a bearer token; closed by the caller. */
-export async function httpClient(url: URL, token: string): Promise<Client> {
-  const client = new Client({ name: 'uaip-mcp-test', version: '1.0.0' });
+/** The protocol revision a client speaks: the 2025 revisions, or the current one. */
+export type Era = 'legacy' | 'modern';
+
+/**
+ * The SDK's client over streamable HTTP with a bearer token; closed by the caller. `legacy`
+ * is the 2025 handshake (what Claude Desktop and the v1 SDK send); `modern` pins 2026-07-28.
+ */
+export async function httpClient(url: URL, token: string, era: Era = 'legacy'): Promise<Client> {
+  const client = new Client(
+    { name: 'uaip-mcp-test', version: '1.0.0' },
+    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
   await client.connect(
     new StreamableHTTPClientTransport(url, {
       requestInit: { headers: { authorization: `Bearer ${token}` } },
