@@ -7,10 +7,12 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   anthropicProvider,
   createMemoryStorage,
   createOrchestrator,
+  defineWorkflow,
   fallbackChain,
   type LlmProvider,
   ollamaProvider,
@@ -22,7 +24,7 @@ import {
   startFakeAnthropic,
   startFakeOllama,
 } from '../testing/index';
-import { judge, twoStageWorkflow } from './fixtures.test-support';
+import { goalStage, judge, twoStageWorkflow } from './fixtures.test-support';
 
 const alice = { userId: 'alice' };
 const exporter = new InMemorySpanExporter();
@@ -187,6 +189,43 @@ describe('tracing a turn', () => {
       'uaip.stage.id': 'goal',
     });
     expect(childrenOf(span!)).toHaveLength(1);
+  });
+
+  it("puts the finish step's calls under the turn that completes the session", async () => {
+    const workflow = defineWorkflow({
+      id: 'one-stage',
+      version: '1',
+      title: 'One stage',
+      description: 'A goal, then a plan written by the finish step',
+      stages: [goalStage],
+      finish: ({ generate }) =>
+        generate(z.object({ steps: z.array(z.string()) }), {
+          purpose: 'plan',
+          tier: 'balanced',
+          system: 'Write the plan.',
+          messages: [{ role: 'user', content: 'The plan, please' }],
+        }),
+    });
+    const orchestrator = createOrchestrator({
+      storage: createMemoryStorage(),
+      llm: scriptedProvider(judge, { clock: fixedClock() }),
+      workflows: [workflow],
+      clock: fixedClock(),
+      tracing: { tracer },
+    });
+    let session = await orchestrator.start(alice, { workflowId: 'one-stage', idea: 'Churn' });
+    for (const answer of [ANSWER, 'metric=churn']) {
+      const questionId = session.pendingQuestion!.id;
+      session = (await orchestrator.answer(alice, session.id, { questionId, answer })).session;
+    }
+    expect(session.status).toBe('completed');
+    const last = named('uaip.turn').at(-1)!;
+    expect(last.attributes['uaip.turn.outcome']).toBe('session_completed');
+    expect(childrenOf(last).map((span) => span.attributes['uaip.llm.purpose'])).toEqual([
+      'scoring',
+      'extraction',
+      'plan',
+    ]);
   });
 
   it("is a child of the host's active span, such as an HTTP request's", async () => {
