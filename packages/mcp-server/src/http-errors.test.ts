@@ -78,6 +78,15 @@ describe('on a working server', () => {
     expect(stale.text).toContain('uaip refused (conflict)');
     expect(stale.text).toContain('Call get_pending_question');
 
+    // Arguments that miss the schema: the SDK's error result, naming the field; an unknown tool
+    // is a protocol error.
+    const missing = await call(client, 'answer_question', { sessionId, questionId: question.id });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toContain('answer: Invalid input');
+    await expect(client.callTool({ name: 'answer', arguments: {} })).rejects.toThrow(
+      'Tool answer not found',
+    );
+
     // None of these changed the session: the first question still waits.
     const pending = await call(client, 'get_pending_question', { sessionId });
     expect(pending.structured.question.id).toBe(question.id);
