@@ -1,5 +1,7 @@
 import { HTTP_SERVER_DEFAULTS } from '@uaip/adapter-koa';
+import type { WebhookOptions } from '@uaip/core';
 import { CRASH_POINTS, type CrashPoint } from './crash-hook';
+import { webhooksOf } from './webhook-config';
 
 /** The reference app's configuration, read from the environment as the HTTP contract's table says. */
 export interface AppConfig {
@@ -47,6 +49,8 @@ export interface AppConfig {
    * variables itself. Off with `OTEL_SDK_DISABLED=true`.
    */
   tracing: { serviceName: string } | undefined;
+  /** Webhooks to one endpoint (`WEBHOOK_URL`, `WEBHOOK_SECRET`, ...); see webhook-config.ts. */
+  webhooks: WebhookOptions | undefined;
   /** TEST-ONLY (`UAIP_CRASH_AT`): where the crash tests make the app kill itself; see crash-hook.ts. */
   crashAt: CrashPoint | undefined;
 }
@@ -161,6 +165,7 @@ export function readConfig(env: Env): AppConfig {
     production: env.NODE_ENV === 'production',
     crashAt: crashAt as CrashPoint | undefined,
     tracing,
+    webhooks: webhooksOf(env, (message) => new ConfigError(message)),
   };
 }
 

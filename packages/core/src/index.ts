@@ -195,7 +195,7 @@ export type {
   WebhookEventType,
   WebhookOptions,
 } from './webhooks/config';
-export { WEBHOOK_EVENT_TYPES } from './webhooks/config';
+export { checkWebhookOptions, WEBHOOK_EVENT_TYPES } from './webhooks/config';
 export type { WebhookDispatcher, WebhookDispatcherOptions } from './webhooks/dispatcher';
 export { createWebhookDispatcher } from './webhooks/dispatcher';
 export { webhookPayload } from './webhooks/messages';

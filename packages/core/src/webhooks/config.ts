@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { UaipError } from '../errors';
 import type { SessionEvent } from '../orchestrator/events';
@@ -104,9 +105,28 @@ export function checkWebhookOptions(options: WebhookOptions): void {
         fail(`${at}.events`, `Unknown event "${pattern}": use ${[...PATTERNS].join(', ')}`);
     }
   });
+  const allow = options.allowPrivateNetworks;
+  if (Array.isArray(allow)) {
+    allow.forEach((entry, index) => {
+      if (!allowedEntry(entry))
+        fail(`allowPrivateNetworks.${index}`, `"${entry}" is no address, CIDR range or host name`);
+    });
+  }
   for (const field of ['timeoutMs', 'retryForMs'] as const) {
     const value = options[field];
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(field, 'A whole number of milliseconds above 0');
   }
+}
+
+/** An IP address, a CIDR range with a prefix its family can have, or a host name. */
+function allowedEntry(entry: string): boolean {
+  const [network = '', prefix, extra] = entry.split('/');
+  const family = isIP(network);
+  if (extra !== undefined) return false;
+  if (prefix !== undefined) {
+    const bits = Number(prefix);
+    return family !== 0 && /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+  }
+  return family !== 0 || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.?)+$/i.test(entry);
 }

@@ -319,6 +319,12 @@ describe('webhook options', () => {
     expect(pathOf([{ ...good, events: [] }])).toBe('endpoints.0.events');
     expect(pathOf([good, good])).toBe('endpoints.1.id');
     expect(pathOf([good], { timeoutMs: 0 })).toBe('timeoutMs');
+    expect(pathOf([good], { allowPrivateNetworks: ['10.0.0.0/8', '10.0.0.0/33'] })).toBe(
+      'allowPrivateNetworks.1',
+    );
+    expect(pathOf([good], { allowPrivateNetworks: ['fd00::/8', '::1', 'hooks.internal'] })).toBe(
+      'accepted',
+    );
     expect(bad([{ ...good, events: ['review.*', 'stage.completed'] }])).toBe('accepted');
   });
 

@@ -174,7 +174,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     running = runOnce()
       .catch((error: unknown) => logger.warn({ err: error }, 'sending webhooks failed; retrying'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, pollMs);
+        // Unref'd: pending webhooks alone do not keep a host's process alive (they wait safely).
+        if (!stopped) timer = setTimeout(tick, pollMs).unref();
       });
   };
   return {

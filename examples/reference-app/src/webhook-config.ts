@@ -1,0 +1,64 @@
+import {
+  checkWebhookOptions,
+  UaipError,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventPattern,
+  type WebhookOptions,
+} from '@uaip/core';
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_EVENTS: WebhookEventPattern[] = ['session.completed', 'stage.completed', 'review.*'];
+
+// The core's checks name option fields; the operator set variables.
+const VARIABLES: Array<[RegExp, string]> = [
+  [/\.url$/, 'WEBHOOK_URL'],
+  [/\.secret$/, 'WEBHOOK_SECRET'],
+  [/\.events$/, 'WEBHOOK_EVENTS'],
+  [/^allowPrivateNetworks/, 'WEBHOOK_ALLOW_PRIVATE'],
+];
+
+/**
+ * One webhook endpoint from `WEBHOOK_URL`, `WEBHOOK_SECRET` (`whsec_…`), `WEBHOOK_EVENTS`
+ * (comma-separated; default `session.completed,stage.completed,review.*`) and
+ * `WEBHOOK_ALLOW_PRIVATE` (`true`, or comma-separated addresses, CIDR ranges and host names a
+ * delivery may reach inside private networks). Undefined without `WEBHOOK_URL`. A mistake is
+ * `fail`ed with a message naming the variable, never quoting the secret.
+ */
+export function webhooksOf(env: Env, fail: (message: string) => Error): WebhookOptions | undefined {
+  const url = env.WEBHOOK_URL?.trim();
+  const secret = env.WEBHOOK_SECRET?.trim();
+  if (!url) {
+    if (secret) throw fail('WEBHOOK_SECRET is set but WEBHOOK_URL is not');
+    return undefined;
+  }
+  if (!secret) throw fail('WEBHOOK_URL needs WEBHOOK_SECRET (whsec_ followed by base64)');
+  const list = (raw: string | undefined) =>
+    (raw ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const events = list(env.WEBHOOK_EVENTS) as WebhookEventPattern[];
+  const allow = list(env.WEBHOOK_ALLOW_PRIVATE);
+  const everything = allow.length === 1 && ['true', '1', 'yes'].includes(allow[0]!.toLowerCase());
+  const nothing = allow.length === 1 && ['false', '0', 'no'].includes(allow[0]!.toLowerCase());
+  const options: WebhookOptions = {
+    endpoints: [
+      { id: 'default', url, secret, events: events.length > 0 ? events : DEFAULT_EVENTS },
+    ],
+    allowPrivateNetworks: everything ? true : nothing ? [] : allow,
+  };
+  try {
+    checkWebhookOptions(options);
+  } catch (error) {
+    if (!UaipError.isInstance(error)) throw error;
+    const detail = error.details?.[0];
+    const variable = VARIABLES.find(([field]) => field.test(detail?.path ?? ''))?.[1];
+    const known =
+      variable === 'WEBHOOK_EVENTS'
+        ? ` (known: ${WEBHOOK_EVENT_TYPES.join(', ')}, review.*, *)`
+        : '';
+    throw fail(`${variable ?? 'WEBHOOK_URL'}: ${detail?.message ?? error.message}${known}`);
+  }
+  return options;
+}
