@@ -22,8 +22,15 @@ export interface RunningApp {
   claude: FakeLlmServer;
 }
 
-/** Runs `scenario`, titled `title`, against the reference app on each storage. */
-export function onEveryStorage(title: string, scenario: (running: RunningApp) => Promise<void>) {
+/**
+ * Runs `scenario`, titled `title`, against the reference app on each storage, with `env` added
+ * to its environment (read once the suite's hooks have run, e.g. a receiver's port).
+ */
+export function onEveryStorage(
+  title: string,
+  scenario: (running: RunningApp) => Promise<void>,
+  env: () => Record<string, string> = () => ({}),
+) {
   const running: Partial<RunningApp> = {};
   beforeAll(async () => {
     running.claude = await startFakeAnthropic();
@@ -54,7 +61,7 @@ export function onEveryStorage(title: string, scenario: (running: RunningApp) =>
   };
 
   describe('on embedded storage (PGlite)', () => {
-    const app = appOn(() => ({}));
+    const app = appOn(env);
     it(title, () => scenario(app));
   });
 
@@ -74,7 +81,7 @@ export function onEveryStorage(title: string, scenario: (running: RunningApp) =>
     const app = appOn(() => {
       const url = new URL(serverUrl!);
       url.pathname = `/${database}`;
-      return { DATABASE_URL: url.toString() };
+      return { DATABASE_URL: url.toString(), ...env() };
     });
     it(title, () => scenario(app));
   });
