@@ -242,6 +242,7 @@ describe('refusing addresses the host did not allow (SSRF)', () => {
     // The same address in other spellings.
     expect(await refused(`http://[::ffff:127.0.0.1]:${hooks.port}/`)).toMatch(/^Refused/);
     expect(await refused(`http://2130706433:${hooks.port}/`)).toMatch(/^Refused: 127\.0\.0\.1/);
+    expect(await refused(`http://0x7f.1:${hooks.port}/`)).toMatch(/^Refused: 127\.0\.0\.1/);
     expect(await refused(`http://[::1]:${hooks.port}/`)).toMatch(/^Refused: ::1/);
     expect(hooks.requests).toEqual([]);
   });
