@@ -102,15 +102,15 @@ async function main() {
   await probe();
   const refresh = setInterval(() => void probe().catch(() => {}), 30_000);
   refresh.unref();
-  // Expired idempotency keys of every user, on a schedule: those of users who never come back
-  // would otherwise stay.
+  // Expired idempotency keys of every user, and webhook deliveries settled 30 days ago, on a
+  // schedule: those of users who never come back would otherwise stay.
   const sweep = () =>
     persistence.storage
       .sweep(new Date().toISOString())
       .then((swept) => {
-        if (swept > 0) logger.info({ swept }, 'expired idempotency keys swept');
+        if (swept > 0) logger.info({ swept }, 'expired idempotency keys and deliveries swept');
       })
-      .catch((error: unknown) => logger.warn({ err: error }, 'sweeping idempotency keys failed'));
+      .catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired entries failed'));
   const sweeping = setInterval(() => void sweep(), 10 * 60 * 1000);
   sweeping.unref();
   webhooks?.start();

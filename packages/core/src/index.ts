@@ -132,6 +132,7 @@ export type {
   Turn,
   UsageFigures,
   UsageSummary,
+  WebhookDelivery,
 } from './orchestrator/view-types';
 export { toUsageSummary } from './orchestrator/views';
 export { createMemoryStorage } from './storage/memory-storage';
@@ -143,6 +144,7 @@ export type {
   OutboxRecord,
   OutboxStatus,
 } from './storage/outbox-types';
+export { OUTBOX_RETENTION_MS } from './storage/outbox-types';
 export type {
   ClaimResult,
   GateResult,

@@ -128,6 +128,32 @@ export async function listOutbox(
   return rows.map(toRecord);
 }
 
+// `status <> 'pending'` as the index says, so the planner uses it; a pending message has no
+// `settled_at` and is never pruned.
+const PRUNE_SQL = `
+with pruned as (
+  delete from webhook_outbox
+  where status <> 'pending'
+    and settled_at <= $1::timestamptz - make_interval(secs => $2::double precision / 1000)
+  returning 1
+)
+select count(*)::int as pruned from pruned`;
+
+/**
+ * Deletes the delivered and failed messages settled `retentionMs` or more before `now`; how
+ * many went.
+ */
+export async function pruneOutbox(
+  db: Queryable,
+  now: string,
+  retentionMs: number,
+): Promise<number> {
+  const { rows } = await db.query<{ pruned: number }>(PRUNE_SQL, [now, retentionMs], {
+    name: 'uaip_prune_outbox',
+  });
+  return rows[0]?.pruned ?? 0;
+}
+
 function toRecord(row: OutboxRow): OutboxRecord {
   return {
     id: row.id as string,

@@ -1,5 +1,5 @@
 import type { Storage } from '@uaip/core';
-import { UaipError } from '@uaip/core';
+import { OUTBOX_RETENTION_MS, UaipError } from '@uaip/core';
 import type { Database } from './database';
 import { toInputError, unavailable } from './errors';
 import * as history from './history-sql';
@@ -67,7 +67,8 @@ export function createSqlStorage(db: Database): Storage {
     spentSince: (ownerId, since) => usage.spentSince(db, ownerId, since),
     beginIdempotent: (ownerId, start) => idempotency.beginIdempotent(db, ownerId, start),
     abandonIdempotent: (ownerId, key) => idempotency.abandonIdempotent(db, ownerId, key),
-    sweep: (now) => idempotency.sweep(db, now),
+    sweep: async (now) =>
+      (await idempotency.sweep(db, now)) + (await outbox.pruneOutbox(db, now, OUTBOX_RETENTION_MS)),
     claimOutbox: (claim) => outbox.claimOutbox(db, claim),
     recordDelivery: (messageId, leaseId, attempt, outcome) =>
       outbox.recordDelivery(db, messageId, leaseId, attempt, outcome),

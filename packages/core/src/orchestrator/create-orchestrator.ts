@@ -9,7 +9,7 @@ import type { BudgetOptions } from '../usage/budget';
 import type { WebhookOptions } from '../webhooks/config';
 import { createWebhookOutbox } from '../webhooks/messages';
 import type { Workflow } from '../workflow/types';
-import { asOwnerOrMember, loadFor, memberAccess } from './access';
+import { asOwnerOrMember, loadFor, memberAccess, ownedSession } from './access';
 import { createAgentRegistry } from './agent-registry';
 import { defaultPrompts } from './default-prompts';
 import {
@@ -37,8 +37,15 @@ import { createSharing, type Sharing } from './sharing';
 import { initialStages, topicQuestion } from './transitions';
 import { createTurnRunner, type KeyedRequest, type TurnRequest } from './turn-runner';
 import type { TracingOptions } from './turn-tracing';
-import type { AnswerResult, Session, SessionHistory, Turn, UsageSummary } from './view-types';
-import { toHistory, toSession, toTurns, toUsageSummary } from './views';
+import type {
+  AnswerResult,
+  Session,
+  SessionHistory,
+  Turn,
+  UsageSummary,
+  WebhookDelivery,
+} from './view-types';
+import { toHistory, toSession, toTurns, toUsageSummary, toWebhookDelivery } from './views';
 
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -163,6 +170,14 @@ export interface Orchestrator extends Sharing, Reviews {
     sessionId: string,
     listener: SessionListener,
   ): Promise<() => void>;
+  /**
+   * The session's webhooks, oldest first, each with its event type, endpoint id, status and
+   * every attempt (time, receiver's status, error, duration) and the next one's time. Owner
+   * only (`forbidden` for a member, `not_found` for anyone else); never an endpoint's URL or
+   * secret. Empty without `webhooks` or on a storage without an outbox. Delivered and failed
+   * ones go with `Storage.sweep` 30 days after they settled.
+   */
+  webhookDeliveries(principal: Principal, sessionId: string): Promise<WebhookDelivery[]>;
 }
 
 /**
@@ -483,6 +498,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           stop();
       });
       return stop;
+    },
+    async webhookDeliveries(principal, sessionId) {
+      await ownedSession(storage, principal, sessionId);
+      if (!options.webhooks || !storage.listOutbox) return [];
+      return (await storage.listOutbox(principal.userId, sessionId)).map(toWebhookDelivery);
     },
     ...sharing,
     requestReview: reviews.requestReview,

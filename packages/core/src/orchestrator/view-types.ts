@@ -1,3 +1,4 @@
+import type { DeliveryAttempt, OutboxStatus } from '../storage/outbox-types';
 import type { GateResult, QuestionKind, SessionStatus, StageStatus } from '../storage/types';
 
 // The shapes clients see (the HTTP contract's objects). Types only, in a file of their own, so
@@ -214,4 +215,28 @@ export interface Review {
    */
   upToDate: boolean;
   updatedAt: string;
+}
+
+/**
+ * A webhook of a session as its owner sees it: which event went to which of the host's
+ * endpoints, where it stands and every attempt. Never the endpoint's URL or secret (host
+ * configuration), nor the body (ids the API already gives).
+ */
+export interface WebhookDelivery {
+  /** The `webhook-id` header the receiver saw (`msg_…`), the same on every attempt. */
+  id: string;
+  /** The event's type, e.g. `session.completed`. */
+  eventType: string;
+  /** The host's endpoint it goes to. */
+  endpointId: string;
+  /** `pending` (waiting for an attempt), `delivered` (a 2xx) or `failed` (given up). */
+  status: OutboxStatus;
+  /** When the event was written to the outbox. */
+  createdAt: string;
+  /** Every attempt so far, oldest first: when, the receiver's status, why not, how long. */
+  attempts: DeliveryAttempt[];
+  /** When the next attempt is due (or a lease under way ends); null once settled. */
+  nextAttemptAt: string | null;
+  /** When it was delivered or given up; null while pending. */
+  settledAt: string | null;
 }

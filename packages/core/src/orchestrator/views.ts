@@ -1,8 +1,16 @@
 import type { z } from 'zod';
+import type { OutboxRecord } from '../storage/outbox-types';
 import type { HistoryRecord, LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
 import { inSchemaOrder } from './artifact-order';
-import type { Session, SessionHistory, Turn, UsageFigures, UsageSummary } from './view-types';
+import type {
+  Session,
+  SessionHistory,
+  Turn,
+  UsageFigures,
+  UsageSummary,
+  WebhookDelivery,
+} from './view-types';
 
 /** What a view needs of a workflow: its stage titles, and each topic's place in its stage. */
 interface WorkflowOutline {
@@ -184,4 +192,23 @@ export function toHistory(answers: Turn[], versions: HistoryRecord[]): SessionHi
     else history.reports.push({ ...entry, report: version.value });
   }
   return history;
+}
+
+/** An outbox message as its session's owner sees it: no payload, no lease. */
+export function toWebhookDelivery(record: OutboxRecord): WebhookDelivery {
+  return {
+    id: record.id,
+    eventType: record.eventType,
+    endpointId: record.endpointId,
+    status: record.status,
+    createdAt: record.createdAt,
+    attempts: record.attempts.map(({ at, status, error, durationMs }) => ({
+      at,
+      status,
+      error,
+      durationMs,
+    })),
+    nextAttemptAt: record.status === 'pending' ? record.nextAttemptAt : null,
+    settledAt: record.settledAt,
+  };
 }

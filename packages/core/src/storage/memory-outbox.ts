@@ -26,6 +26,8 @@ export interface MemoryOutbox {
     outcome: DeliveryOutcome,
   ): boolean;
   list(ownerId: string, sessionId: string): OutboxRecord[];
+  /** Deletes the delivered and failed messages settled at or before `before` (ms); how many. */
+  prune(before: number): number;
 }
 
 export function createMemoryOutbox(copy: <T>(value: T) => T): MemoryOutbox {
@@ -70,6 +72,16 @@ export function createMemoryOutbox(copy: <T>(value: T) => T): MemoryOutbox {
         ({ record }) => record.ownerId === ownerId && record.sessionId === sessionId,
       );
       return copy(mine.map((entry) => entry.record));
+    },
+    prune(before) {
+      let pruned = 0;
+      for (const [id, { record }] of entries) {
+        if (record.settledAt !== null && Date.parse(record.settledAt) <= before) {
+          entries.delete(id);
+          pruned += 1;
+        }
+      }
+      return pruned;
     },
   };
 }

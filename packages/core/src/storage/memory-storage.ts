@@ -4,6 +4,7 @@ import { checkMemberPut } from './check-member-put';
 import { createMemoryOutbox } from './memory-outbox';
 import { checkReviewSave, reviewsPage, saveReviewOn } from './memory-reviews';
 import { newestFirstPage } from './newest-first-page';
+import { OUTBOX_RETENTION_MS } from './outbox-types';
 import type {
   ClaimResult,
   HistoryRecord,
@@ -367,7 +368,8 @@ export function createMemoryStorage(): Storage {
     },
 
     async sweep(now) {
-      return sweepKeys(Date.parse(now));
+      const at = Date.parse(now);
+      return sweepKeys(at) + outbox.prune(at - OUTBOX_RETENTION_MS);
     },
 
     async abandonIdempotent(ownerId, key) {

@@ -19,6 +19,13 @@ export interface OutboxMessage {
   nextAttemptAt: string;
 }
 
+/**
+ * How long a delivered or failed outbox message is kept after it settled (its last attempt):
+ * `Storage.sweep(now)` deletes those settled at or before `now` minus this. 30 days. A pending
+ * message is never swept.
+ */
+export const OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** Where a message stands: waiting for an attempt, delivered (a 2xx), or given up. */
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
 

@@ -152,9 +152,12 @@ export interface Storage {
    */
   beginIdempotent(ownerId: string, entry: IdempotencyStart): Promise<IdempotencyState>;
   /**
-   * Forgets what has expired by `now` (ISO time): idempotency keys past their `expiresAt`, of
-   * every owner. Returns how many went. Hosts call it on a schedule (the reference app: every
-   * ten minutes), so keys of users who never come back do not pile up.
+   * Forgets what has expired by `now` (ISO time), of every owner: idempotency keys past their
+   * `expiresAt`, and, for a storage with an outbox, delivered and failed webhook messages that
+   * settled `OUTBOX_RETENTION_MS` (30 days) or more before `now` (a pending message is never
+   * swept). Returns how many went, keys and messages. Hosts call it on a schedule (the
+   * reference app: every ten minutes), so keys of users who never come back and old delivery
+   * logs do not pile up.
    */
   sweep(now: string): Promise<number>;
   /** Forgets an in-flight key after a failed request, so it can be retried. */

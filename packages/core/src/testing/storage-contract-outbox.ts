@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxMessage, OutboxRecord } from '../storage/outbox-types';
+import {
+  OUTBOX_RETENTION_MS,
+  type OutboxMessage,
+  type OutboxRecord,
+} from '../storage/outbox-types';
 import type { SessionRecord, Storage } from '../storage/types';
 import { createClaimed, type StorageUnderTest } from './storage-contract-fixtures';
 import { at, makeCommit, makeReview, makeSession, newId } from './storage-records';
@@ -167,6 +171,53 @@ export function outboxCases(storage: StorageUnderTest): void {
       const [record] = await store.listOutbox(session.ownerId, session.id);
       expect(record).toMatchObject({ status: 'failed', attempts: [refused], settledAt: at(20) });
       expect((await claimed(store, at(10_000), [written.id])).mine).toEqual([]);
+    });
+
+    it('sweeps delivered and failed messages 30 days after they settled, never a pending one', async (context) => {
+      const store = outboxOf(() => context.skip());
+      const { session, leaseId } = await createClaimed(store);
+      const [delivered, failed, retried, waiting] = [0, 1, 2, 3].map(() =>
+        message(session, { createdAt: at(10), nextAttemptAt: at(10) }),
+      );
+      await store.commitTurn(
+        session.ownerId,
+        session.id,
+        makeCommit(session, leaseId, { outbox: [delivered!, failed!, retried!, waiting!] }),
+      );
+      const ids = [delivered!.id, failed!.id, retried!.id];
+      const lease = await claimed(store, at(10), ids);
+      expect(lease.mine).toHaveLength(3);
+      const attempt = (status: number) => ({ at: at(20), status, error: null, durationMs: 3 });
+      await store.recordDelivery(delivered!.id, lease.leaseId, attempt(200), {
+        status: 'delivered',
+        at: at(20),
+      });
+      await store.recordDelivery(failed!.id, lease.leaseId, attempt(410), {
+        status: 'failed',
+        at: at(30),
+      });
+      // Still pending, its next attempt long past, like one never tried (`waiting`).
+      await store.recordDelivery(retried!.id, lease.leaseId, attempt(503), {
+        status: 'pending',
+        nextAttemptAt: at(40),
+      });
+      const statuses = async () =>
+        (await store.listOutbox(session.ownerId, session.id)).map((record) => record.status);
+      const retention = OUTBOX_RETENTION_MS / 1000;
+
+      // A second short of 30 days after the delivery: nothing goes.
+      await store.sweep(at(20 + retention - 1));
+      expect(await statuses()).toEqual(['delivered', 'failed', 'pending', 'pending']);
+      // 30 days after the delivery, not yet after the failure.
+      expect(await store.sweep(at(20 + retention))).toBeGreaterThanOrEqual(1);
+      expect(await statuses()).toEqual(['failed', 'pending', 'pending']);
+      // Long after: the failed one goes, the pending ones stay, whatever their age.
+      await store.sweep(at(30 + 10 * retention));
+      expect(await statuses()).toEqual(['pending', 'pending']);
+      expect((await store.listOutbox(session.ownerId, session.id)).map((r) => r.id)).toEqual([
+        retried!.id,
+        waiting!.id,
+      ]);
     });
   });
 }

@@ -126,3 +126,99 @@ describe('the outbox the orchestrator writes', () => {
     );
   });
 });
+
+describe('webhookDeliveries', () => {
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (error: { code?: string }) => error.code,
+    );
+
+  it('shows the owner each message with its attempts, never the endpoint’s URL or secret', async () => {
+    const storage = createMemoryStorage();
+    const { orchestrator, owner, sessionId } = await completedSession(storage, { webhooks });
+    const [goal, plan, done] = await storage.listOutbox!(owner.userId, sessionId);
+    const now = '2026-01-01T00:00:10.000Z';
+    const leaseId = 'lease-1';
+    await storage.claimOutbox!({ now, leaseId, leaseUntil: '2026-01-01T00:01:00.000Z', limit: 10 });
+    const ok = { at: now, status: 204, error: null, durationMs: 12 };
+    const down = { at: now, status: 503, error: 'HTTP 503', durationMs: 30 };
+    const refused = { at: now, status: null, error: 'Refused: loopback', durationMs: 0 };
+    await storage.recordDelivery!(goal!.id, leaseId, ok, { status: 'delivered', at: now });
+    const retryAt = '2026-01-01T00:00:15.000Z';
+    await storage.recordDelivery!(plan!.id, leaseId, down, {
+      status: 'pending',
+      nextAttemptAt: retryAt,
+    });
+    await storage.recordDelivery!(done!.id, leaseId, refused, { status: 'failed', at: now });
+
+    const deliveries = await orchestrator.webhookDeliveries(owner, sessionId);
+    expect(deliveries).toEqual([
+      {
+        id: goal!.id,
+        eventType: 'stage.completed',
+        endpointId: 'audit',
+        status: 'delivered',
+        createdAt: goal!.createdAt,
+        attempts: [ok],
+        nextAttemptAt: null,
+        settledAt: now,
+      },
+      {
+        id: plan!.id,
+        eventType: 'stage.completed',
+        endpointId: 'audit',
+        status: 'pending',
+        createdAt: plan!.createdAt,
+        attempts: [down],
+        nextAttemptAt: retryAt,
+        settledAt: null,
+      },
+      {
+        id: done!.id,
+        eventType: 'session.completed',
+        endpointId: 'crm',
+        status: 'failed',
+        createdAt: done!.createdAt,
+        attempts: [refused],
+        nextAttemptAt: null,
+        settledAt: now,
+      },
+    ]);
+    const shown = JSON.stringify(deliveries);
+    for (const hidden of ['example.com', SECRET, 'payload', 'ownerId', leaseId]) {
+      expect(shown).not.toContain(hidden);
+    }
+  });
+
+  it('is for the owner only: a member is forbidden, anyone else finds nothing', async () => {
+    const storage = createMemoryStorage();
+    const { orchestrator, owner, sessionId } = await completedSession(storage, { webhooks });
+    await orchestrator.share(owner, sessionId, { userId: 'bob', role: 'editor' });
+    await orchestrator.share(owner, sessionId, { userId: 'carol', role: 'viewer' });
+    expect(await codeOf(orchestrator.webhookDeliveries({ userId: 'bob' }, sessionId))).toBe(
+      'forbidden',
+    );
+    expect(await codeOf(orchestrator.webhookDeliveries({ userId: 'carol' }, sessionId))).toBe(
+      'forbidden',
+    );
+    expect(await codeOf(orchestrator.webhookDeliveries({ userId: 'eve' }, sessionId))).toBe(
+      'not_found',
+    );
+    expect(await codeOf(orchestrator.webhookDeliveries(owner, 'no-such-session'))).toBe(
+      'not_found',
+    );
+  });
+
+  it('is empty without webhooks or on a storage without an outbox, after the same checks', async () => {
+    const storage = createMemoryStorage();
+    const { orchestrator, owner, sessionId } = await completedSession(storage, {});
+    expect(await orchestrator.webhookDeliveries(owner, sessionId)).toEqual([]);
+    expect(await codeOf(orchestrator.webhookDeliveries({ userId: 'eve' }, sessionId))).toBe(
+      'not_found',
+    );
+    const { listOutbox: _list, claimOutbox: _claim, ...withoutOutbox } = createMemoryStorage();
+    const bare = await completedSession(withoutOutbox as Storage, {});
+    expect(await bare.orchestrator.webhookDeliveries(bare.owner, bare.sessionId)).toEqual([]);
+  });
+});
