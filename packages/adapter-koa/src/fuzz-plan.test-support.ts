@@ -140,4 +140,5 @@ export const ID_ROUTES = [
   ['GET', '/review'],
   ['POST', '/review'],
   ['POST', '/review/votes'],
+  ['GET', '/webhook-deliveries'],
 ] as const;

@@ -45,6 +45,8 @@ export {
   turnSchema,
   usageSchema,
   userSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
   workflowListSchema,
 } from './response-schemas';
 export type { RouteSpec } from './route-spec';

@@ -39,6 +39,7 @@ const ID_ROUTES = [
   ['GET', '/review'],
   ['POST', '/review'],
   ['POST', '/review/votes'],
+  ['GET', '/webhook-deliveries'],
 ] as const;
 
 /** Live sessions the user neither owns nor is a member of: they must learn nothing of them. */

@@ -59,6 +59,7 @@ const MATRIX: Array<[string, Record<Role, number>]> = [
   ['GET /sessions/:id/events', READ],
   ['GET /sessions/:id/members', READ],
   ['GET /sessions/:id/review', READ],
+  ['GET /sessions/:id/webhook-deliveries', own(200)],
   ['POST /sessions/:id/answers', WRITE],
   ['POST /sessions/:id/turns/:turnId/revisions', WRITE],
   ['POST /sessions/:id/members', own(201)],
@@ -126,8 +127,8 @@ const get = (path: string, token = users.owner.token) =>
 /** Everything the owner sees of a session: compared around every refused request. */
 async function ownerView(sessionId: string) {
   const responses = await Promise.all(
-    ['', '/turns', '/usage', '/history', '/members', '/review'].map((suffix) =>
-      get(`/sessions/${sessionId}${suffix}`),
+    ['', '/turns', '/usage', '/history', '/members', '/review', '/webhook-deliveries'].map(
+      (suffix) => get(`/sessions/${sessionId}${suffix}`),
     ),
   );
   return responses.map((response) => `${response.status} ${response.text}`);

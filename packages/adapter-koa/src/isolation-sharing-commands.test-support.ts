@@ -25,7 +25,13 @@ const sharedWith = (model: Model, user: number) =>
   model.sessions.filter((session) => !session.deleted && user in session.members);
 
 /** What only the owner may do, as a member tries it. */
-const OWNER_ONLY = ['delete the session', 'share', 'change a role', 'remove someone else'] as const;
+const OWNER_ONLY = [
+  'delete the session',
+  'share',
+  'change a role',
+  'remove someone else',
+  'read the webhook deliveries',
+] as const;
 
 export function sharingCommands(
   world: IsolationWorld,
@@ -206,7 +212,9 @@ export function sharingCommands(
                       member,
                       JSON.stringify({ role: 'editor' }),
                     )
-                  : await call('DELETE', `${base}/members/${userIds[other]}`, member);
+                  : attempt === 'read the webhook deliveries'
+                    ? await call('GET', `${base}/webhook-deliveries`, member)
+                    : await call('DELETE', `${base}/members/${userIds[other]}`, member);
           expectStatus(response, 403, `a member tries to ${attempt}`);
           expect(response.json.error.code).toBe('forbidden');
           tally.forbidden++;

@@ -29,7 +29,16 @@ afterAll(() => api.close());
 /** What the owner can see of the session: compared before and after every intrusion. */
 async function ownerView() {
   const responses = await Promise.all(
-    ['', '/turns', '/usage', '/charter', '/history', '/members', '/review'].map((suffix) =>
+    [
+      '',
+      '/turns',
+      '/usage',
+      '/charter',
+      '/history',
+      '/members',
+      '/review',
+      '/webhook-deliveries',
+    ].map((suffix) =>
       api.call('GET', `/api/v1/sessions/${sessionId}${suffix}`, { token: owner.token }),
     ),
   );
@@ -66,6 +75,7 @@ describe("another user's session is always 404", () => {
       'GET /sessions/:id/review',
       'GET /sessions/:id/turns',
       'GET /sessions/:id/usage',
+      'GET /sessions/:id/webhook-deliveries',
       'PATCH /sessions/:id/members/:userId',
       'POST /sessions/:id/answers',
       'POST /sessions/:id/members',

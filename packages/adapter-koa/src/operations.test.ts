@@ -494,6 +494,7 @@ describe('GET /openapi.json', () => {
       ['/api/v1/sessions/{id}/turns/{turnId}/revisions', 'post'],
       ['/api/v1/sessions/{id}/review', 'post'],
       ['/api/v1/sessions/{id}/review/votes', 'post'],
+      ['/api/v1/sessions/{id}/webhook-deliveries', 'get'],
     ];
     for (const [path, method] of refusable) {
       const responses = document.paths[path!][method!].responses;

@@ -293,6 +293,37 @@ export const usageSchema = z.object({
   byStage: z.array(z.object({ stageId: z.string(), ...figures })),
 });
 
+/** One attempt at delivering a webhook. */
+const deliveryAttempt = z.object({
+  at: iso.describe('When the attempt started'),
+  status: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The receiver's HTTP status; null when no answer came (timeout, refused, unreachable)",
+    ),
+  error: z.string().nullable().describe('Why it did not deliver; null for a 2xx'),
+  durationMs: z.number(),
+});
+
+/** A webhook of a session: the event, the host's endpoint, where it stands, every attempt. */
+export const webhookDeliverySchema = z.object({
+  id: z.string().describe('The `webhook-id` the receiver sees, the same on every attempt'),
+  eventType: z.string().describe('The event, e.g. `session.completed`'),
+  endpointId: z.string().describe("The host's endpoint (its URL and secret are not shown)"),
+  status: z
+    .enum(['pending', 'delivered', 'failed'])
+    .describe('`pending`: waiting for an attempt; `delivered`: a 2xx; `failed`: given up'),
+  createdAt: iso,
+  attempts: z.array(deliveryAttempt).describe('Oldest first'),
+  nextAttemptAt: iso.nullable().describe('When the next attempt is due; null once settled'),
+  settledAt: iso.nullable().describe('When it was delivered or given up; null while pending'),
+});
+
+/** The webhooks of a session, oldest first. */
+export const webhookDeliveryListSchema = z.object({ items: z.array(webhookDeliverySchema) });
+
 /** The body of `/health`. */
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -36,6 +36,7 @@ import {
 } from './route-spec';
 import { sharingRoutes } from './sharing-routes';
 import { streamEvents } from './sse';
+import { webhookRoutes } from './webhook-routes';
 
 export { listQuery } from './route-spec';
 
@@ -335,6 +336,7 @@ export function routeSpecs({
     },
     ...sharingRoutes(orchestrator, accounts),
     ...reviewRoutes(orchestrator, accounts),
+    ...webhookRoutes(orchestrator),
   ];
 }
 
