@@ -103,6 +103,27 @@ async function completedSessionReachesTheReceiver({ app }: RunningApp) {
   expect(deliveries.every((delivery) => delivery.verified)).toBe(true);
   // Each message arrives once: a retried one keeps its id, a delivered one is not sent again.
   expect(new Set(deliveries.map((delivery) => delivery.id)).size).toBe(deliveries.length);
+
+  // The owner sees them through the API, settled (a moment after the receiver answered), the
+  // retried one with both attempts; never the receiver's URL or the secret.
+  const path = `/api/v1/sessions/${session.id}/webhook-deliveries`;
+  let listed = await app.call('GET', path, { token: owner.token });
+  for (let waited = 0; waited < 5000; waited += 100) {
+    if (listed.json.items.every((item: { status: string }) => item.status === 'delivered')) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    listed = await app.call('GET', path, { token: owner.token });
+  }
+  expect(listed.status).toBe(200);
+  const items = listed.json.items as Array<{ id: string; status: string; attempts: unknown[] }>;
+  expect(items.map((item) => item.id).sort()).toEqual(deliveries.map((d) => d.id).sort());
+  expect(items.every((item) => item.status === 'delivered')).toBe(true);
+  const retried = items.filter((item) => item.attempts.length === 2);
+  expect(retried).toHaveLength(1);
+  expect(retried[0]!.attempts[0]).toMatchObject({ status: 503, error: expect.any(String) });
+  expect(JSON.stringify(listed.json)).not.toContain('127.0.0.1');
+  expect(JSON.stringify(listed.json)).not.toContain(SECRET);
+  const stranger = await account(app, 'stranger');
+  expect((await app.call('GET', path, { token: stranger.token })).status).toBe(404);
 }
 
 describe('webhooks from the reference app', () => {
