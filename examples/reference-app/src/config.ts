@@ -177,7 +177,8 @@ function tracingOf(env: Env, disabled: boolean): AppConfig['tracing'] {
   for (const name of set) {
     const raw = env[name]!.trim();
     if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
-      throw new ConfigError(`${name} must be an http:// or https:// URL, not "${raw}"`);
+      // Not quoted back: an endpoint URL may carry credentials, and this reaches the logs.
+      throw new ConfigError(`${name} must be an http:// or https:// URL`);
     }
   }
   return { serviceName: env.OTEL_SERVICE_NAME?.trim() || 'uaip' };

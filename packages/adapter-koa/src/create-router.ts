@@ -105,10 +105,14 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
       await next();
     };
     // Authenticated before its body is read; whether it spends LLM tokens is known only from
-    // the body (a tool call that scores an answer), so it is counted after.
+    // the body (a tool call that scores an answer), so it is counted after. A JSON-RPC batch
+    // (older protocol versions allow one) counts once per message, so a hundred answers in one
+    // POST cost what a hundred POSTs do.
     const limit: Middleware = async (ctx, next) => {
-      const spends = mcp.spendsLlm?.((ctx.request as { body?: unknown }).body) ?? false;
-      await rateLimits.signedIn(ctx, spends);
+      const body = (ctx.request as { body?: unknown }).body;
+      for (const message of Array.isArray(body) && body.length > 0 ? body : [body]) {
+        await rateLimits.signedIn(ctx, mcp.spendsLlm?.(message) ?? false);
+      }
       await next();
     };
     const chain = compose([

@@ -116,3 +116,25 @@ test('a request the endpoint says spends LLM tokens counts against the LLM limit
   expect((await api.call('POST', '/api/v1/mcp', { token, body: list })).status).toBe(200);
   expect(seen).toHaveLength(2);
 });
+
+test('a JSON-RPC batch counts once per message: five tool calls in one POST are over a limit of two', async () => {
+  const seen: Seen[] = [];
+  const api = await start(seen, 2);
+  const { token } = await api.user();
+  const batch = [1, 2, 3, 4, 5].map((id) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'x' },
+  }));
+  const over = await api.call('POST', '/api/v1/mcp', { token, body: batch });
+  expect(over.status).toBe(429);
+  expect(over.json.error.code).toBe('rate_limited');
+  expect(seen).toEqual([]);
+  const two = batch.slice(0, 2);
+  const fresh = await start([], 2);
+  const other = await fresh.user();
+  expect((await fresh.call('POST', '/api/v1/mcp', { token: other.token, body: two })).status).toBe(
+    200,
+  );
+});

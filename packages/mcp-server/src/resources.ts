@@ -1,4 +1,5 @@
 import {
+  type ListResourcesResult,
   type McpServer,
   ProtocolError,
   ProtocolErrorCode,
@@ -21,18 +22,24 @@ export function registerResources(
   backend: UaipBackend,
   report: (error: unknown) => void,
 ): void {
-  const read = async (uri: URL, body: () => Promise<ReadResourceResult>) => {
+  const read = async <T extends ReadResourceResult | ListResourcesResult>(
+    uri: URL,
+    body: () => Promise<T>,
+  ): Promise<T> => {
     try {
       return await body();
     } catch (error) {
       throw protocolError(uri, error, report);
     }
   };
+  // Listing has no URI of its own; its failures are hidden the same way (no storage text).
+  const listing = (what: string, body: () => Promise<ListResourcesResult>) => () =>
+    read(new URL(`uaip://sessions#${what}`), body);
 
   server.registerResource(
     'session',
     new ResourceTemplate('uaip://sessions/{id}', {
-      list: async () => {
+      list: listing('sessions', async () => {
         const { items } = await backend.list({ limit: LISTED });
         return {
           resources: items.map((session) => ({
@@ -42,7 +49,7 @@ export function registerResources(
             mimeType: 'application/json',
           })),
         };
-      },
+      }),
     }),
     {
       title: 'Scoping session',
@@ -63,7 +70,7 @@ export function registerResources(
   server.registerResource(
     'charter',
     new ResourceTemplate('uaip://sessions/{id}/charter', {
-      list: async () => {
+      list: listing('charters', async () => {
         const { items } = await backend.list({ limit: LISTED });
         return {
           resources: items
@@ -74,7 +81,7 @@ export function registerResources(
               mimeType: 'text/markdown',
             })),
         };
-      },
+      }),
     }),
     {
       title: 'AI Project Charter',
