@@ -109,7 +109,11 @@ export function checkWebhookOptions(options: WebhookOptions): void {
   if (Array.isArray(allow)) {
     allow.forEach((entry, index) => {
       if (!allowedEntry(entry))
-        fail(`allowPrivateNetworks.${index}`, `"${entry}" is no address, CIDR range or host name`);
+        fail(
+          `allowPrivateNetworks.${index}`,
+          `"${entry}" is no address, CIDR range or host name` +
+            (/^[^:]+:\d+$/.test(entry) ? ' (leave out the port)' : ''),
+        );
     });
   }
   for (const field of ['timeoutMs', 'retryForMs'] as const) {
@@ -128,5 +132,12 @@ function allowedEntry(entry: string): boolean {
     const bits = Number(prefix);
     return family !== 0 && /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
   }
-  return family !== 0 || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.?)+$/i.test(entry);
+  // Labels of 1 to 63 characters separated by single dots: linear, so a long entry that does
+  // not match (a port, say) fails at once rather than backtracking for minutes.
+  return (
+    family !== 0 ||
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i.test(
+      entry,
+    )
+  );
 }

@@ -329,6 +329,25 @@ describe('webhook options', () => {
     expect(bad([{ ...good, events: ['review.*', 'stage.completed'] }])).toBe('accepted');
   });
 
+  it('refuses a long host name with a port at once (the check does not backtrack)', () => {
+    const entry = 'receiver.webhooks.internal.svc.cluster.local:8080';
+    expect(bad([good], { allowPrivateNetworks: ['10.0.0.0/8', entry] })).toEqual({
+      path: 'allowPrivateNetworks.1',
+      message: `"${entry}" is no address, CIDR range or host name (leave out the port)`,
+    });
+    expect(bad([good], { allowPrivateNetworks: [`${'a'.repeat(40)}.`.repeat(7)] })).toEqual({
+      path: 'allowPrivateNetworks.0',
+      message: expect.stringMatching(/is no address/),
+    });
+    const labels = ['receiver.webhooks.internal.svc.cluster.local', 'a-b.c.', 'x'.repeat(63)];
+    expect(bad([good], { allowPrivateNetworks: labels })).toBe('accepted');
+    expect(pathOf([good], { allowPrivateNetworks: ['a..b'] })).toBe('allowPrivateNetworks.0');
+    expect(pathOf([good], { allowPrivateNetworks: ['-a.b'] })).toBe('allowPrivateNetworks.0');
+    expect(pathOf([good], { allowPrivateNetworks: [`${'x'.repeat(64)}.com`] })).toBe(
+      'allowPrivateNetworks.0',
+    );
+  });
+
   it('needs a storage with an outbox', () => {
     const { claimOutbox: _claim, ...withoutOutbox } = createMemoryStorage();
     expect(() =>
