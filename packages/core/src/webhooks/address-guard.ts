@@ -26,6 +26,7 @@ const PRIVATE_V4: Array<[string, number]> = [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -36,11 +37,14 @@ const PRIVATE_V4: Array<[string, number]> = [
 const PRIVATE_V6: Array<[string, number]> = [
   ['::', 96], // unspecified, loopback, IPv4-compatible
   ['64:ff9b::', 96], // NAT64: reaches IPv4 addresses through a gateway
+  ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
+  ['2001::', 32], // Teredo: carries an IPv4 address
   ['2001:db8::', 32], // documentation
   ['2002::', 16], // 6to4: carries an IPv4 address
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still private)
   ['ff00::', 8], // multicast
 ];
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage, type ErrorDetail, type Storage, UaipError } from '../index';
 import { fixedClock, sequentialIds } from '../testing/clock-and-ids';
 import { makeClaim, makeCommit, makeSession } from '../testing/storage-records';
+import { createAddressGuard } from './address-guard';
 import type { WebhookEndpoint } from './config';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
 import { createWebhookOutbox } from './messages';
@@ -264,6 +265,24 @@ describe('refusing addresses the host did not allow (SSRF)', () => {
     );
     expect(await refused('http://100.64.0.1/', {})).toMatch(/^Refused/);
     expect(await refused('http://[fd12::1]/', {})).toMatch(/^Refused/);
+  });
+
+  it('refuses site-local, local-use NAT64, Teredo and the 6to4 relay range', async () => {
+    for (const address of [
+      '[fec0::1]',
+      '[64:ff9b:1::a00:1]',
+      '[2001:0:4136:e378::1]',
+      '192.88.99.1',
+    ])
+      expect(await refused(`http://${address}/`)).toMatch(/^Refused: .* is a private or reserved/);
+    // Their neighbours are public.
+    const resolve = async () => [
+      { address: '2001:1::1', family: 6 as const },
+      { address: '64:ff9b:2::1', family: 6 as const },
+      { address: '192.88.100.1', family: 4 as const },
+    ];
+    const vet = createAddressGuard(false, resolve);
+    expect(await vet(new URL('https://hooks.example.com/'))).toMatchObject({ ok: true });
   });
 
   it('connects to the address it vetted, whatever the name resolves to later', async () => {
