@@ -10,8 +10,8 @@ export interface ResolvedAddress {
 /** Resolves a host name to every address it has (node's `dns.lookup` by default). */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-/** Where a delivery may connect, or why it may not. */
-export type Vetted = { ok: true; address: ResolvedAddress } | { ok: false; reason: string };
+/** Where a delivery may connect (every address, tried in turn), or why it may not. */
+export type Vetted = { ok: true; addresses: ResolvedAddress[] } | { ok: false; reason: string };
 
 // Everything a request from the server must not reach unless the host allows it: the
 // server itself, its networks, the cloud metadata service (169.254.169.254), and ranges
@@ -78,7 +78,7 @@ function allowList(allow: string[]): { ranges: BlockList; hosts: Set<string> } {
 
 /**
  * Vets a delivery's URL before each request (SSRF): resolves its host and refuses it when any
- * address is private or reserved and not allowed. The request then connects to the address
+ * address is private or reserved and not allowed. The request then connects to the addresses
  * vetted here, so a DNS answer that changes in between (rebinding) cannot redirect it.
  */
 export function createAddressGuard(
@@ -107,6 +107,6 @@ export function createAddressGuard(
           'or reserved address (allow it with allowPrivateNetworks)',
       };
     }
-    return { ok: true, address: addresses[0]! };
+    return { ok: true, addresses };
   };
 }

@@ -8,6 +8,7 @@ import type { WebhookEndpoint } from './config';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
 import { createWebhookOutbox } from './messages';
 import { type ReceivedRequest, startReceiver, type TestReceiver } from './receiver.test-support';
+import { pinnedLookup } from './send';
 
 // The dispatcher against a real HTTP receiver on 127.0.0.1 that fails, hangs and recovers.
 // Time is a fixed clock moved by the tests; only the delivery timeout is real (300 ms).
@@ -305,6 +306,39 @@ describe('refusing addresses the host did not allow (SSRF)', () => {
     expect(record?.status).toBe('delivered');
     expect(lookups).toBe(1);
     expect(hooks.requests[0]?.headers.host).toBe(`hooks.uaip.invalid:${hooks.port}`);
+  });
+
+  it('tries every vetted address: an unreachable first one does not stop the delivery', async () => {
+    const hooks = await receiver();
+    // The receiver listens on 127.0.0.1 only: 127.0.0.2 refuses the connection.
+    const resolve = async () => [
+      { address: '127.0.0.2', family: 4 as const },
+      { address: '127.0.0.1', family: 4 as const },
+    ];
+    const url = `http://dual.uaip.invalid:${hooks.port}/in`;
+    const { storage, dispatcher } = setup({ endpoints: [endpoint(url)], resolve });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', [endpoint(url)]);
+    await dispatcher.runOnce();
+    const [record] = await storage.listOutbox!(session.ownerId, session.id);
+    expect(record?.attempts.map((attempt) => attempt.error)).toEqual([null]);
+    expect(record?.status).toBe('delivered');
+    expect(hooks.requests).toHaveLength(1);
+  });
+
+  it('pins the lookup to the vetted addresses, all of them when node asks for all', async () => {
+    const addresses = [
+      { address: '2001:4860::1', family: 6 as const },
+      { address: '203.0.114.7', family: 4 as const },
+    ];
+    const lookup = pinnedLookup(addresses);
+    const ask = (all: boolean) =>
+      new Promise<unknown[]>((resolve, reject) =>
+        lookup('anything.example', { all }, (error, ...answer) =>
+          error ? reject(error) : resolve(answer),
+        ),
+      );
+    expect(await ask(true)).toEqual([addresses]);
+    expect(await ask(false)).toEqual(['2001:4860::1', 6]);
   });
 });
 

@@ -97,7 +97,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       const signature = signers.get(endpoint.id)!.sign(message.id, signedAt, message.payload);
       status = await send({
         url,
-        address: vetted.address,
+        addresses: vetted.addresses,
         body: message.payload,
         timeoutMs,
         headers: {

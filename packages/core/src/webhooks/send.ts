@@ -3,28 +3,40 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { ResolvedAddress } from './address-guard';
 
-/** A POST to make: the vetted address it must connect to, its headers and body. */
+/** A POST to make: the vetted addresses it may connect to, its headers and body. */
 export interface Delivery {
   url: URL;
-  address: ResolvedAddress;
+  addresses: ResolvedAddress[];
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
 }
 
 /**
+ * A `lookup` that answers with the vetted addresses whatever the name: all of them when node
+ * asks for all (autoSelectFamily, the default, then tries each in turn, so a dual-stack
+ * receiver whose first address is unreachable is reached at the next), else the first.
+ */
+export function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all)
+      callback(
+        null,
+        addresses.map(({ address, family }) => ({ address, family })),
+      );
+    else callback(null, addresses[0]!.address, addresses[0]!.family);
+  };
+}
+
+/**
  * POSTs a delivery and resolves with the response's status, or rejects (timeout, refused,
- * reset). It connects to `address` whatever DNS says now (TLS still checks the certificate
+ * reset). It connects to `addresses` whatever DNS says now (TLS still checks the certificate
  * against the URL's host name), follows no redirect and reads no more of the response than
  * its status line and headers.
  */
 export function send(delivery: Delivery): Promise<number> {
-  const { url, address, headers, body, timeoutMs } = delivery;
-  const pinned: LookupFunction = (_hostname, options, callback) => {
-    // Node asks for every address when it tries families in turn (autoSelectFamily).
-    if (options.all) callback(null, [address]);
-    else callback(null, address.address, address.family);
-  };
+  const { url, addresses, headers, body, timeoutMs } = delivery;
+  const pinned = pinnedLookup(addresses);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const outgoing = request(url, {
