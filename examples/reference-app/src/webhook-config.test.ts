@@ -66,5 +66,10 @@ describe('readConfig: webhooks', () => {
     expect(
       error({ WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/40' }),
     ).toMatch(/^WEBHOOK_ALLOW_PRIVATE: "10.0.0.0\/40" is no address/);
+    // A yes or no mixed with entries is not taken for a host name.
+    for (const allow of ['true,10.0.0.0/8', '10.0.0.0/8, FALSE', 'hooks.internal,yes'])
+      expect(
+        error({ WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: allow }),
+      ).toMatch(/^WEBHOOK_ALLOW_PRIVATE: "(true|FALSE|yes)" goes alone/);
   });
 });

@@ -40,8 +40,17 @@ export function webhooksOf(env: Env, fail: (message: string) => Error): WebhookO
       .filter(Boolean);
   const events = list(env.WEBHOOK_EVENTS) as WebhookEventPattern[];
   const allow = list(env.WEBHOOK_ALLOW_PRIVATE);
-  const everything = allow.length === 1 && ['true', '1', 'yes'].includes(allow[0]!.toLowerCase());
-  const nothing = allow.length === 1 && ['false', '0', 'no'].includes(allow[0]!.toLowerCase());
+  const isYes = (item: string) => ['true', '1', 'yes'].includes(item.toLowerCase());
+  const isNo = (item: string) => ['false', '0', 'no'].includes(item.toLowerCase());
+  // `true,10.0.0.0/8` would otherwise allow a host named "true": say what was meant instead.
+  const flag = allow.length > 1 ? allow.find((item) => isYes(item) || isNo(item)) : undefined;
+  if (flag !== undefined)
+    throw fail(
+      `WEBHOOK_ALLOW_PRIVATE: "${flag}" goes alone (true for any address, false for none); ` +
+        'otherwise list only addresses, CIDR ranges and host names',
+    );
+  const everything = allow.length === 1 && isYes(allow[0]!);
+  const nothing = allow.length === 1 && isNo(allow[0]!);
   const options: WebhookOptions = {
     endpoints: [
       { id: 'default', url, secret, events: events.length > 0 ? events : DEFAULT_EVENTS },
