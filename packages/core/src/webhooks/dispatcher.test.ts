@@ -11,10 +11,11 @@ import { type ReceivedRequest, startReceiver, type TestReceiver } from './receiv
 import { pinnedLookup } from './send';
 
 // The dispatcher against a real HTTP receiver on 127.0.0.1 that fails, hangs and recovers.
-// Time is a fixed clock moved by the tests; only the delivery timeout is real (300 ms).
+// Time is a fixed clock moved by the tests; only the delivery timeout is real (2 s: long enough
+// that a loaded machine answers a healthy request well within it).
 
 const SECRET = `whsec_${Buffer.from('a secret of thirty-two bytes long').toString('base64')}`;
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 2_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const receivers: TestReceiver[] = [];
@@ -37,7 +38,12 @@ const endpoint = (url: string, id = 'crm'): WebhookEndpoint => ({
 });
 
 /** Commits a turn that completes a session, with its webhooks for `endpoints`. */
-async function completedSession(storage: Storage, at: string, endpoints: WebhookEndpoint[]) {
+async function completedSession(
+  storage: Storage,
+  at: string,
+  endpoints: WebhookEndpoint[],
+  newId = sequentialIds(),
+) {
   const session = makeSession();
   await storage.createSession(session);
   const claim = makeClaim(session);
@@ -45,7 +51,7 @@ async function completedSession(storage: Storage, at: string, endpoints: Webhook
   const outbox = createWebhookOutbox(
     { endpoints },
     storage,
-    sequentialIds(),
+    newId,
   )(session.ownerId, [{ type: 'session.completed', sessionId: session.id, version: 2, at }]);
   const commit = makeCommit(session, claim.leaseId, { outbox });
   expect(await storage.commitTurn(session.ownerId, session.id, commit)).toBe(true);
@@ -196,6 +202,94 @@ describe('delivering webhooks', () => {
     expect(records.map((record) => [record.endpointId, record.status])).toEqual([
       ['slow', 'pending'],
       ['fast', 'delivered'],
+    ]);
+  });
+
+  it('keeps polling while a hung receiver holds its backlog: a later message goes out at once', async () => {
+    const storage = createMemoryStorage();
+    const newId = sequentialIds();
+    let allSlowArrived = () => {};
+    const slowArrived = new Promise<void>((resolve) => {
+      allSlowArrived = resolve;
+    });
+    const slow = await receiver([], 'hang', () => {
+      if (slow.requests.length === 5) allSlowArrived();
+    });
+    let fastArrived: (seen: { abandoned: number; attempts: Promise<number[]> }) => void = () => {};
+    const seenByFast = new Promise<Parameters<typeof fastArrived>[0]>((resolve) => {
+      fastArrived = resolve;
+    });
+    // What the slow messages look like when the fast one arrives.
+    const fast = await receiver([], 200, () =>
+      fastArrived({ abandoned: slow.abandoned, attempts: slowAttempts() }),
+    );
+    const slowEndpoints = [1, 2, 3, 4, 5].map((n) => endpoint(slow.url, `slow-${n}`));
+    const fastEndpoint = endpoint(fast.url, 'fast');
+    const endpoints = [...slowEndpoints, fastEndpoint];
+    const { dispatcher } = setup({ storage, endpoints, pollMs: 10, batchSize: 10 });
+    const at = '2026-03-01T10:00:00.000Z';
+    const slowSession = await completedSession(storage, at, slowEndpoints, newId);
+    const slowAttempts = async () =>
+      (await storage.listOutbox!(slowSession.ownerId, slowSession.id)).map(
+        (record) => record.attempts.length,
+      );
+    dispatcher.start();
+    await slowArrived;
+    // Written while the five hang: a later poll sends it, without waiting for them.
+    const fastSession = await completedSession(storage, at, [fastEndpoint], newId);
+    const seen = await seenByFast;
+    expect(seen.abandoned).toBe(0);
+    expect(await seen.attempts).toEqual([0, 0, 0, 0, 0]);
+    // stop() waits for the hung ones (cut short here by closing their receiver).
+    const stopping = dispatcher.stop();
+    await slow.close();
+    await stopping;
+    expect(await slowAttempts()).toEqual([1, 1, 1, 1, 1]);
+    const [delivered] = await storage.listOutbox!(fastSession.ownerId, fastSession.id);
+    expect(delivered?.status).toBe('delivered');
+  });
+
+  it('stop() waits for every delivery under way, even after one failed to be recorded', async () => {
+    const slow = await receiver([], 'hang');
+    const fast = await receiver([], 200);
+    const endpoints = [endpoint(fast.url, 'fast'), endpoint(slow.url, 'slow')];
+    const storage = createMemoryStorage();
+    let recordingFailed = () => {};
+    const failed = new Promise<void>((resolve) => {
+      recordingFailed = resolve;
+    });
+    const { dispatcher } = setup({
+      endpoints,
+      storage: {
+        ...storage,
+        async recordDelivery(messageId, ...rest) {
+          const [record] = (await storage.listOutbox!(session.ownerId, session.id)).filter(
+            (candidate) => candidate.id === messageId,
+          );
+          if (record?.endpointId === 'fast') {
+            recordingFailed();
+            throw new Error('the database went away');
+          }
+          return storage.recordDelivery!(messageId, ...rest);
+        },
+      },
+    });
+    const session = await completedSession(storage, '2026-03-01T10:00:00.000Z', endpoints);
+    dispatcher.start();
+    await failed;
+    let stopped = false;
+    const stopping = dispatcher.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    // The hung delivery ends (its receiver goes away) and is recorded before stop() returns.
+    await slow.close();
+    await stopping;
+    const records = await storage.listOutbox!(session.ownerId, session.id);
+    expect(records.map((record) => [record.endpointId, record.attempts.length])).toEqual([
+      ['fast', 0],
+      ['slow', 1],
     ]);
   });
 

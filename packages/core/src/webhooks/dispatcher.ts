@@ -152,7 +152,17 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       logger.warn({ ...fields, error: result.attempt.error }, 'a webhook attempt failed; retrying');
   }
 
-  async function runOnce(): Promise<number> {
+  // The deliveries under way, each settling once recorded (or its recording failed).
+  const inflight = new Set<Promise<void>>();
+
+  /**
+   * Claims as many due messages as there is room for beside the deliveries under way and starts
+   * them, without waiting: a receiver that hangs holds only its own messages (and their room),
+   * until the timeout. Resolves, once they are claimed, with the deliveries it started.
+   */
+  async function claimAndStart(): Promise<Array<Promise<void>>> {
+    const room = batchSize - inflight.size;
+    if (room <= 0) return [];
     const now = clock.now();
     const leaseId = randomUUID();
     const due = await claimOutbox!.call(storage, {
@@ -160,18 +170,37 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       leaseId,
       // Past the longest attempt, so a message is never sent twice at once.
       leaseUntil: iso(now + timeoutMs + 60_000),
-      limit: batchSize,
+      limit: room,
     });
-    // At once: a receiver that hangs holds only its own messages, until the timeout.
-    await Promise.all(due.map((message) => deliver(message, leaseId)));
-    return due.length;
+    return due.map((message) => {
+      const delivery = deliver(message, leaseId);
+      const settled: Promise<void> = delivery
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error, messageId: message.id, endpointId: message.endpointId },
+            'recording a webhook attempt failed; the message is tried again when its lease ends',
+          ),
+        )
+        .finally(() => inflight.delete(settled));
+      inflight.add(settled);
+      return delivery;
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    const started = await claimAndStart();
+    // Every delivery settles before this does, even when one of them failed.
+    const results = await Promise.allSettled(started);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    return started.length;
   }
 
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let running: Promise<unknown> = Promise.resolve();
+  let claiming: Promise<unknown> = Promise.resolve();
   let stopped = true;
   const tick = () => {
-    running = runOnce()
+    claiming = claimAndStart()
       .catch((error: unknown) => logger.warn({ err: error }, 'sending webhooks failed; retrying'))
       .finally(() => {
         // Unref'd: pending webhooks alone do not keep a host's process alive (they wait safely).
@@ -188,7 +217,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await running;
+      await claiming;
+      // Until none is left: a runOnce of the host's may have started more meanwhile.
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
     runOnce,
   };
