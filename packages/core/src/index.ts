@@ -18,6 +18,14 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { ErrorCode, ErrorDetail, UaipErrorOptions } from './errors';
 export { ERROR_CODES, UaipError } from './errors';
+export type { SessionExport } from './export/schema';
+export {
+  MAX_SESSION_EXPORT_BYTES,
+  SESSION_EXPORT_FORMAT,
+  SESSION_EXPORT_VERSIONS,
+  sessionExportJsonSchema,
+  sessionExportSchema,
+} from './export/schema';
 export type { AnthropicProviderOptions } from './llm/anthropic';
 export { anthropicProvider, DEFAULT_ANTHROPIC_MODELS } from './llm/anthropic';
 export type { CircuitBreakerOptions } from './llm/circuit-breaker';
