@@ -159,6 +159,7 @@ export type {
   HistoryRecord,
   IdempotencyStart,
   IdempotencyState,
+  ImportedContent,
   Lease,
   LeaseRenewal,
   LlmCallRecord,

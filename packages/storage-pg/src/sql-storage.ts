@@ -4,6 +4,7 @@ import type { Database } from './database';
 import { toInputError, unavailable } from './errors';
 import * as history from './history-sql';
 import * as idempotency from './idempotency-sql';
+import { importSession } from './import-sql';
 import * as members from './members-sql';
 import * as outbox from './outbox-sql';
 import * as reviews from './reviews-sql';
@@ -37,6 +38,7 @@ export function createSqlStorage(db: Database): Storage {
       }
     },
     createSession: (session) => sessions.createSession(db, session),
+    importSession: (session, content) => importSession(db, session, content),
     getSession: (ownerId, sessionId) => sessions.getSession(db, ownerId, sessionId),
     listSessions: (ownerId, page) => sessions.listSessions(db, ownerId, page),
     deleteSession: (ownerId, sessionId) => sessions.deleteSession(db, ownerId, sessionId),

@@ -15,7 +15,8 @@ import { STAGE_COLUMNS, stageRow } from './sessions-sql';
 import { columnList, iso, jsonParam, num } from './sql-values';
 import { callRows, callsSql } from './usage-sql';
 
-const TURN_COLUMNS = [
+/** The columns a `turns` row is inserted with (`seq` numbers them in commit order). */
+export const TURN_COLUMNS = [
   'session_id',
   'id',
   'owner_id',
@@ -299,7 +300,8 @@ function latestPerStage(stages: StageRecord[]): StageRecord[] {
   return [...byId.values()];
 }
 
-function turnRow(ownerId: string, sessionId: string, turn: TurnRecord): TurnRow {
+/** The turn as a `turns` row of the session. */
+export function turnRow(ownerId: string, sessionId: string, turn: TurnRecord): TurnRow {
   return {
     session_id: sessionId,
     id: turn.id,

@@ -91,7 +91,8 @@ export function createMemoryStorage(): Storage {
   }
 
   // Takes calls already copied, so the caller's objects never become stored state.
-  function addCalls(entry: SessionEntry, calls: LlmCallRecord[]): void {
+  // `totals: false` for imported calls, which the imported record's totals already count.
+  function addCalls(entry: SessionEntry, calls: LlmCallRecord[], totals = true): void {
     const usage = entry.record.usage;
     let ledger = spending.get(entry.record.ownerId);
     if (!ledger) {
@@ -100,7 +101,7 @@ export function createMemoryStorage(): Storage {
     }
     for (const call of calls) {
       entry.calls.push(call);
-      addToTotals(usage, call);
+      if (totals) addToTotals(usage, call);
       if (call.costUsd !== null) {
         ledger.push({ at: Date.parse(call.createdAt), costUsd: call.costUsd });
       }
@@ -140,6 +141,26 @@ export function createMemoryStorage(): Storage {
         members: new Map(),
         review: null,
       });
+    },
+
+    async importSession(session, content) {
+      if (sessions.has(session.id)) throw new UaipError('conflict', 'Session already exists');
+      const { turns, history, calls } = copy(content);
+      const sessionId = session.id;
+      const entry: SessionEntry = {
+        record: copy(session),
+        turns,
+        calls: [],
+        history: history.map((record) => ({ ...record, sessionId })),
+        members: new Map(),
+        review: null,
+      };
+      addCalls(
+        entry,
+        calls.map((call) => ({ ...call, sessionId })),
+        false,
+      );
+      sessions.set(sessionId, entry);
     },
 
     async getSession(ownerId, sessionId) {

@@ -20,6 +20,14 @@ export interface Storage {
   ping(): Promise<void>;
   /** Stores a new session with its stage rows; `conflict` when the id exists. */
   createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores an imported session whole, atomically: the record as given (its `ownerId`, stages,
+   * usage totals and version; its lease should be null), then its transcript, kept versions and
+   * LLM calls, each in the order given and each stored under `session.id` whatever session id
+   * a history row or call carries. `conflict`, writing nothing, when the id exists. The calls
+   * count in the owner's `spentSince` on the days they were made, like the owner's own.
+   */
+  importSession(session: SessionRecord, content: ImportedContent): Promise<void>;
   /** The session, or `null` when missing, deleted or owned by someone else. */
   getSession(ownerId: string, sessionId: string): Promise<SessionRecord | null>;
   /**
@@ -365,6 +373,13 @@ export interface SessionSummary {
   outcome: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What `importSession` stores with a session: its transcript, kept versions and LLM calls. */
+export interface ImportedContent {
+  turns: TurnRecord[];
+  history: HistoryRecord[];
+  calls: LlmCallRecord[];
 }
 
 /** What `claimQuestion` needs to claim a pending question. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage/types';
 import { idempotencyCases } from './storage-contract-idempotency';
+import { importCases } from './storage-contract-import';
 import { isolationCases } from './storage-contract-isolation';
 import { memberCases } from './storage-contract-members';
 import { outboxCases } from './storage-contract-outbox';
@@ -59,5 +60,6 @@ export function storageContract(
     memberCases(storage);
     reviewCases(storage);
     outboxCases(storage);
+    importCases(storage);
   });
 }
