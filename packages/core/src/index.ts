@@ -143,6 +143,22 @@ export type {
   WebhookDelivery,
 } from './orchestrator/view-types';
 export { toUsageSummary } from './orchestrator/views';
+export type { FieldChange } from './replay/diff';
+export { fieldChanges } from './replay/diff';
+export { replayMarkdown, replaySummaryMarkdown } from './replay/markdown';
+export { NOTHING_RECORDED } from './replay/recorded-answers';
+export type { ReplayOptions } from './replay/replay-session';
+export { replaySession, replaySessions } from './replay/replay-session';
+export type {
+  AnswerDecision,
+  AnswerVerdict,
+  ReplayAnswer,
+  ReplayReport,
+  ReplayRun,
+  ReplayStage,
+  ReplaySummary,
+  ReplayUsage,
+} from './replay/types';
 export { createMemoryStorage } from './storage/memory-storage';
 export type {
   DeliveryAttempt,
