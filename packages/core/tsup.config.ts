@@ -6,5 +6,7 @@ export default defineConfig(
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
     uaip: 'src/uaip/index.ts',
+    // The `uaip` command (uaip replay); its shebang comes from src/bin.ts.
+    bin: 'src/bin.ts',
   }),
 );

@@ -37,7 +37,7 @@ const pendingQuestion = z.object({
   attempt: z.number().int().min(1),
   maxAttempts: z.number().int().min(1),
   lastScore: z.number().min(0).max(10).nullable(),
-  issues: z.array(text(2_000)).max(100),
+  issues: z.array(text(10_000)).max(100),
   askedAt: time,
   revisesTurnId: id.optional(),
   originalText: text(20_000).optional(),
@@ -72,7 +72,7 @@ const exportedSession = z.object({
   workflowVersion: text(100),
   promptVersion: text(100),
   quality: z
-    .object({ threshold: z.number().min(0).max(1), maxAttempts: z.number().int().min(1).max(10) })
+    .object({ threshold: z.number().min(0).max(10), maxAttempts: z.number().int().min(1).max(10) })
     .nullable(),
   title: text(200),
   idea: text(2_000),
@@ -98,7 +98,7 @@ const turn = z.object({
   answer: text(10_000),
   attempt: z.number().int().min(1),
   score: z.number().min(0).max(10),
-  issues: z.array(text(2_000)).max(100),
+  issues: z.array(text(10_000)).max(100),
   revisesTurnId: id.nullable(),
   escalated: z.boolean(),
   accepted: z.boolean(),

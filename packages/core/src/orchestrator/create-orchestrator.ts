@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/types';
 import type { Clock } from '../clock';
 import { UaipError } from '../errors';
+import { exportSession } from '../export/export-session';
+import { importSession } from '../export/import-session';
+import type { SessionExport } from '../export/schema';
 import type { LlmProvider } from '../llm/types';
 import { type Logger, silentLogger } from '../logger';
 import type { Page, SessionRecord, SessionSummary, Storage } from '../storage/types';
@@ -178,6 +181,21 @@ export interface Orchestrator extends Sharing, Reviews {
    * ones go with `Storage.sweep` 30 days after they settled.
    */
   webhookDeliveries(principal: Principal, sessionId: string): Promise<WebhookDelivery[]>;
+  /**
+   * The session as one versioned document (`sessionExportSchema`, published as
+   * `docs/schemas/session-export-v1.json`): the session with its stages, artifacts, gates and
+   * result, every turn, every kept version, every LLM call, and its review. Anyone who may read
+   * the session may export it (its owner and members); anyone else gets `not_found`.
+   */
+  exportSession(principal: Principal, sessionId: string): Promise<SessionExport>;
+  /**
+   * Stores a session export as a new session of the principal and returns it: new ids
+   * throughout, the principal as its owner, no lease; a revision under way comes back under
+   * way; the review is left out. `payload_too_large` past `MAX_SESSION_EXPORT_BYTES`;
+   * `validation_failed` for a version this package does not read, a document its schema
+   * refuses (with the paths), or a workflow version this orchestrator does not serve.
+   */
+  importSession(principal: Principal, document: unknown): Promise<Session>;
 }
 
 /**
@@ -503,6 +521,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       await ownedSession(storage, principal, sessionId);
       if (!options.webhooks || !storage.listOutbox) return [];
       return (await storage.listOutbox(principal.userId, sessionId)).map(toWebhookDelivery);
+    },
+    exportSession: (principal, sessionId) => exportSession(storage, principal, sessionId, iso()),
+    async importSession(principal, document) {
+      const record = await importSession({ storage, registry, newId }, principal, document);
+      logger.info({ sessionId: record.id, workflowId: record.workflowId }, 'session imported');
+      return view(record);
     },
     ...sharing,
     requestReview: reviews.requestReview,
