@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  errorBodySchema,
-  reviewAssignmentPageSchema,
-  reviewResultSchema,
-  sessionReviewSchema,
-} from './index';
+import { reviewAssignmentPageSchema, reviewResultSchema, sessionReviewSchema } from './index';
 import { castVote, completeHalted, requestReview } from './review.test-support';
 import { completeScoping } from './session-driver.test-support';
 import { namedUser, openEvents, share, type TestUser } from './sharing.test-support';
-import { NO_RATE_LIMITS, startTestApi, type TestApi } from './test-api.test-support';
+import { expectError, NO_RATE_LIMITS, startTestApi, type TestApi } from './test-api.test-support';
 
 // The committee review over HTTP: POST/GET /sessions/:id/review, POST /sessions/:id/review/votes
 // and GET /reviews, on memory storage, with sessions the demo model completes as "Halt" (one of
@@ -40,19 +35,6 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const path = (sessionId: string, suffix = '') => `/api/v1/sessions/${sessionId}${suffix}`;
-
-function expectError(
-  response: { status: number; json: unknown },
-  status: number,
-  code: string,
-  detailPath?: string,
-) {
-  expect(response.status, JSON.stringify(response.json)).toBe(status);
-  const { error } = errorBodySchema.parse(response.json);
-  expect(error.code).toBe(code);
-  if (detailPath) expect(error.details?.map((detail) => detail.path)).toContain(detailPath);
-  return error;
-}
 
 /** A session completed as "Halt", shared with the editor and the viewer. */
 async function haltedSession() {

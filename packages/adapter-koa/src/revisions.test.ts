@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerResultSchema, errorBodySchema, historySchema, turnListSchema } from './index';
+import { answerResultSchema, historySchema, turnListSchema } from './index';
 import {
   completeScoping,
   RICH_ANSWER,
   SCOPING_ANSWERS,
   scopingAnswer,
 } from './session-driver.test-support';
-import { startTestApi, type TestApi } from './test-api.test-support';
+import { expectError, startTestApi, type TestApi } from './test-api.test-support';
 
 // Revising an earlier answer over HTTP: POST /sessions/:id/turns/:turnId/revisions and
 // GET /sessions/:id/history, on memory storage with the fake Claude answering like the demo.
@@ -32,11 +32,6 @@ afterAll(() => api.close());
 const sessionPath = (sessionId: string, suffix = '') => `/api/v1/sessions/${sessionId}${suffix}`;
 const revisionPath = (sessionId: string, turnId: string) =>
   sessionPath(sessionId, `/turns/${encodeURIComponent(turnId)}/revisions`);
-
-function expectError(response: { status: number; json: unknown }, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(errorBodySchema.parse(response.json).error.code).toBe(code);
-}
 
 async function turnsOf(sessionId: string, token = owner.token) {
   const response = await api.call('GET', sessionPath(sessionId, '/turns'), { token });

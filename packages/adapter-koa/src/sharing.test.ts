@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  errorBodySchema,
   memberResultSchema,
   sessionMembersSchema,
   sessionPageSchema,
@@ -8,7 +7,7 @@ import {
 } from './index';
 import { completeScoping, RICH_ANSWER, SCOPING_ANSWERS } from './session-driver.test-support';
 import { namedUser, openEvents, share, type TestUser } from './sharing.test-support';
-import { startTestApi, type TestApi } from './test-api.test-support';
+import { expectError, startTestApi, type TestApi } from './test-api.test-support';
 
 // Sharing a session over HTTP: POST/GET /sessions/:id/members, PATCH/DELETE
 // /sessions/:id/members/:userId and GET /shared-sessions, on memory storage. Who may do what
@@ -44,19 +43,6 @@ async function newSession(token = owner.token) {
   });
   expect(created.status).toBe(201);
   return created.json as { id: string; pendingQuestion: { id: string } };
-}
-
-function expectError(
-  response: { status: number; json: unknown },
-  status: number,
-  code: string,
-  detailPath?: string,
-) {
-  expect(response.status, JSON.stringify(response.json)).toBe(status);
-  const { error } = errorBodySchema.parse(response.json);
-  expect(error.code).toBe(code);
-  if (detailPath) expect(error.details?.map((detail) => detail.path)).toContain(detailPath);
-  return error;
 }
 
 async function membersOf(sessionId: string, token = owner.token) {

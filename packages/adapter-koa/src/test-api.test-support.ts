@@ -23,8 +23,10 @@ import {
   startFakeOllama,
 } from '@uaip/core/testing';
 import { uaipWorkflow } from '@uaip/core/uaip';
+import { expect } from 'vitest';
 import { createKoaApp, type KoaAppOptions } from './create-app';
 import { createMetrics, type Metrics } from './metrics';
+import { errorBodySchema } from './response-schemas';
 
 export const SECRET = 'test-secret-for-the-http-tests-32-bytes';
 export const silentLogger = { info() {}, warn() {}, error() {} };
@@ -216,4 +218,21 @@ function countSubscriptions(bus: EventBus, live: Map<string, number>): EventBus 
       };
     },
   };
+}
+
+/**
+ * Asserts an error reply: its status, the contract's error body with `code`, and, when given,
+ * a `details` entry naming `detailPath`. Returns the error.
+ */
+export function expectError(
+  response: { status: number; json: unknown },
+  status: number,
+  code: string,
+  detailPath?: string,
+) {
+  expect(response.status, JSON.stringify(response.json)).toBe(status);
+  const { error } = errorBodySchema.parse(response.json);
+  expect(error.code).toBe(code);
+  if (detailPath) expect(error.details?.map((detail) => detail.path)).toContain(detailPath);
+  return error;
 }

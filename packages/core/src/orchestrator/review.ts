@@ -363,7 +363,9 @@ export function createReviews(deps: ReviewDependencies): Reviews & {
           'A revision is under way: vote once the result is rebuilt',
         );
       }
-      if ((await reopenIfRevised(access.ownerId, session)) !== null) {
+      // Only a round older than the session can need reopening: no extra read otherwise.
+      const olderRound = reviewed.current.sessionVersion !== session.version;
+      if (olderRound && (await reopenIfRevised(access.ownerId, session)) !== null) {
         throw new UaipError(
           'conflict',
           'The session was revised since the review began: read it again before you vote',
