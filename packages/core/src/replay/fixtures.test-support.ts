@@ -1,10 +1,17 @@
-import { createOrchestrator, defineWorkflow, type LlmProvider, type LlmRequest } from '../index';
+import { sessionExportSchema } from '../export/schema';
+import {
+  createOrchestrator,
+  defineWorkflow,
+  type LlmProvider,
+  type LlmRequest,
+  type Orchestrator,
+  type Principal,
+} from '../index';
 import { defaultPrompts } from '../orchestrator/default-prompts';
 import { answerIn, goalStage, planStage } from '../orchestrator/fixtures.test-support';
 import { createMemoryStorage } from '../storage/memory-storage';
 import type { ScriptedReply } from '../testing/index';
 import { fixedClock, scriptedProvider, sequentialIds } from '../testing/index';
-import { exportOf } from './recorded.test-support';
 
 const finish = async ({ stages }: { stages: Array<{ gate: { passed: boolean } | null }> }) => ({
   outcome: stages.every((stage) => stage.gate?.passed !== false) ? 'go' : 'revise',
@@ -64,14 +71,33 @@ export function launchJudge(clock = fixedClock(), lenient?: number): LlmProvider
 }
 
 /**
- * Records a session of `launchV1` answered from `answers` (one per question asked, in order)
- * and exports it.
+ * The session exported by the orchestrator, as the `uaip replay` command reads it from a file:
+ * through JSON, then the session export schema.
  */
-export async function recordLaunch(answers: string[], llm = launchJudge()) {
+export async function exported(orchestrator: Orchestrator, principal: Principal, id: string) {
+  const document = await orchestrator.exportSession(principal, id);
+  return sessionExportSchema.parse(JSON.parse(JSON.stringify(document)));
+}
+
+/** An accepted answer revised after the session completed, by its place among the answers. */
+export interface LaunchRevision {
+  /** The index in `answers` of the answer revised. */
+  of: number;
+  answer: string;
+}
+
+/**
+ * Records a session of `launchV1` answered from `answers` (one per question asked, in order),
+ * then revises the answers of `revisions` in order, and exports it with the orchestrator.
+ */
+export async function recordLaunch(
+  answers: string[],
+  llm = launchJudge(),
+  revisions: LaunchRevision[] = [],
+) {
   const clock = fixedClock('2026-03-01T09:00:00Z');
-  const storage = createMemoryStorage();
   const orchestrator = createOrchestrator({
-    storage,
+    storage: createMemoryStorage(),
     llm,
     workflows: [launchV1],
     clock,
@@ -86,5 +112,15 @@ export async function recordLaunch(answers: string[], llm = launchJudge()) {
       .session;
   }
   if (session.pendingQuestion) throw new Error('recordLaunch: the session is not completed');
-  return exportOf(storage, user.userId, session.id);
+  for (const revision of revisions) {
+    const turns = await orchestrator.turns(user, session.id);
+    const turn = turns.find((candidate) => candidate.answer === answers[revision.of]);
+    if (!turn) throw new Error(`recordLaunch: no answer ${revision.of} to revise`);
+    session = (
+      await orchestrator.revise(user, session.id, { turnId: turn.id, answer: revision.answer })
+    ).session;
+    if (session.pendingQuestion || session.revision)
+      throw new Error('recordLaunch: the revision was not accepted at once');
+  }
+  return exported(orchestrator, user, session.id);
 }

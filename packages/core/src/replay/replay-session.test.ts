@@ -103,6 +103,34 @@ describe('replaySession', () => {
     expect(report.decisionChanged).toBe(true);
   });
 
+  it('sends a revised answer in place of the one it replaced, as the export records it', async () => {
+    // The metric's answer revised after completion: the export keeps both turns, the revision
+    // pointing at the turn it revised, and the artifact built on the revision.
+    const recorded = await recordLaunch(ANSWERS, launchJudge(), [
+      { of: 2, answer: 'Track metric=nps every quarter score:8' },
+    ]);
+    const revised = recorded.turns.find((turn) => turn.revisesTurnId !== null)!;
+    expect(recorded.turns.find((turn) => turn.id === revised.revisesTurnId)?.answer).toBe(
+      ANSWERS[2],
+    );
+    const report = await replaySession(recorded, {
+      workflows,
+      llm: launchJudge(),
+      clock: fixedClock(),
+    });
+
+    const measure = report.answers.filter((row) => row.topicId === 'measure');
+    expect(measure.map((row) => [row.source, row.answer, row.new?.decision])).toEqual([
+      ['recorded', ANSWERS[1], 'follow_up'],
+      ['recorded', 'Track metric=nps every quarter score:8', 'accepted'],
+    ]);
+    expect(report.answers.map((row) => row.answer)).not.toContain(ANSWERS[2]);
+    const goal = report.stages.find((stage) => stage.stageId === 'goal')!;
+    expect(goal.old.artifact).toMatchObject({ metric: 'nps' });
+    expect(report.stages.every((stage) => stage.changes.length === 0)).toBe(true);
+    expect(report.decisionChanged).toBe(false);
+  });
+
   it('refuses a workflow version it was not given, naming those it has', async () => {
     const recorded = await recordLaunch(ANSWERS);
     await expect(

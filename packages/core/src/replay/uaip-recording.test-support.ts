@@ -5,7 +5,7 @@ import type { SessionExport } from '../export/schema';
 import { createMemoryStorage, createOrchestrator, demoProvider, type LlmProvider } from '../index';
 import { fixedClock, sequentialIds } from '../testing/clock-and-ids';
 import { uaipWorkflow } from '../uaip/workflow';
-import { exportOf } from './recorded.test-support';
+import { exported } from './fixtures.test-support';
 
 /** The example answers of a whole U-AIP session (examples/embed/answers.txt), by topic id. */
 export function exampleAnswers(): Map<string, string> {
@@ -34,14 +34,13 @@ export interface RecordUaipOptions {
 
 /**
  * Records a whole U-AIP session on the demo provider (or `llm`) from the example answers,
- * and exports it. Gap questions get their `gap:<stage>` answer.
+ * and exports it with the orchestrator (read back as from a file). Gap questions get their `gap:<stage>` answer.
  */
 export async function recordUaip(options: RecordUaipOptions = {}): Promise<SessionExport> {
   const answers = options.answers ?? exampleAnswers();
   const clock = options.clock ?? fixedClock('2026-03-01T09:00:00Z');
-  const storage = createMemoryStorage();
   const orchestrator = createOrchestrator({
-    storage,
+    storage: createMemoryStorage(),
     llm: options.llm ?? demoProvider({ now: () => clock.now() }),
     workflows: [uaipWorkflow],
     clock,
@@ -58,5 +57,5 @@ export async function recordUaip(options: RecordUaipOptions = {}): Promise<Sessi
     session = (await orchestrator.answer(user, session.id, { questionId: question.id, answer }))
       .session;
   }
-  return exportOf(storage, user.userId, session.id);
+  return exported(orchestrator, user, session.id);
 }
