@@ -7,11 +7,27 @@ import type {
   ReplayUsage,
 } from './types';
 
-// Table cells hold user text: one line, pipes escaped, long text clipped.
+// Table cells hold user text and JSON: one line, long text clipped, then escaped so nothing in
+// it can end the cell or the row (a pipe, a line break), open a code span that swallows the
+// rest (a backtick) or be read as HTML (`<`, and `&` where it would start an entity).
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+const escapeText = (text: string) =>
+  text
+    .replace(/[\\`|]/g, '\\$&')
+    .replace(/&(?=#?\w+;)/g, '&amp;')
+    .replace(/</g, '&lt;');
 const cell = (text: string, max = 80) => {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = oneLine(text);
   const clipped = [...line].length > max ? `${[...line].slice(0, max - 1).join('')}…` : line;
-  return clipped.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+  return escapeText(clipped);
+};
+// A code span in a cell: fenced by more backticks than any run in it, pipes escaped (GFM
+// splits cells before it reads code spans).
+const code = (text: string) => {
+  const line = oneLine(text);
+  const fence = '`'.repeat(Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${line.replace(/\|/g, '\\|')}${pad}${fence}`;
 };
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const table = (head: string[], rows: string[][]) =>
@@ -33,14 +49,18 @@ const SOURCE_NOTE: Record<ReplayAnswer['source'], string> = {
 const verdict = (v: AnswerVerdict | null) =>
   v ? [String(v.score), v.decision.replace('_', '-')] : ['—', '—'];
 const gate = (g: { passed: boolean; missing: string[] } | null) =>
-  g === null ? 'none' : g.passed ? 'passed' : `failed (missing: ${g.missing.join('; ')})`;
+  g === null
+    ? 'none'
+    : g.passed
+      ? 'passed'
+      : `failed (missing: ${g.missing.map((item) => cell(item, 200)).join('; ')})`;
 
 function changesTable(changes: FieldChange[]): string {
   if (changes.length === 0) return 'No field changed.';
   return table(
     ['Field', 'Old', 'New'],
     changes.map((change) => [
-      `\`${change.path || '(all)'}\``,
+      change.path ? code(change.path) : '`(all)`',
       value(change.old),
       value(change.new),
     ]),
@@ -83,8 +103,8 @@ export function replayMarkdown(report: ReplayReport): string {
           ? ` (${signed(answer.new.score - answer.old.score, 0)})`
           : '';
       return [
-        answer.stageId,
-        answer.topicId ?? 'gap',
+        cell(answer.stageId),
+        cell(answer.topicId ?? 'gap'),
         String(answer.attempt),
         cell(answer.answer, 50) + SOURCE_NOTE[answer.source],
         oldScore!,
@@ -96,7 +116,7 @@ export function replayMarkdown(report: ReplayReport): string {
   );
   const stages = report.stages.map((stage) =>
     [
-      `### ${stage.stageId}`,
+      `### ${cell(stage.stageId)}`,
       '',
       gate(stage.old.gate) === gate(stage.new.gate)
         ? `Gate: ${gate(stage.new.gate)}.`
