@@ -21,11 +21,9 @@ function write(name: string, document: unknown): string {
 }
 
 beforeAll(async () => {
-  const recorded = await recordUaip({ vague: ['objective'] });
-  // The export schema bounds quality.threshold to 0–1 while the engine's runs 0–10: a
-  // session recorded with its settings would be refused. Null means "the engine's defaults",
-  // which are the settings it was recorded with.
-  const document = { ...recorded, session: { ...recorded.session, quality: null } };
+  // As exported, quality settings included (the schema reads the engine's 0-10 threshold).
+  const document = await recordUaip({ vague: ['objective'] });
+  expect(document.session.quality).not.toBeNull();
   decision = (document.session.result as { outcome: string }).outcome;
   unchanged = write('unchanged.json', document);
   // As if another model had decided otherwise: the replay on the demo provider differs.
