@@ -104,4 +104,45 @@ describe('createUaipClient', () => {
     expect((await client.charter(session.id, 'html')).type).toContain('text/html');
     expect(api.calls.at(-1)!.headers.get('accept')).toBe('text/html');
   });
+
+  it('exports a session as a Blob of its document, which imports back as a new session', async () => {
+    const api = createFakeApi();
+    const token = api.signUp();
+    const client = createUaipClient({ token, fetch: api.fetch });
+    const session = await client.createSession({ idea: 'Predict churn' });
+    await api.advance(session.id, 'A clear answer');
+    const blob = await client.exportSession(session.id);
+    const document = JSON.parse(await blob.text());
+    expect(document).toMatchObject({ format: 'uaip.session', version: 1 });
+    expect(document.session).toMatchObject({ id: session.id, title: 'Predict churn' });
+    expect(api.calls.at(-1)).toMatchObject({
+      method: 'GET',
+      path: `/sessions/${session.id}/export`,
+    });
+
+    const copy = await client.importSession(document);
+    expect(copy.id).not.toBe(session.id);
+    expect(copy).toMatchObject({ title: 'Predict churn', status: 'active' });
+    expect(copy.stages[0]!.status).toBe('completed');
+    const sent = api.calls.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', path: '/sessions/import' });
+    expect(sent.headers.get('content-type')).toBe('application/json');
+    expect(sent.headers.get('authorization')).toBe(`Bearer ${token}`);
+    expect(sent.body).toEqual(document);
+  });
+
+  it("rejects an export of another user's session (404) and an invalid import with the paths", async () => {
+    const api = createFakeApi();
+    const bob = api.signUp('bob@example.com', 'pw', 'Bob');
+    const theirs = api.createSession(bob, 'Not yours');
+    const client = createUaipClient({ token: api.signUp(), fetch: api.fetch });
+    expect((await rejection(client.exportSession(theirs.id))).code).toBe('not_found');
+    const invalid = await rejection(
+      client.importSession({ format: 'uaip.session', version: 1, session: {} }),
+    );
+    expect(invalid).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(invalid.details.map((detail) => detail.path)).toContain('session.title');
+    const version = await rejection(client.importSession({ format: 'uaip.session', version: 2 }));
+    expect(version.message).toBe('Unknown session export version 2: this server reads version 1');
+  });
 });

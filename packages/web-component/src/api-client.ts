@@ -147,6 +147,18 @@ export interface UaipClient {
   ): Promise<{ review: Review }>;
   /** A page of the sessions whose current review round names the user (`GET /reviews`). */
   reviews(query?: PageQuery & { status?: ReviewStatus }): Promise<ReviewAssignmentPage>;
+  /**
+   * The session as one versioned JSON document (`GET /sessions/:id/export`; anyone who may
+   * read it), as a Blob to save: the file `importSession` takes back.
+   */
+  exportSession(sessionId: string, options?: CallOptions): Promise<Blob>;
+  /**
+   * Stores a session export (a parsed `GET /sessions/:id/export` document) as a new session
+   * of the signed-in user, with new ids (`POST /sessions/import`). Refused with
+   * `validation_failed` (and the paths in `details`) for a document that is not a valid
+   * export of a version the server reads, `payload_too_large` past 5 MB.
+   */
+  importSession(document: unknown): Promise<Session>;
   /** The charter in one format, as a Blob (its type is the server's content type). */
   charter(sessionId: string, format: CharterFormat, options?: CallOptions): Promise<Blob>;
   /**
@@ -199,6 +211,12 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
   async function json<T>(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<T> {
     const response = await send(apiBase + path, init);
     return (await response.json()) as T;
+  }
+
+  /** A file to save (a download): its body as a Blob. */
+  async function file(path: string, accept: string, callOptions: CallOptions): Promise<Blob> {
+    const response = await send(apiBase + path, { accept, signal: callOptions.signal ?? null });
+    return response.blob();
   }
 
   const post = (body: unknown, extra: RequestInit & { auth?: boolean } = {}) => ({
@@ -259,14 +277,15 @@ export function createUaipClient(options: UaipClientOptions = {}): UaipClient {
     requestReview: (sessionId, input) => json(`/sessions/${id(sessionId)}/review`, post(input)),
     vote: (sessionId, input) => json(`/sessions/${id(sessionId)}/review/votes`, post(input)),
     reviews: (query = {}) => json(`/reviews${pageQuery(query)}`),
-    async charter(sessionId, format, callOptions = {}) {
-      const accept = { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format];
-      const response = await send(`${apiBase}/sessions/${id(sessionId)}/charter?format=${format}`, {
-        accept,
-        signal: callOptions.signal ?? null,
-      });
-      return response.blob();
-    },
+    exportSession: (sessionId, callOptions = {}) =>
+      file(`/sessions/${id(sessionId)}/export`, 'application/json', callOptions),
+    importSession: (document) => json('/sessions/import', post(document)),
+    charter: (sessionId, format, callOptions = {}) =>
+      file(
+        `/sessions/${id(sessionId)}/charter?format=${format}`,
+        { md: 'text/markdown', json: 'application/json', html: 'text/html' }[format],
+        callOptions,
+      ),
     async events(sessionId, onEvent, callOptions = {}) {
       const signal = callOptions.signal;
       const response = await send(`${apiBase}/sessions/${id(sessionId)}/events`, {

@@ -3,15 +3,34 @@ import type { CharterFormat } from './api-types';
 
 const EXTENSIONS: Record<CharterFormat, string> = { md: 'md', json: 'json', html: 'html' };
 
-/** A file name from a session title: `Reduce churn!` → `reduce-churn-charter.md`. */
-export function charterFileName(title: string, format: CharterFormat): string {
+/**
+ * A file name from a session title and what the file holds, as the server names its
+ * attachments: `Reduce churn!`, `charter.md` → `reduce-churn-charter.md`.
+ */
+export function titleFileName(title: string, suffix: string): string {
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
-  return `${slug || 'uaip'}-charter.${EXTENSIONS[format]}`;
+  return `${slug || 'uaip'}-${suffix}`;
+}
+
+/** A file name from a session title: `Reduce churn!` → `reduce-churn-charter.md`. */
+export function charterFileName(title: string, format: CharterFormat): string {
+  return titleFileName(title, `charter.${EXTENSIONS[format]}`);
+}
+
+/** Hands a Blob to the browser as a download named `name` (through a Blob URL). */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  // Revoking at once can cancel the download in some browsers; a minute is plenty.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /**
@@ -23,14 +42,15 @@ export async function downloadCharter(
   session: { id: string; title: string },
   format: CharterFormat,
 ): Promise<void> {
-  const blob = await client.charter(session.id, format);
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = charterFileName(session.title, format);
-  link.click();
-  // Revoking at once can cancel the download in some browsers; a minute is plenty.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveFile(await client.charter(session.id, format), charterFileName(session.title, format));
+}
+
+/** Downloads the session export (`GET /sessions/:id/export`) as `<title>-session.json`. */
+export async function downloadExport(
+  client: UaipClient,
+  session: { id: string; title: string },
+): Promise<void> {
+  saveFile(await client.exportSession(session.id), titleFileName(session.title, 'session.json'));
 }
 
 /** A fresh `Idempotency-Key`. */

@@ -17,6 +17,7 @@ import {
   toSummary,
   UAIP_STAGES,
 } from './fake-data.test-support';
+import { createFakeExport } from './fake-export.test-support';
 import { createFakeReviews } from './fake-reviews.test-support';
 import { createFakeRevisions, type FakeTurn, toTurns } from './fake-revisions.test-support';
 import { createFakeSharing, type Need } from './fake-sharing.test-support';
@@ -64,6 +65,7 @@ export const FAILED_GATE = ['a baseline for KPI "NPS"', 'a time frame for KPI "N
  * charter (its decision "Revise" while a gate failed), the workflows, deletion, sharing with
  * roles (fake-sharing.test-support.ts: 403 beyond a member's role, 404 for a stranger), the
  * committee review of a session whose idea mentions a committee (fake-reviews.test-support.ts),
+ * export and import (fake-export.test-support.ts),
  * `/health` (set with `setHealth`), and failures forced per route.
  */
 export function createFakeApi(
@@ -149,6 +151,14 @@ export function createFakeApi(
       if (!sharing.roleOf(userId, session)) sharing.put(session, userId, 'viewer');
     },
     event,
+  });
+
+  const transfer = createFakeExport({
+    sessions,
+    transcripts,
+    history: (session) => revisions.history(session),
+    next,
+    stageIds: stages.map(([id]) => id),
   });
 
   /** Creates a session as `POST /sessions` would, for a user's token. */
@@ -341,6 +351,7 @@ export function createFakeApi(
     if (method === 'GET' && path === '/reviews') return reviews.assigned(user, url);
     if (method === 'POST' && path === '/sessions')
       return json(201, createSession(token, body.idea, body.title));
+    if (method === 'POST' && path === '/sessions/import') return transfer.importSession(user, body);
     const match =
       /^\/sessions\/([^/]+)(\/[a-z]+|\/turns\/[^/]+\/revisions|\/members\/[^/]+|\/review\/votes)?$/.exec(
         path,
@@ -375,6 +386,7 @@ export function createFakeApi(
         })
       );
     }
+    if (method === 'GET' && sub === '/export') return transfer.exportSession(session);
     if (method === 'GET' && sub === '/history') return json(200, revisions.history(session));
     if (method === 'GET' && sub === '/events') {
       const set = streams.get(session.id) ?? new Set();
@@ -398,7 +410,7 @@ export function createFakeApi(
     calls.push({ method, url: url.href, path, headers, body, signal: init.signal ?? undefined });
     await wait();
     const key = `${method} ${path
-      .replace(/\/sessions\/[^/?]+/, '/sessions/:id')
+      .replace(/\/sessions\/(?!import$)[^/?]+/, '/sessions/:id')
       .replace(/\/turns\/[^/]+/, '/turns/:turnId')
       .replace(/\/members\/[^/]+/, '/members/:userId')}`;
     const forced = failures.findIndex((candidate) => candidate.route === key);

@@ -128,14 +128,17 @@ export function shareDialogView(dialog: ShareDialog, session: Session, access: S
 
 /** @internal Styles of {@link sharingBar} and {@link shareDialogView}. */
 export const sharingStyles = css`
-  .sharing {
+  /* Also the usage line with "Export session". */
+  .sharing,
+  .usage {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 0.25em 0.75em;
     margin: 0 0 0.75em;
   }
-  .sharing > p {
+  .sharing > p,
+  .usage > p {
     margin: 0;
   }
   [part~='shared-note'] {

@@ -7,7 +7,7 @@ import { baseStyles } from './styles';
 
 /** Parts of the inner elements re-exported so a page can style them through `<uaip-app>`. */
 const INNER_PARTS =
-  'form, input, textarea, button, link, error, list, item, item-button, delete-button, confirm, spinner, title, usage, progress, stage, stage-active, stage-completed, stage-pending, stage-stale, stage-paused, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download, answers, answer, edit-button, editor, preview, changes, select, sharing, share-button, share-dialog, member, remove-button, shared-note, leave-button, waiting, shared';
+  'form, input, textarea, button, link, error, list, item, item-button, delete-button, import-button, confirm, spinner, title, usage, export-button, progress, stage, stage-active, stage-completed, stage-pending, stage-stale, stage-paused, open-items, notice, question, meta, original, text, issues, status, artifact, charter, scroll-hint, download, answers, answer, edit-button, editor, preview, changes, select, sharing, share-button, share-dialog, member, remove-button, shared-note, leave-button, waiting, shared';
 
 const HASH_PREFIX = '#session=';
 

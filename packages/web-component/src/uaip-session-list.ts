@@ -17,9 +17,11 @@ import { baseStyles } from './styles';
  * or the decision of a completed one), and a form to start a new one from a business idea. A
  * session can be deleted from the list, after a confirmation. Below, "Awaiting your review":
  * the sessions whose open committee review names the person; and "Shared with me": the
- * sessions other people shared with the person, with their role in each. Fires
- * `uaip-session-started` (`{ session }`) after creating one and `uaip-session-selected`
- * (`{ sessionId }`) when one (theirs or shared) is picked. The idea being typed is kept in sessionStorage until the session starts.
+ * sessions other people shared with the person, with their role in each. "Import a session"
+ * takes a file saved with "Export session" (JSON, up to 5 MB) and stores it as a new session
+ * of the person's, which goes first in the list and is opened; what the server refused in it
+ * is said with the paths. Fires `uaip-session-started` (`{ session }`) after creating one and
+ * `uaip-session-selected` (`{ sessionId }`) when one (theirs, shared or just imported) is picked. The idea being typed is kept in sessionStorage until the session starts.
  */
 export class UaipSessionList extends ApiElement {
   /** @internal Lit's reactive properties of the element. */
@@ -32,6 +34,7 @@ export class UaipSessionList extends ApiElement {
     workflows: { state: true },
     confirming: { state: true },
     deleting: { state: true },
+    importing: { state: true },
   };
 
   /** @internal The element's own styles (shadow DOM). */
@@ -72,6 +75,7 @@ export class UaipSessionList extends ApiElement {
   /** The session whose deletion waits for a confirmation. */
   declare private confirming: string | null;
   declare private deleting: boolean;
+  declare private importing: boolean;
   private abort: AbortController | null = null;
   private readonly shared = new PagedSessions<SharedSessionSummary>(this, {
     client: () => this.client,
@@ -108,6 +112,7 @@ export class UaipSessionList extends ApiElement {
     this.workflows = [];
     this.confirming = null;
     this.deleting = false;
+    this.importing = false;
   }
 
   override disconnectedCallback() {
@@ -179,7 +184,18 @@ export class UaipSessionList extends ApiElement {
         </div>
         <button type="submit" part="button" ?disabled=${this.busy}>Start session</button>
       </form>
-      ${this.busy ? html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> Preparing the first question…</p>` : nothing}
+      <p>
+        <button type="button" class="secondary" part="button import-button"
+          aria-describedby="import-hint" ?disabled=${!this.token} @click=${this.pickFile}>Import a session</button>
+        <input type="file" accept="application/json,.json" aria-label="Session export file" hidden
+          @change=${this.importFile}>
+      </p>
+      <p id="import-hint" class="hint">A .json file saved with "Export session" becomes a new session of yours.</p>
+      ${
+        this.busy || this.importing
+          ? html`<p role="status"><span class="spinner" part="spinner" aria-hidden="true"></span> ${this.busy ? 'Preparing the first question…' : 'Importing the session…'}</p>`
+          : nothing
+      }
       ${this.problem ? html`<p class="error" part="error" role="alert">${this.problem}</p>` : nothing}
       <h2>Your sessions</h2>
       ${this.renderItems()}
@@ -269,6 +285,42 @@ export class UaipSessionList extends ApiElement {
   private select(sessionId: string) {
     const detail: SessionSelectedDetail = { sessionId };
     emit(this, 'uaip-session-selected', detail);
+  }
+
+  /** "Import a session" opens the browser's file picker. */
+  private pickFile() {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  /**
+   * A file picked under "Import a session": read, checked and sent by a chunk imported now;
+   * the new session goes first in the list and is opened.
+   */
+  private async importFile(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    // Picking the same file again (after fixing it) is a change too.
+    input.value = '';
+    if (!file || this.importing) return;
+    this.importing = true;
+    this.problem = '';
+    try {
+      const { importFile } = await import('./session-import');
+      const outcome = await importFile(this.client, file);
+      if ('session' in outcome) {
+        this.items = [outcome.session, ...(this.items ?? [])];
+        // Selected, not handed over: the host reads it with its answers.
+        this.select(outcome.session.id);
+      } else {
+        const said = outcome.error === undefined ? '' : this.reportError(outcome.error);
+        this.problem = outcome.problem || said;
+      }
+    } catch (error) {
+      // The chunk could not be fetched (offline).
+      this.problem = this.reportError(error);
+    } finally {
+      this.importing = false;
+    }
   }
 
   private keepIdea(event: Event) {

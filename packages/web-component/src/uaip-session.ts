@@ -7,7 +7,7 @@ import { artifactStyles, completedArtifacts } from './artifact-view';
 import { changesStyles, changesView } from './changes-view';
 import { charterStyles, completedSection } from './charter-view';
 import { CompletedCharter } from './completed-charter';
-import { downloadCharter, newIdempotencyKey } from './download';
+import { downloadCharter, downloadExport, newIdempotencyKey } from './download';
 import { emit, type SessionDetail, type StageCompletedDetail } from './events';
 import { type EscalatedAnswer, escalatedAnswers, openItems } from './open-items';
 import { describeEvent, describeUsage } from './progress-log';
@@ -30,7 +30,8 @@ interface KeptAnswer extends AnswerEventDetail {
 
 /**
  * One session: the stages with the current one marked, the pending question, live progress
- * while an answer is scored, tokens and cost, "Your answers" (each one can be edited: a
+ * while an answer is scored, tokens and cost with "Export session" (the session as one JSON
+ * document, for anyone who can read it), "Your answers" (each one can be edited: a
  * revision that rebuilds what was built on it), the completed stages' artifacts and, once
  * done, the charter with its downloads and what changed since its previous version, and its
  * committee review when its decision calls for one (the owner asks reviewers, a reviewer
@@ -220,10 +221,15 @@ export class UaipSession extends ApiElement {
       downloadCharter(this.client, session, format).catch((error) =>
         this.fail(error, () => void download(format)),
       );
+    const exportIt = (): Promise<void> =>
+      downloadExport(this.client, session).catch((error) => this.fail(error, exportIt));
     return html`
       <h2 part="title">${session.title}</h2>
       ${this.sharing.render(session)}
-      <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
+      <div class="usage">
+        <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
+        <button type="button" class="secondary" part="button export-button" @click=${exportIt}>Export session</button>
+      </div>
       ${stageProgress(session, openItems(session, this.escalated))}
       ${problemView(this.problem, this.retry)}
       <div role="status" part="notice">${
