@@ -143,3 +143,57 @@ describe('uaip replay', () => {
     expect(failed?.stderr).toContain('uaip replay: 1 of 1 decision(s) changed');
   }, 30_000);
 });
+
+describe("the replay guide's changed extraction prompt (examples/replay)", () => {
+  const root = join(import.meta.dirname, '../../../..');
+  // Table rows without their padding, so the guide's formatted tables compare with the output.
+  const rowsOf = (markdown: string) =>
+    markdown
+      .split('\n')
+      .filter((line) => line.startsWith('|') && !/^\|[\s|:-]+\|$/.test(line))
+      .map((line) => line.replace(/\s+/g, ' ').replace(/ \|/g, '|'));
+
+  it('changes the decision of the recorded session, as docs/replay.md shows', async () => {
+    // The guide's recording: two topics followed up once.
+    const recorded = write('guide.json', await recordUaip({ vague: ['objective', 'kpis'] }));
+    const run = promisify(execFile);
+    // The guide's command, run from the repository's root as `uaip` (sources through tsx).
+    const failed = await run(
+      process.execPath,
+      [
+        '--conditions=@uaip/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../bin.ts'),
+        'replay',
+        recorded,
+        '--workflows',
+        'examples/replay/changed-extraction.mjs',
+        '--workflow-version',
+        '3',
+        '--provider',
+        'demo',
+      ],
+      { cwd: root, env: { PATH: process.env.PATH } },
+    ).then(
+      () => null,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.stderr).toContain('uaip replay: 1 of 1 decision(s) changed');
+    expect(failed?.code).toBe(1);
+    const report = failed!.stdout;
+    expect(report).toContain('**Decision changed: Proceed → Revise.**');
+    expect(report).toContain('| Prompt version | uaip-2026-12-2 | uaip-first-sentence |');
+
+    // The guide's excerpt is this report: its runs, the rows of business-translation it shows
+    // and the result.
+    const guide = rowsOf(readFileSync(join(root, 'docs/replay.md'), 'utf8'));
+    const shown = rowsOf(report);
+    const excerpt = guide.filter((line) => line !== '| …|');
+    expect(excerpt.length).toBeGreaterThanOrEqual(20);
+    for (const line of excerpt) expect(shown).toContain(line);
+    expect(readFileSync(join(root, 'docs/replay.md'), 'utf8')).toContain(
+      'uaip replay session.json --workflows examples/replay/changed-extraction.mjs',
+    );
+  }, 30_000);
+});
