@@ -78,7 +78,8 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
     heartbeatMs: options.heartbeatMs ?? 15_000,
   });
   const authenticate = authenticator(options);
-  const body = jsonBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const body = jsonBody(bodyLimitBytes);
   const router = new Router({ prefix });
   for (const spec of specs) {
     const chain: Middleware[] = [
@@ -92,7 +93,7 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
             await rateLimits.anonymous(ctx);
             await next();
           },
-      ...(spec.body ? [body] : []),
+      ...(spec.body ? [bodyOfRoute(spec, bodyLimitBytes, body)] : []),
       onlyKnownQuery(spec),
       (ctx) => spec.handle(ctx),
     ];
@@ -149,6 +150,12 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
       await handle(ctx, async () => {});
     },
   };
+}
+
+/** The router's body reader, or the route's own when it takes more (an import). */
+function bodyOfRoute(spec: RouteSpec, routerLimit: number, body: Middleware): Middleware {
+  const own = spec.bodyLimitBytes;
+  return own !== undefined && own > routerLimit ? jsonBody(own) : body;
 }
 
 const ownRequestId = requestId();

@@ -141,4 +141,5 @@ export const ID_ROUTES = [
   ['POST', '/review'],
   ['POST', '/review/votes'],
   ['GET', '/webhook-deliveries'],
+  ['GET', '/export'],
 ] as const;

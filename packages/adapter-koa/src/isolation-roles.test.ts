@@ -59,6 +59,7 @@ const MATRIX: Array<[string, Record<Role, number>]> = [
   ['GET /sessions/:id/events', READ],
   ['GET /sessions/:id/members', READ],
   ['GET /sessions/:id/review', READ],
+  ['GET /sessions/:id/export', READ],
   ['GET /sessions/:id/webhook-deliveries', own(200)],
   ['POST /sessions/:id/answers', WRITE],
   ['POST /sessions/:id/turns/:turnId/revisions', WRITE],

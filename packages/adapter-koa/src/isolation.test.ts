@@ -70,6 +70,7 @@ describe("another user's session is always 404", () => {
       'GET /sessions/:id',
       'GET /sessions/:id/charter',
       'GET /sessions/:id/events',
+      'GET /sessions/:id/export',
       'GET /sessions/:id/history',
       'GET /sessions/:id/members',
       'GET /sessions/:id/review',

@@ -39,6 +39,7 @@ interface Parameter {
 interface Operation {
   parameters?: Parameter[];
   requestBody?: {
+    'x-maxBytes': number;
     content: { 'application/json': { schema: { properties: Record<string, Schema> } } };
   };
   responses: Record<string, { headers?: Record<string, unknown> }>;
@@ -93,6 +94,9 @@ const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
   }),
   // No review was requested: every valid body is a 422, and no vote is cast.
   voteOnReview: () => ({ vote: 'approve', comment: 'The risks are owned' }),
+  // An export with nothing in it: every valid format and version is a 400 naming the missing
+  // parts, and nothing is stored.
+  importSession: () => ({ format: 'uaip.session', version: 1 }),
 };
 
 /**
@@ -307,9 +311,10 @@ describe('the OpenAPI document, route by route of the router table', () => {
         headers: { 'content-type': 'text/plain' },
       });
       expect(notJson.status, label).toBe(415);
+      const maxBytes = operation.requestBody!['x-maxBytes'];
       const tooLarge = await api.call(route.method.toUpperCase(), path, {
         ...auth,
-        rawBody: JSON.stringify({ idea: 'x'.repeat(64 * 1024) }),
+        rawBody: JSON.stringify({ idea: 'x'.repeat(maxBytes) }),
         headers: { 'content-type': 'application/json' },
       });
       expect(tooLarge.status, label).toBe(413);

@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode } from '@uaip/core';
-import { z } from 'zod';
 import { STATUS_BY_CODE } from './error-response';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body';
+import { openApiSchemas } from './openapi-schemas';
 import { errorBodySchema, healthSchema } from './response-schemas';
 import type { RouteSpec } from './route-spec';
 
@@ -73,6 +73,9 @@ export function openApiDocument(
 ): Record<string, unknown> {
   const bodyLimitBytes = info.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const paths: Record<string, Record<string, unknown>> = {};
+  const { schemaOf: jsonSchema, components } = openApiSchemas();
+  // As the router reads bodies: a route's own limit when it takes more than the router's.
+  const maxBytesOf = (route: RouteSpec) => Math.max(route.bodyLimitBytes ?? 0, bodyLimitBytes);
   for (const route of routes) {
     const path = route.fullPath.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [];
@@ -128,8 +131,8 @@ export function openApiDocument(
         ? {
             requestBody: {
               required: true,
-              description: `JSON, at most ${bodyLimitBytes} bytes (413 past it)`,
-              'x-maxBytes': bodyLimitBytes,
+              description: `JSON, at most ${maxBytesOf(route)} bytes (413 past it)`,
+              'x-maxBytes': maxBytesOf(route),
               content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
             },
           }
@@ -164,7 +167,7 @@ export function openApiDocument(
     },
     paths,
     components: {
-      schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output') },
+      schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output'), ...components() },
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
     'x-error-codes': Object.fromEntries(ERROR_CODES.map((code) => [code, STATUS_BY_CODE[code]])),
@@ -185,12 +188,4 @@ function errorResponses(codes: Iterable<ErrorCode>): Record<string, unknown> {
     };
   }
   return responses;
-}
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  return rest;
 }

@@ -25,6 +25,8 @@ export interface RouteSpec {
   /** Takes an optional `Idempotency-Key` header (handled by `withTurnOptions`, which a route calls). */
   idempotent?: boolean;
   body?: z.ZodType;
+  /** This route's own body limit, when it takes more than the router's (`bodyLimitBytes`). */
+  bodyLimitBytes?: number;
   /** The query parameters the route takes; any other is refused (400). */
   query?: z.ZodObject;
   /** Success responses: status → description and body schema (or a content type). */

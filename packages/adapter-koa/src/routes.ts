@@ -11,6 +11,7 @@ import {
 } from '@uaip/core';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { exportRoutes } from './export-routes';
 import type { RateLimits } from './rate-limits';
 import {
   answerResultSchema,
@@ -334,6 +335,7 @@ export function routeSpecs({
         ctx.body = await orchestrator.usage(principalOf(ctx), sessionIdOf(ctx));
       },
     },
+    ...exportRoutes(orchestrator),
     ...sharingRoutes(orchestrator, accounts),
     ...reviewRoutes(orchestrator, accounts),
     ...webhookRoutes(orchestrator),
