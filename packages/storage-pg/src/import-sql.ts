@@ -15,10 +15,11 @@ order by t.ordinality`;
 
 const HISTORY_SQL = historyInsertSql('(select 1) as go', '$1');
 
-// The session's totals come with its record: the calls are inserted without adding to them.
+// The session's totals come with its record: the calls are inserted without adding to them,
+// and marked imported so that they do not count in the importer's spending.
 const CALLS_SQL = `
-insert into llm_calls (${columnList(CALL_COLUMNS)})
-select ${columnList(CALL_COLUMNS, 'c')}
+insert into llm_calls (${columnList(CALL_COLUMNS)}, imported)
+select ${columnList(CALL_COLUMNS, 'c')}, true
 from jsonb_populate_recordset(null::llm_calls, $1::jsonb) with ordinality c
 order by c.ordinality`;
 

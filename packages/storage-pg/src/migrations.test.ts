@@ -32,6 +32,7 @@ const ALL = [
   '0005_session_reviews.sql',
   '0006_webhook_outbox.sql',
   '0007_webhook_outbox_settled.sql',
+  '0008_imported_calls.sql',
 ];
 
 /** A copy of the package's migrations in a temporary folder, to add to or tamper with. */

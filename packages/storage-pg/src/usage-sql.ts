@@ -78,10 +78,10 @@ select ${columnList(CALL_COLUMNS)} from llm_calls
 where owner_id = $1 and session_id = $2
 order by seq`;
 
-// sum() skips unpriced calls (null cost).
+// sum() skips unpriced calls (null cost); an imported session's calls were paid by someone else.
 const SPENT_SQL = `
 select coalesce(sum(cost_usd), 0) as spent from llm_calls
-where owner_id = $1 and created_at >= $2::timestamptz`;
+where owner_id = $1 and created_at >= $2::timestamptz and not imported`;
 
 /** The calls as `llm_calls` rows of the session, for a `$n::jsonb` parameter. */
 export function callRows(ownerId: string, sessionId: string, calls: LlmCallRecord[]): string {

@@ -107,4 +107,41 @@ describe('export and import', () => {
     expect((await codeOf(target.importSession(bob, unknown)))[0]).toBe('validation_failed');
     expect((await target.list(bob)).items).toEqual([]);
   });
+
+  it("keeps an imported session's calls out of the importer's daily budget", async () => {
+    const source = engine();
+    let session = await source.start(alice, { workflowId: 'two-stage', idea: 'Cut churn' });
+    session = (
+      await source.answer(alice, session.id, {
+        questionId: session.pendingQuestion!.id,
+        answer: 'cut churn',
+      })
+    ).session;
+    const exported = await source.exportSession(alice, session.id);
+    // Alice's calls cost $0.80 today (the clocks' day); the next turn is estimated at the
+    // session's average, $0.80 spread over its turns.
+    const calls = exported.usage.map((call) => ({ ...call, costUsd: 0.8 / exported.usage.length }));
+    const document = {
+      ...exported,
+      usage: calls,
+      session: { ...exported.session, usage: { ...exported.session.usage, costUsd: 0.8 } },
+    };
+    const storage = createMemoryStorage();
+    const target = createOrchestrator({
+      storage,
+      llm: scriptedProvider((request) => judge(request)),
+      workflows: [twoStageWorkflow],
+      clock: fixedClock(),
+      budgets: { userDayUsd: 1 },
+    });
+    const imported = await target.importSession(bob, document);
+    expect(imported.usage.costUsd).toBeCloseTo(0.8, 9);
+    expect(await storage.spentSince('bob', '2026-01-01T00:00:00.000Z')).toBe(0);
+    // Counted, $0.80 spent plus a $0.40 turn would pass the $1 cap; Bob has spent nothing.
+    const answered = await target.answer(bob, imported.id, {
+      questionId: imported.pendingQuestion!.id,
+      answer: 'metric=nps',
+    });
+    expect(answered.session.version).toBe(imported.version + 1);
+  });
 });

@@ -92,7 +92,7 @@ export function createMemoryStorage(): Storage {
 
   // Takes calls already copied, so the caller's objects never become stored state.
   // `totals: false` for imported calls, which the imported record's totals already count.
-  function addCalls(entry: SessionEntry, calls: LlmCallRecord[], totals = true): void {
+  function addCalls(entry: SessionEntry, calls: LlmCallRecord[]): void {
     const usage = entry.record.usage;
     let ledger = spending.get(entry.record.ownerId);
     if (!ledger) {
@@ -101,7 +101,7 @@ export function createMemoryStorage(): Storage {
     }
     for (const call of calls) {
       entry.calls.push(call);
-      if (totals) addToTotals(usage, call);
+      addToTotals(usage, call);
       if (call.costUsd !== null) {
         ledger.push({ at: Date.parse(call.createdAt), costUsd: call.costUsd });
       }
@@ -155,11 +155,8 @@ export function createMemoryStorage(): Storage {
         members: new Map(),
         review: null,
       };
-      addCalls(
-        entry,
-        calls.map((call) => ({ ...call, sessionId })),
-        false,
-      );
+      // Its totals come with the record, and the importer spent nothing on its calls.
+      entry.calls.push(...calls.map((call) => ({ ...call, sessionId })));
       sessions.set(sessionId, entry);
     },
 

@@ -25,7 +25,8 @@ export interface Storage {
    * usage totals and version; its lease should be null), then its transcript, kept versions and
    * LLM calls, each in the order given and each stored under `session.id` whatever session id
    * a history row or call carries. `conflict`, writing nothing, when the id exists. The calls
-   * count in the owner's `spentSince` on the days they were made, like the owner's own.
+   * do not count in the owner's `spentSince`: the importer paid for none of them, and
+   * importing a session made today must not use up today's budget.
    */
   importSession(session: SessionRecord, content: ImportedContent): Promise<void>;
   /** The session, or `null` when missing, deleted or owned by someone else. */

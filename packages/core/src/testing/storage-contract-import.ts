@@ -128,10 +128,17 @@ export function importCases(storage: StorageUnderTest): void {
       expect(await storage().accessOf(stranger, session.id)).toBeNull();
     });
 
-    it("counts the calls' cost in the owner's spending, and deleting it removes it all", async () => {
+    it("keeps the calls out of the owner's spending, and deleting it removes it all", async () => {
       const { session, content } = imported();
       await storage().importSession(session, content);
-      expect(await storage().spentSince(session.ownerId, at(0))).toBeCloseTo(0.5);
+      expect(await storage().listUsage(session.ownerId, session.id)).toHaveLength(
+        content.calls.length,
+      );
+      // The importer paid for none of them; their own calls still count.
+      expect(await storage().spentSince(session.ownerId, at(0))).toBe(0);
+      const own = { ...content.calls[0]!, id: newId(), costUsd: 0.25 };
+      await storage().recordUsage(session.ownerId, session.id, [own]);
+      expect(await storage().spentSince(session.ownerId, at(0))).toBeCloseTo(0.25, 9);
       expect(await storage().deleteSession(session.ownerId, session.id)).toBe(true);
       expect(await storage().getSession(session.ownerId, session.id)).toBeNull();
       expect(await storage().listTurns(session.ownerId, session.id)).toEqual([]);
