@@ -109,3 +109,13 @@ describe('readConfig: OpenTelemetry traces', () => {
     );
   });
 });
+
+describe('readConfig: the import limit', () => {
+  it('defaults to 20 imports a user an hour, reads RATE_LIMIT_IMPORT_PER_HOUR, refuses 0', () => {
+    expect(readConfig({}).rateLimits.importsPerHour).toBe(20);
+    expect(readConfig({ RATE_LIMIT_IMPORT_PER_HOUR: '5' }).rateLimits.importsPerHour).toBe(5);
+    expect(() => readConfig({ RATE_LIMIT_IMPORT_PER_HOUR: '0' })).toThrow(
+      /RATE_LIMIT_IMPORT_PER_HOUR/,
+    );
+  });
+});

@@ -32,6 +32,8 @@ export interface AppConfig {
   rateLimits: {
     userPerHour: number;
     llmPerHour: number;
+    /** Session imports per user per hour (`RATE_LIMIT_IMPORT_PER_HOUR`). */
+    importsPerHour: number;
     globalPerHour: number;
     anonymousPerAddressPerHour: number;
     registrationsPerAddressPerHour: number;
@@ -149,6 +151,7 @@ export function readConfig(env: Env): AppConfig {
     rateLimits: {
       userPerHour: number('RATE_LIMIT_USER_PER_HOUR', 1000, 1),
       llmPerHour: number('RATE_LIMIT_LLM_PER_HOUR', 100, 1),
+      importsPerHour: number('RATE_LIMIT_IMPORT_PER_HOUR', 20, 1),
       globalPerHour: number('RATE_LIMIT_GLOBAL_PER_HOUR', 10_000, 1),
       anonymousPerAddressPerHour: number('RATE_LIMIT_ANONYMOUS_PER_HOUR', 1000, 1),
       registrationsPerAddressPerHour: number('RATE_LIMIT_REGISTER_PER_HOUR', 10, 1),

@@ -88,7 +88,12 @@ export function createUaipRouter(options: UaipRouterOptions): UaipRouter {
         await next();
       },
       spec.auth
-        ? signedInOnly(authenticate, rateLimits, spec.spendsLlm ?? false)
+        ? signedInOnly(
+            authenticate,
+            rateLimits,
+            spec.spendsLlm ?? false,
+            spec.importsSession ?? false,
+          )
         : async (ctx, next) => {
             await rateLimits.anonymous(ctx);
             await next();
@@ -179,11 +184,12 @@ function signedInOnly(
   authenticate: Authenticate,
   rateLimits: RateLimits,
   spendsLlm: boolean,
+  importsSession: boolean,
 ): Middleware {
   return compose([
     authenticatedOnly(authenticate, rateLimits),
     async (ctx, next) => {
-      await rateLimits.signedIn(ctx, spendsLlm);
+      await rateLimits.signedIn(ctx, spendsLlm, importsSession);
       await next();
     },
   ]);

@@ -1,5 +1,6 @@
 import { sessionExportSchema } from '@uaip/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportFileName } from './export-routes';
 import { sessionSchema } from './response-schemas';
 import { completeSession, RICH_ANSWER } from './session-driver.test-support';
 import { namedUser, share, type TestUser } from './sharing.test-support';
@@ -193,5 +194,22 @@ describe('export and import over HTTP', () => {
       401,
       'unauthorized',
     );
+  });
+});
+
+describe('the export file name', () => {
+  it('is the title in lower case, non-alphanumerics as -', () => {
+    expect(exportFileName('Reduce churn!')).toBe('reduce-churn-session.json');
+    expect(exportFileName('  Q3 / 2027: plan  ')).toBe('q3-2027-plan-session.json');
+    expect(exportFileName('???')).toBe('uaip-session.json');
+  });
+
+  it('keeps the letters of accented titles and drops their accents', () => {
+    expect(exportFileName('Réduire les délais')).toBe('reduire-les-delais-session.json');
+    expect(exportFileName('Über Façade Ångström Ñandú')).toBe(
+      'uber-facade-angstrom-nandu-session.json',
+    );
+    // Compatibility forms fold too (a ligature, full-width digits); what has no ASCII form goes.
+    expect(exportFileName('ﬁnance ２０２７ 数据')).toBe('finance-2027-session.json');
   });
 });

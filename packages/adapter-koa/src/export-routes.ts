@@ -63,6 +63,8 @@ export function exportRoutes(orchestrator: Orchestrator): RouteSpec[] {
       summary:
         "Store a session export as a new session of the caller's (new ids; the review is not imported)",
       auth: true,
+      // Counted before the body (up to 10 MB) is read: an import writes up to 5 MB of rows.
+      importsSession: true,
       body: importBody,
       bodyLimitBytes: IMPORT_BODY_LIMIT_BYTES,
       responses: { 201: { description: 'The imported session', schema: sessionSchema } },
@@ -77,11 +79,13 @@ export function exportRoutes(orchestrator: Orchestrator): RouteSpec[] {
   ];
 }
 
-/** `Reduce churn!` → `reduce-churn-session.json`. */
+/** `Reduce churn!` → `reduce-churn-session.json`; `Réduire les délais` → `reduire-les-delais-session.json`. */
 export function exportFileName(title: string): string {
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
+    // NFKD splits `é` into `e` and a combining mark; the mark goes, the letter stays.
+    .replace(/\p{M}+/gu, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);

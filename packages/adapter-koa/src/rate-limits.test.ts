@@ -162,6 +162,21 @@ describe('the contract defaults, counted', () => {
     });
   });
 
+  it('allow 20 session imports a user an hour, besides other requests', async () => {
+    const limits = createRateLimits();
+    const ctx = fakeContext({ userId: 'u1' });
+    for (let request = 0; request < 20; request++) await limits.signedIn(ctx, false, true);
+    await expect(limits.signedIn(ctx, false, true)).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('import'),
+    });
+    await expect(limits.signedIn(ctx, false)).resolves.toBeUndefined();
+    await expect(limits.signedIn(ctx, true)).resolves.toBeUndefined();
+    await expect(
+      limits.signedIn(fakeContext({ userId: 'u2' }), false, true),
+    ).resolves.toBeUndefined();
+  });
+
   it('count 10 login attempts per account and 100 per IP in 15 minutes, before any password check', async () => {
     const limits = createRateLimits();
     const from = (ip: string) => fakeContext({ ip });
@@ -265,6 +280,57 @@ describe('small configured limits', () => {
 
     const bobs = await api.call('POST', '/api/v1/sessions', { token: bob.token, body: IDEA });
     expect(bobs.status).toBe(201);
+  });
+
+  it("refuse a user's (limit+1)th import with 429, before reading its body, and nothing else", async () => {
+    const api = await start({ rateLimits: { importsPerHour: 2 } });
+    const [alice, bob] = await Promise.all([api.user(), api.user()]);
+    const created = await api.call('POST', '/api/v1/sessions', { token: alice.token, body: IDEA });
+    expect(created.status).toBe(201);
+    const exported = await api.call('GET', `/api/v1/sessions/${created.json.id}/export`, {
+      token: alice.token,
+    });
+    expect(exported.status).toBe(200);
+    const importAs = (token: string, body: unknown = exported.json) =>
+      api.call('POST', '/api/v1/sessions/import', { token, body });
+
+    const first = await importAs(alice.token);
+    expect(first.status, first.text).toBe(201);
+    expect(rateLimitOf(first.headers)).toMatchObject({
+      policy: 'import',
+      quota: 2,
+      window: 3600,
+      remaining: 1,
+    });
+    expect((await importAs(alice.token)).status).toBe(201);
+
+    const refused = await importAs(alice.token);
+    expect(expectRateLimited(refused)).toBeLessThanOrEqual(3600);
+    expect(rateLimitOf(refused.headers)).toMatchObject({
+      policy: 'import',
+      quota: 2,
+      window: 3600,
+      remaining: 0,
+    });
+    // Counted before the body is read or checked: an invalid document is refused the same way.
+    expectRateLimited(await importAs(alice.token, { format: 'not an export' }));
+    const sessions = await api.call('GET', '/api/v1/sessions', { token: alice.token });
+    expect(sessions.json.items).toHaveLength(3);
+
+    // The user's other routes go on, and so do another user's imports.
+    const read = await api.call('GET', '/api/v1/workflows', { token: alice.token });
+    expect(read.status).toBe(200);
+    expect(rateLimitOf(read.headers).policy).toBe('user');
+    const again = await api.call('GET', `/api/v1/sessions/${created.json.id}/export`, {
+      token: alice.token,
+    });
+    expect(again.status).toBe(200);
+    expect(
+      (await api.call('POST', '/api/v1/sessions', { token: alice.token, body: IDEA })).status,
+    ).toBe(201);
+    const byBob = await importAs(bob.token);
+    expect(byBob.status, byBob.text).toBe(201);
+    expect(rateLimitOf(byBob.headers)).toMatchObject({ policy: 'import', remaining: 1 });
   });
 
   it('refuse the (limit+1)th signed-in request of anyone with the global limit', async () => {

@@ -19,6 +19,11 @@ export interface RateLimitOptions {
   /** Requests that spend LLM tokens (session creation, answers) per user per hour. @default 100 */
   llmPerHour?: number;
   /**
+   * Session imports (`POST /sessions/import`, up to 5 MB of rows each) per user per hour, on
+   * top of the per-user limit. @default 20
+   */
+  importsPerHour?: number;
+  /**
    * Signed-in API requests per hour, all users together: it sheds load. Requests without a
    * valid token never count here (a flood of them could otherwise lock every user out); they
    * count per address under `anonymousPerAddressPerHour`. @default 10000
@@ -40,8 +45,12 @@ export interface RateLimitOptions {
 
 /** The rate limits, for the router to apply. Each refuses with 429 past its limit. */
 export interface RateLimits {
-  /** Counts a signed-in request: the global limit, the user's, and the LLM one when it spends. */
-  signedIn(ctx: Context, spendsLlm: boolean): Promise<void>;
+  /**
+   * Counts a signed-in request: the global limit, the user's, the LLM one when it spends, and
+   * the import one when it imports a session. A `RateLimits` of a host's own that ignores
+   * `importsSession` counts an import like any other signed-in request.
+   */
+  signedIn(ctx: Context, spendsLlm: boolean, importsSession?: boolean): Promise<void>;
   /** Counts a request without a valid token against its client address. */
   anonymous(ctx: Context): Promise<void>;
   /** Counts a registration against its client address. */
@@ -67,18 +76,20 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
   const global = hourly('global', options.globalPerHour ?? 10_000);
   const user = hourly('user', options.userPerHour ?? 1000);
   const llm = hourly('llm', options.llmPerHour ?? 100);
+  const imports = hourly('import', options.importsPerHour ?? 20);
   const anonymous = hourly('anonymous', options.anonymousPerAddressPerHour ?? 1000);
   const registration = hourly('registration', options.registrationsPerAddressPerHour ?? 10);
   const login = createLoginLimits(store, options.loginPer15Min ?? 10);
 
   return {
-    async signedIn(ctx, spendsLlm) {
+    async signedIn(ctx, spendsLlm, importsSession = false) {
       const userId = (ctx.state.principal as { userId: string }).userId;
       const entries: Array<[Policy, string]> = [
         [global, 'all'],
         [user, userId],
       ];
       if (spendsLlm) entries.push([llm, userId]);
+      if (importsSession) entries.push([imports, userId]);
       await countAll(ctx, entries);
     },
     anonymous: (ctx) => countAll(ctx, [[anonymous, addressKey(ctx.ip)]]),

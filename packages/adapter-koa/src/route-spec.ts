@@ -22,6 +22,8 @@ export interface RouteSpec {
   auth: boolean;
   /** Counts against the per-user LLM limit. */
   spendsLlm?: boolean;
+  /** Counts against the per-user import limit (`importsPerHour`), before its body is read. */
+  importsSession?: boolean;
   /** Takes an optional `Idempotency-Key` header (handled by `withTurnOptions`, which a route calls). */
   idempotent?: boolean;
   body?: z.ZodType;

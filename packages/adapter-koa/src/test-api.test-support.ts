@@ -71,6 +71,7 @@ export interface CallResult {
 export const NO_RATE_LIMITS = {
   userPerHour: 1e9,
   llmPerHour: 1e9,
+  importsPerHour: 1e9,
   globalPerHour: 1e9,
   anonymousPerAddressPerHour: 1e9,
   registrationsPerAddressPerHour: 1e9,
