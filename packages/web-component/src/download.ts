@@ -5,12 +5,14 @@ const EXTENSIONS: Record<CharterFormat, string> = { md: 'md', json: 'json', html
 
 /**
  * A file name from a session title and what the file holds, as the server names its
- * attachments: `Reduce churn!`, `charter.md` → `reduce-churn-charter.md`.
+ * attachments: `Reduce churn!`, `charter.md` → `reduce-churn-charter.md`. Accents go (NFKD
+ * splits them off as combining marks, which are dropped): `Réduire` → `reduire`.
  */
 export function titleFileName(title: string, suffix: string): string {
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);

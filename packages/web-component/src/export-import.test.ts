@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { titleFileName } from './download';
 import { createFakeApi, type FakeApi } from './fake-api.test-support';
 import type { ErrorDetail, SessionSelectedDetail } from './index';
 import {
@@ -55,6 +56,30 @@ const jsonFile = (content: unknown, name = 'reduce-churn-session.json') =>
     type: 'application/json',
   });
 
+/**
+ * `api.fetch`, with the requests whose URL ends with `ending` held until `release()`; `sent`
+ * counts them as they are sent (before the fake API records them).
+ */
+function holding(api: FakeApi, ending: string) {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = { sent: 0, release: () => release() };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    if (String(input).endsWith(ending)) {
+      held.sent++;
+      await gate;
+    }
+    return api.fetch(input, init);
+  };
+  return { fetch, held };
+}
+
+/** The titles in "Your sessions", in order. */
+const titles = (root: ShadowRoot) =>
+  deepQueryAll(root, '.sessions [part~="item-button"]').map((button) => button.textContent!.trim());
+
 const imports = (api: FakeApi) => paths(api).filter((path) => path === 'POST /sessions/import');
 
 describe('Export session', () => {
@@ -73,6 +98,35 @@ describe('Export session', () => {
     const call = api.calls.find((item) => item.path.endsWith('/export'))!;
     expect(call.headers.get('authorization')).toBe(`Bearer ${token}`);
     expect(call.url).not.toContain(token);
+  });
+
+  it('an accented title loses its accents in the file name, as the server names it', () => {
+    expect(titleFileName('Réduire les délais', 'session.json')).toBe(
+      'reduire-les-delais-session.json',
+    );
+    expect(titleFileName('Ça coûte: l’œuvre', 'charter.md')).toBe('ca-coute-l-uvre-charter.md');
+  });
+
+  it('"Export session" is disabled and busy while the export is fetched: one download', async () => {
+    const { api, token, sessionId } = await adaSession();
+    const { fetch, held } = holding(api, '/export');
+    const element = mount('uaip-session', { fetch, token, sessionId });
+    const root = element.shadowRoot!;
+    await until(() => expect(element.session).not.toBeNull());
+    const saved = catchDownloads();
+    const button = byName<HTMLButtonElement>(root, 'Export session');
+    button.click();
+    await until(() => expect(held.sent).toBe(1));
+    await until(() => expect(button.disabled).toBe(true));
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    button.click();
+    button.dispatchEvent(new MouseEvent('click'));
+    held.release();
+    await until(() => expect(saved).toHaveLength(1));
+    await until(() => expect(button.disabled).toBe(false));
+    expect(button.getAttribute('aria-busy')).toBe('false');
+    expect(held.sent).toBe(1);
+    expect(saved).toHaveLength(1);
   });
 
   it('a viewer exports a completed session shared with them', async () => {
@@ -139,23 +193,65 @@ describe('Import a session', () => {
     expect(opened.mock.contexts[0]).toBe(input);
   });
 
-  it('a valid file becomes a new session of the person, first in the list, and is opened', async () => {
+  it('a valid file becomes a new session of the person, listed in the server order, and is opened', async () => {
     const { api, token, sessionId, document, selected, root } = await setUp();
     pick(root, jsonFile({ ...document, session: { ...document.session, title: 'Churn, copied' } }));
     await until(() => expect(selected).toHaveLength(1));
     const newId = selected[0]!.sessionId;
     expect(newId).not.toBe(sessionId);
     expect(imports(api)).toHaveLength(1);
-    const titles = deepQueryAll(root, '.sessions [part~="item-button"]').map((button) =>
-      button.textContent!.trim(),
-    );
-    expect(titles).toEqual(['Churn, copied', 'Reduce churn']);
+    // The list is read again; the copy keeps the exported session's creation time.
+    await until(() => expect(titles(root)).toEqual(['Reduce churn', 'Churn, copied']));
     const copy = api.sessions.get(newId) as { ownerId: string } | undefined;
     const response = await api.fetch('/api/v1/auth/me', {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(copy?.ownerId).toBe(((await response.json()) as { user: { id: string } }).user.id);
     expect(deepQueryAll(root, '[role=alert]')).toEqual([]);
+  });
+
+  it('the list is read again after an import: the server order, no copy twice on "Show older sessions"', async () => {
+    const { api, token, sessionId } = await adaSession(['A clear answer']);
+    const document = await exported(api, token, sessionId);
+    for (let index = 1; index <= 20; index++) api.createSession(token, `Idea ${index}`);
+    const selected = collect<SessionSelectedDetail>('uaip-session-selected');
+    const element = mount('uaip-session-list', { fetch: api.fetch, token });
+    const root = element.shadowRoot!;
+    await until(() => expect(titles(root)).toHaveLength(20));
+    pick(root, jsonFile({ ...document, session: { ...document.session, title: 'Churn, copied' } }));
+    await until(() => expect(selected).toHaveLength(1));
+    const lists = () => paths(api).filter((path) => path === 'GET /sessions');
+    await until(() => expect(lists()).toHaveLength(2));
+    const more = byName<HTMLButtonElement>(root, 'Show older sessions');
+    await until(() => expect(more.disabled).toBe(false));
+    // Older than the 20 ideas, the copy is not on the first page.
+    expect(titles(root)).not.toContain('Churn, copied');
+    expect(titles(root)[0]).toBe('Idea 20');
+    more.click();
+    await until(() => expect(titles(root)).toHaveLength(22));
+    expect(titles(root).slice(-2)).toEqual(['Reduce churn', 'Churn, copied']);
+    expect(new Set(titles(root)).size).toBe(22);
+  });
+
+  it('"Import a session" is disabled and busy while the import runs', async () => {
+    const { api, token, sessionId } = await adaSession(['A clear answer']);
+    const document = await exported(api, token, sessionId);
+    const { fetch, held } = holding(api, '/sessions/import');
+    const selected = collect<SessionSelectedDetail>('uaip-session-selected');
+    const element = mount('uaip-session-list', { fetch, token });
+    const root = element.shadowRoot!;
+    await until(() => expect(titles(root)).toHaveLength(1));
+    const button = byName<HTMLButtonElement>(root, 'Import a session');
+    expect(button.disabled).toBe(false);
+    pick(root, jsonFile(document));
+    await until(() => expect(held.sent).toBe(1));
+    await until(() => expect(button.disabled).toBe(true));
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    held.release();
+    await until(() => expect(selected).toHaveLength(1));
+    await until(() => expect(button.disabled).toBe(false));
+    expect(button.getAttribute('aria-busy')).toBe('false');
+    expect(held.sent).toBe(1);
   });
 
   it('a file that is not JSON is refused without a request', async () => {

@@ -108,14 +108,8 @@ export function createFakeExport(context: ExportContext) {
       return invalid('The session export does not fit its workflow', [
         { path: 'session.stages', message: 'Not the stages of the workflow' },
       ]);
-    const at = new Date().toISOString();
-    const session = {
-      ...structuredClone(old),
-      id: context.next('session'),
-      ownerId: user.id,
-      createdAt: at,
-      updatedAt: at,
-    };
+    // Like the server, the copy keeps the exported session's times, so it sorts beside it.
+    const session = { ...structuredClone(old), id: context.next('session'), ownerId: user.id };
     if (session.pendingQuestion)
       session.pendingQuestion = { ...session.pendingQuestion, id: context.next('q') };
     context.sessions.set(session.id, session);

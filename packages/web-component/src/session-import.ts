@@ -18,9 +18,6 @@ export const TOO_LARGE = 'A session export is limited to 5 MB';
 /** How many of a refusal's paths are shown. */
 const SHOWN_DETAILS = 3;
 
-/** What an import came to: the new session, or what to tell the person (and the error). */
-export type ImportOutcome = { session: Session } | { problem: string; error?: unknown };
-
 /** `text` ending with a full stop. */
 const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
 
@@ -44,30 +41,35 @@ export function refusal(error: unknown): string | null {
 }
 
 /**
- * Reads a picked file as a session export and sends it (`POST /sessions/import`). A file too
- * large, unreadable or not JSON is refused here, without a request.
+ * Reads a picked file as a session export and sends it (`POST /sessions/import`): the new
+ * session, or what to tell the person. A file too large, unreadable or not JSON is refused
+ * here, without a request; an error of the request goes to `report` (the element's
+ * `uaip-error`), which words it unless it is a refusal of the document.
  */
-export async function importFile(client: UaipClient, file: File): Promise<ImportOutcome> {
-  if (file.size > MAX_FILE_BYTES) return { problem: `${TOO_LARGE}.` };
+export async function importFile(
+  client: UaipClient,
+  file: File,
+  report: (error: unknown) => string,
+): Promise<Session | string> {
+  if (file.size > MAX_FILE_BYTES) return `${TOO_LARGE}.`;
   let text: string;
   try {
     text = await file.text();
   } catch {
-    return { problem: `"${file.name}" could not be read. Nothing was sent.` };
+    return `"${file.name}" could not be read. Nothing was sent.`;
   }
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    return {
-      problem: `"${file.name}" is not JSON, so it cannot be a session export: choose a file saved with "Export session". Nothing was sent.`,
-    };
+    return `"${file.name}" is not JSON, so it cannot be a session export: choose a file saved with "Export session". Nothing was sent.`;
   }
   if (new TextEncoder().encode(JSON.stringify(document)).length > MAX_EXPORT_BYTES)
-    return { problem: `${TOO_LARGE}.` };
+    return `${TOO_LARGE}.`;
   try {
-    return { session: await client.importSession(document) };
+    return await client.importSession(document);
   } catch (error) {
-    return { problem: refusal(error) ?? '', error };
+    const said = report(error);
+    return refusal(error) ?? said;
   }
 }

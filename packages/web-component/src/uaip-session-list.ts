@@ -19,7 +19,8 @@ import { baseStyles } from './styles';
  * the sessions whose open committee review names the person; and "Shared with me": the
  * sessions other people shared with the person, with their role in each. "Import a session"
  * takes a file saved with "Export session" (JSON, up to 5 MB) and stores it as a new session
- * of the person's, which goes first in the list and is opened; what the server refused in it
+ * of the person's, which is opened (the list is read again: the copy keeps the exported
+ * session's creation time, so it sits where the server sorts it); what the server refused in it
  * is said with the paths. Fires `uaip-session-started` (`{ session }`) after creating one and
  * `uaip-session-selected` (`{ sessionId }`) when one (theirs, shared or just imported) is picked. The idea being typed is kept in sessionStorage until the session starts.
  */
@@ -186,7 +187,8 @@ export class UaipSessionList extends ApiElement {
       </form>
       <p>
         <button type="button" class="secondary" part="button import-button"
-          aria-describedby="import-hint" ?disabled=${!this.token} @click=${this.pickFile}>Import a session</button>
+          aria-describedby="import-hint" ?disabled=${!this.token || this.importing}
+          aria-busy=${this.importing} @click=${this.pickFile}>Import a session</button>
         <input type="file" accept="application/json,.json" aria-label="Session export file" hidden
           @change=${this.importFile}>
       </p>
@@ -294,7 +296,7 @@ export class UaipSessionList extends ApiElement {
 
   /**
    * A file picked under "Import a session": read, checked and sent by a chunk imported now;
-   * the new session goes first in the list and is opened.
+   * the list's first page is read again and the new session is opened.
    */
   private async importFile(event: Event) {
     const input = event.target as HTMLInputElement;
@@ -306,14 +308,14 @@ export class UaipSessionList extends ApiElement {
     this.problem = '';
     try {
       const { importFile } = await import('./session-import');
-      const outcome = await importFile(this.client, file);
-      if ('session' in outcome) {
-        this.items = [outcome.session, ...(this.items ?? [])];
+      const outcome = await importFile(this.client, file, (error) => this.reportError(error));
+      if (typeof outcome === 'string') this.problem = outcome;
+      else {
+        // The first page again, in the server's order (an import keeps its creation time, so
+        // it need not be first), rather than a guess that "Show older sessions" would repeat.
+        void this.load();
         // Selected, not handed over: the host reads it with its answers.
-        this.select(outcome.session.id);
-      } else {
-        const said = outcome.error === undefined ? '' : this.reportError(outcome.error);
-        this.problem = outcome.problem || said;
+        this.select(outcome.id);
       }
     } catch (error) {
       // The chunk could not be fetched (offline).

@@ -52,6 +52,7 @@ export class UaipSession extends ApiElement {
     sessionId: { attribute: 'session-id', reflect: true },
     session: { attribute: false },
     busy: { state: true },
+    exporting: { state: true },
     lines: { state: true },
     problem: { state: true },
     retry: { state: true },
@@ -77,6 +78,8 @@ export class UaipSession extends ApiElement {
   /** The session as last loaded; a host that already has it may set it to skip a request. */
   declare session: Session | null;
   declare private busy: boolean;
+  /** The export is being fetched: "Export session" waits, so it is not downloaded twice. */
+  declare private exporting: boolean;
   declare private lines: string[];
   declare private problem: string;
   declare private retry: (() => void) | null;
@@ -132,6 +135,7 @@ export class UaipSession extends ApiElement {
     this.sessionId = null;
     this.session = null;
     this.busy = false;
+    this.exporting = false;
     this.lines = [];
     this.problem = '';
     this.retry = null;
@@ -221,14 +225,24 @@ export class UaipSession extends ApiElement {
       downloadCharter(this.client, session, format).catch((error) =>
         this.fail(error, () => void download(format)),
       );
-    const exportIt = (): Promise<void> =>
-      downloadExport(this.client, session).catch((error) => this.fail(error, exportIt));
+    const exportIt = async (): Promise<void> => {
+      if (this.exporting) return;
+      this.exporting = true;
+      try {
+        await downloadExport(this.client, session);
+      } catch (error) {
+        this.fail(error, exportIt);
+      } finally {
+        this.exporting = false;
+      }
+    };
     return html`
       <h2 part="title">${session.title}</h2>
       ${this.sharing.render(session)}
       <div class="usage">
         <p class="muted" part="usage">Used so far: ${describeUsage(session.usage)}</p>
-        <button type="button" class="secondary" part="button export-button" @click=${exportIt}>Export session</button>
+        <button type="button" class="secondary" part="button export-button"
+          ?disabled=${this.exporting} aria-busy=${this.exporting} @click=${exportIt}>Export session</button>
       </div>
       ${stageProgress(session, openItems(session, this.escalated))}
       ${problemView(this.problem, this.retry)}
