@@ -167,6 +167,34 @@ describe('export and import over HTTP', () => {
     expect(after.json).toEqual(before.json);
   });
 
+  it('refuses text no database keeps and nesting past 64 levels, as 400 with the path', async () => {
+    const text = JSON.stringify((await exportOf(owner.token)).json);
+    for (const unstorable of ['\\u0000', '\\udfff']) {
+      const error = expectError(
+        await api.call('POST', '/api/v1/sessions/import', {
+          token: stranger.token,
+          rawBody: text.replace('"idea":"', `"idea":"${unstorable}`),
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'validation_failed',
+        'session.idea',
+      );
+      expect(error.message).toBe('The session export is not valid');
+    }
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    const error = expectError(
+      await api.call('POST', '/api/v1/sessions/import', {
+        token: stranger.token,
+        rawBody: text.replace('"result":', `"result":${deep},"was":`),
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'validation_failed',
+    );
+    expect(error.details?.[0]?.message).toBe('Nested more than 64 levels deep');
+  });
+
   it('answers 413 past 5 MB of JSON, and past 10 MB of request body unread', async () => {
     const exported = (await exportOf(owner.token)).json;
     // Under the request limit, but the document itself weighs over 5 MB.

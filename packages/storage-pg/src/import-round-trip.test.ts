@@ -228,3 +228,30 @@ describe('a whole U-AIP session exported and imported into another storage', () 
     );
   }
 });
+
+describe('an export no database could keep', () => {
+  // PostgreSQL refuses a NUL character and a lone surrogate in text and jsonb; the import
+  // refuses them first, with the path, rather than letting the insert fail as a server error.
+  for (const kind of ['PostgreSQL', 'PGlite'] as const) {
+    it.skipIf(kind === 'PostgreSQL' && !serverUrl)(
+      `is refused before it reaches ${kind}, which stays empty${kind === 'PostgreSQL' ? ` ${NEEDS_POSTGRES}` : ''}`,
+      async () => {
+        const source = engine(createMemoryStorage(), '2026-03-01T09:00:00Z');
+        const started = await source.orchestrator.start(alice, { idea: answers.get('idea')! });
+        const text = JSON.stringify(await source.orchestrator.exportSession(alice, started.id));
+        const target = engine(await storageOf(kind), '2026-06-01T12:00:00Z').orchestrator;
+        for (const unstorable of ['\\u0000', '\\ud800']) {
+          const document = JSON.parse(text.replace('"idea":"', `"idea":"${unstorable}`));
+          await expect(target.importSession(bob, document)).rejects.toMatchObject({
+            code: 'validation_failed',
+            details: [{ path: 'session.idea' }],
+          });
+        }
+        expect((await target.list(bob)).items).toEqual([]);
+        // The same export as it was goes in.
+        await target.importSession(bob, JSON.parse(text));
+        expect((await target.list(bob)).items.length).toBe(1);
+      },
+    );
+  }
+});

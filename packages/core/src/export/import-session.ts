@@ -11,6 +11,8 @@ import type {
   UsageTotals,
 } from '../storage/types';
 import { addToTotals } from '../storage/usage-totals';
+import { artifactProblems, reportProblem } from './artifact-check';
+import { unstorableJson } from './json-shape';
 import {
   MAX_SESSION_EXPORT_BYTES,
   SESSION_EXPORT_FORMAT,
@@ -29,8 +31,17 @@ export interface ImportDeps {
 
 const MAX_DETAILS = 20;
 
+// Paths and messages may quote the document: a few hundred characters of each say enough.
+const MAX_DETAIL_CHARS = 300;
+
 function invalid(message: string, details: ErrorDetail[]): UaipError {
-  return new UaipError('validation_failed', message, { details: details.slice(0, MAX_DETAILS) });
+  const cut = (text: string) =>
+    text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS)}…`;
+  return new UaipError('validation_failed', message, {
+    details: details
+      .slice(0, MAX_DETAILS)
+      .map((detail) => ({ ...detail, path: cut(detail.path), message: cut(detail.message) })),
+  });
 }
 
 /**
@@ -39,11 +50,13 @@ function invalid(message: string, details: ErrorDetail[]): UaipError {
  * does not read (naming those it does), or a document its schema refuses (with the paths).
  */
 export function readSessionExport(document: unknown): SessionExport {
+  const unstorable = unstorableJson(document);
+  if (unstorable) throw invalid('The session export is not valid', [unstorable]);
   let serialized: string | undefined;
   try {
     serialized = JSON.stringify(document);
   } catch {
-    serialized = undefined;
+    serialized = undefined; // a BigInt, say, from a JavaScript caller
   }
   if (serialized === undefined) {
     throw invalid('A session export is a JSON object', [{ path: '', message: 'Not JSON' }]);
@@ -66,15 +79,9 @@ export function readSessionExport(document: unknown): SessionExport {
   if (!(SESSION_EXPORT_VERSIONS as readonly unknown[]).includes(head.version)) {
     const known = SESSION_EXPORT_VERSIONS.join(', ');
     throw invalid(
-      `Unknown session export version ${JSON.stringify(head.version ?? null)}: this server reads version ${known}`,
+      `Unknown session export version ${briefly(head.version)}: this server reads version ${known}`,
       [{ path: 'version', message: `Supported versions: ${known}` }],
     );
-  }
-  // PostgreSQL cannot hold a NUL character, in text or in jsonb.
-  if (serialized.includes('\\u0000')) {
-    throw invalid('The session export is not valid', [
-      { path: '', message: 'Contains a NUL character' },
-    ]);
   }
   const parsed = sessionExportSchema.safeParse(document);
   if (!parsed.success) {
@@ -84,6 +91,12 @@ export function readSessionExport(document: unknown): SessionExport {
     );
   }
   return parsed.data;
+}
+
+/** A value for a message: short JSON, or its type when that would be long. */
+function briefly(value: unknown): string {
+  const json = JSON.stringify(value ?? null);
+  return json.length <= 40 ? json : `(a ${Array.isArray(value) ? 'list' : typeof value})`;
 }
 
 /** A fresh id for every distinct old one, the same one each time it is asked again. */
@@ -124,7 +137,10 @@ export async function importSession(
       [{ path: 'session.workflowVersion', message: 'Not served here' }],
     );
   }
-  const problems = checkAgainstWorkflow(document, workflow);
+  const problems = [
+    ...checkAgainstWorkflow(document, workflow),
+    ...artifactProblems(document, workflow),
+  ];
   if (problems.length > 0) throw invalid('The session export does not fit its workflow', problems);
 
   const owner = principal.userId;
@@ -184,6 +200,8 @@ export async function importSession(
       resume: question(revision.resume),
     },
   };
+  const unreportable = reportProblem(workflow, record, turns, calls);
+  if (unreportable) throw invalid('The session export does not fit its workflow', [unreportable]);
   await deps.storage.importSession(record, { turns, history, calls });
   return record;
 }

@@ -11,7 +11,12 @@ export const MAX_SESSION_EXPORT_BYTES = 5 * 1024 * 1024;
 const id = textField({ min: 1, max: 200 });
 const time = z.iso.datetime({ offset: true });
 const text = (max: number) => textField({ max });
-const count = z.number().int().min(0);
+// Bounds well past any real session that keep every number within what storage columns hold
+// (PostgreSQL's integer for versions and attempts, bigint for tokens) and its sums finite.
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const tokens = z.number().int().min(0).max(1_000_000_000);
+const small = z.number().int().min(1).max(1_000);
+const version = z.number().int().min(1).max(1_000_000_000);
 // Any JSON value: an artifact, a result, a report. JSON has no `undefined`.
 const json = z.json();
 
@@ -34,8 +39,8 @@ const pendingQuestion = z.object({
   topicId: id.nullable(),
   kind: questionKind,
   text: text(20_000),
-  attempt: z.number().int().min(1),
-  maxAttempts: z.number().int().min(1),
+  attempt: small,
+  maxAttempts: small,
   lastScore: z.number().min(0).max(10).nullable(),
   issues: z.array(text(10_000)).max(100),
   askedAt: time,
@@ -61,7 +66,7 @@ const usageTotals = z.object({
   outputTokens: count,
   cacheReadTokens: count,
   cacheWriteTokens: count,
-  costUsd: z.number().min(0),
+  costUsd: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
   unpricedCalls: count,
 });
 
@@ -82,7 +87,7 @@ const exportedSession = z.object({
   pending: pendingQuestion.nullable(),
   result: json.nullable(),
   usage: usageTotals,
-  version: z.number().int().min(1),
+  version,
   revision: revision.nullable(),
   createdAt: time,
   updatedAt: time,
@@ -96,7 +101,7 @@ const turn = z.object({
   kind: questionKind,
   question: text(20_000),
   answer: text(10_000),
-  attempt: z.number().int().min(1),
+  attempt: small,
   score: z.number().min(0).max(10),
   issues: z.array(text(10_000)).max(100),
   revisesTurnId: id.nullable(),
@@ -112,7 +117,7 @@ const historyEntry = z.object({
   id,
   kind: z.enum(['artifact', 'result', 'report']),
   stageId: id.nullable(),
-  sessionVersion: z.number().int().min(1),
+  sessionVersion: version,
   value: json,
   gate: gate.nullable(),
   revisionId: id.nullable(),
@@ -127,12 +132,12 @@ const llmCall = z.object({
   provider: text(200),
   model: text(200),
   tier: text(100),
-  inputTokens: count,
-  outputTokens: count,
-  cacheReadTokens: count,
-  cacheWriteTokens: count,
-  costUsd: z.number().min(0).nullable(),
-  latencyMs: z.number().min(0),
+  inputTokens: tokens,
+  outputTokens: tokens,
+  cacheReadTokens: tokens,
+  cacheWriteTokens: tokens,
+  costUsd: z.number().min(0).max(1_000_000).nullable(),
+  latencyMs: z.number().min(0).max(1_000_000_000),
   outcome: z.enum(['ok', 'error', 'invalid_output']),
   errorKind: text(100).nullable(),
   promptVersion: text(100),
@@ -147,14 +152,14 @@ const reviewer = z.object({
 });
 
 const reviewRound = z.object({
-  round: z.number().int().min(1),
+  round: small,
   status: z.enum(['open', 'approved', 'rejected', 'closed']),
   requestedBy: id,
   requestedAt: time,
   note: text(2_000).nullable(),
-  sessionVersion: z.number().int().min(1),
+  sessionVersion: version,
   outcome: text(200).nullable(),
-  approvalsRequired: z.number().int().min(1),
+  approvalsRequired: small,
   reviewers: z.array(reviewer).max(100),
   decidedBy: id.nullable(),
   decidedAt: time.nullable(),
@@ -163,7 +168,7 @@ const reviewRound = z.object({
 });
 
 const review = z.object({
-  version: z.number().int().min(1),
+  version,
   current: reviewRound,
   earlier: z.array(reviewRound).max(1_000),
   updatedAt: time,

@@ -38,6 +38,19 @@ export function checkAgainstWorkflow(document: SessionExport, workflow: Workflow
   if ((session.status === 'active') !== (session.pending !== null)) {
     fail('session.pending', 'An active session has a pending question; a completed one has none');
   }
+  const current = session.stages.find((stage) => stage.stageId === session.currentStageId);
+  if (session.status === 'completed') {
+    if (session.currentStageId !== null || session.revision !== null) {
+      fail('session.currentStageId', 'A completed session has no current stage or revision');
+    }
+    if (session.stages.some((stage) => stage.status !== 'completed')) {
+      fail('session.stages', 'Every stage of a completed session is completed');
+    }
+  } else if (session.pending && session.pending.stageId !== session.currentStageId) {
+    fail('session.pending.stageId', 'The pending question is of the current stage');
+  } else if (!session.revision && current?.status !== 'active') {
+    fail('session.currentStageId', 'The current stage is active');
+  }
 
   const turnIds = new Set<string>();
   const turnRef = (path: string, id: string | null | undefined) => {

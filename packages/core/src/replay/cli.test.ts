@@ -110,6 +110,12 @@ describe('uaip replay', () => {
     const { code, stderr } = await cli('replay', other, '--provider', 'demo');
     expect(stderr).toContain(`${other}: not a uaip session export (format: `);
     expect(code).toBe(2);
+    // Too deep for the schema's recursion: the import's message, not a stack overflow.
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    const nested = await cli('replay', deep, '--provider', 'demo');
+    expect(nested.stderr).toContain('Nested more than 64 levels deep');
+    expect(nested.code).toBe(2);
   });
 
   it('exits 2 when the workflow version is not known, naming those that are', async () => {

@@ -2,11 +2,9 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  MAX_SESSION_EXPORT_BYTES,
-  type SessionExport,
-  sessionExportSchema,
-} from '../export/schema';
+import { UaipError } from '../errors';
+import { readSessionExport } from '../export/import-session';
+import { MAX_SESSION_EXPORT_BYTES, type SessionExport } from '../export/schema';
 import { providersFromEnv } from '../llm/from-env';
 import type { Workflow } from '../workflow/types';
 import { replayMarkdown, replaySummaryMarkdown } from './markdown';
@@ -144,11 +142,14 @@ function llmOf(provider: string | undefined, model: string | undefined, io: CliI
   return llm;
 }
 
+// As the import route: the file may be indented (twice the size), its compact JSON not.
+const MAX_FILE_BYTES = 2 * MAX_SESSION_EXPORT_BYTES;
+
 async function readExport(file: string): Promise<SessionExport> {
   let text: string;
   try {
-    if ((await stat(file)).size > MAX_SESSION_EXPORT_BYTES)
-      throw new UsageError(`${file}: larger than a session export may be (5 MB)`);
+    if ((await stat(file)).size > MAX_FILE_BYTES)
+      throw new UsageError(`${file}: larger than a session export file may be (10 MB)`);
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -160,12 +161,16 @@ async function readExport(file: string): Promise<SessionExport> {
   } catch {
     throw new UsageError(`${file}: not JSON`);
   }
-  const parsed = sessionExportSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
-  throw new UsageError(`${file}: not a uaip session export (${problems.join('; ')})`);
+  try {
+    // The import's own checks: format, version, size, nesting and the schema.
+    return readSessionExport(json);
+  } catch (error) {
+    if (!(error instanceof UaipError)) throw error;
+    const problems = (error.details ?? [])
+      .slice(0, 3)
+      .map((detail) => `${detail.path || '(document)'}: ${detail.message}`);
+    throw new UsageError(`${file}: not a uaip session export (${problems.join('; ')})`);
+  }
 }
 
 async function loadWorkflows(module: string): Promise<Workflow[]> {

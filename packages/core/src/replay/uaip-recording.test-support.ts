@@ -30,6 +30,8 @@ export interface RecordUaipOptions {
   idea?: string;
   llm?: LlmProvider;
   clock?: Clock;
+  /** Stop after this many answers, leaving the session under way. */
+  stopAfter?: number;
 }
 
 /**
@@ -49,7 +51,8 @@ export async function recordUaip(options: RecordUaipOptions = {}): Promise<Sessi
   const user = { userId: 'recorder' };
   const vague = new Set(options.vague);
   let session = await orchestrator.start(user, { idea: options.idea ?? answers.get('idea')! });
-  while (session.pendingQuestion) {
+  let left = options.stopAfter ?? Number.POSITIVE_INFINITY;
+  while (session.pendingQuestion && left-- > 0) {
     const question = session.pendingQuestion;
     const key = question.topicId ?? `gap:${question.stageId}`;
     const first = question.kind === 'question' && vague.delete(key);

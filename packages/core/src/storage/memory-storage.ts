@@ -90,8 +90,8 @@ export function createMemoryStorage(): Storage {
     return entry?.record.ownerId === ownerId ? entry : undefined;
   }
 
-  // Takes calls already copied, so the caller's objects never become stored state.
-  // `totals: false` for imported calls, which the imported record's totals already count.
+  // Takes calls already copied, so the caller's objects never become stored state. Imported
+  // calls do not come here: the imported record's totals count them, and nobody here paid.
   function addCalls(entry: SessionEntry, calls: LlmCallRecord[]): void {
     const usage = entry.record.usage;
     let ledger = spending.get(entry.record.ownerId);
