@@ -1,6 +1,5 @@
 import type { ErrorDetail } from '../errors';
-import { effectiveTurns } from '../orchestrator/revision';
-import { toSession, toTurns, toUsageSummary } from '../orchestrator/views';
+import { buildReport } from '../orchestrator/build-report';
 import type { LlmCallRecord, SessionRecord, TurnRecord } from '../storage/types';
 import type { Workflow } from '../workflow/types';
 import type { SessionExport } from './schema';
@@ -48,12 +47,7 @@ export function reportProblem(
 ): ErrorDetail | null {
   if (!workflow.report || session.status !== 'completed') return null;
   try {
-    const built = workflow.report.build({
-      session: toSession(session, workflow),
-      turns: toTurns(effectiveTurns(turns)),
-      usage: toUsageSummary(calls),
-      review: null,
-    });
+    const built = buildReport(workflow, workflow.report, { session, turns, calls, review: null });
     workflow.report.markdown(built);
     workflow.report.html(built);
     return null;

@@ -33,7 +33,7 @@ function target() {
   });
 }
 
-/** A copy of the recorded export, through JSON as a file carries it, changed by `edit`. */
+/** A copy of the recorded export (read back through JSON, as from a file), changed by `edit`. */
 function edited(edit: (document: SessionExport) => void): SessionExport {
   const document = structuredClone(recorded);
   edit(document);

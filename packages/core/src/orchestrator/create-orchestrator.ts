@@ -14,6 +14,7 @@ import { createWebhookOutbox } from '../webhooks/messages';
 import type { Workflow } from '../workflow/types';
 import { asOwnerOrMember, loadFor, memberAccess, ownedSession } from './access';
 import { createAgentRegistry } from './agent-registry';
+import { buildReport } from './build-report';
 import { defaultPrompts } from './default-prompts';
 import {
   createInProcessEventBus,
@@ -34,7 +35,6 @@ import {
 } from './inputs';
 import { type QualityOptions, qualitySettings } from './quality';
 import { createReviews, type Reviews } from './review';
-import { effectiveTurns } from './revision';
 import { createSessionManager } from './session-manager';
 import { createSharing, type Sharing } from './sharing';
 import { initialStages, topicQuestion } from './transitions';
@@ -490,10 +490,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         storage.listTurns(access.ownerId, sessionId),
         storage.listUsage(access.ownerId, sessionId),
       ]);
-      const built = workflow.report.build({
-        session: toSession(record, workflow),
-        turns: toTurns(effectiveTurns(turnRecords)),
-        usage: toUsageSummary(calls),
+      const built = buildReport(workflow, workflow.report, {
+        session: record,
+        turns: turnRecords,
+        calls,
         review: await reviews.reviewOf(access.ownerId, record),
       });
       if (format === 'json') return { format, body: built };
